@@ -1,0 +1,34 @@
+"""pipeline: Japanese government exchange reports -> analysis-ready tables.
+
+Public API: `find_dates` (the date engine), `extract_bytes` (one report), `run` (a folder
+of reports -> CSV, Parquet and manifest). Heavy modules load on first use so that the
+date command starts fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = ["__version__", "extract_bytes", "find_dates", "run"]
+
+if TYPE_CHECKING:
+    from pipeline.dates import find_dates
+    from pipeline.extract import extract_bytes
+    from pipeline.run import run
+
+
+def __getattr__(name: str) -> Any:
+    if name == "find_dates":
+        from pipeline.dates import find_dates
+
+        return find_dates
+    if name == "extract_bytes":
+        from pipeline.extract import extract_bytes
+
+        return extract_bytes
+    if name == "run":
+        from pipeline.run import run
+
+        return run
+    raise AttributeError(name)

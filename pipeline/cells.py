@@ -1,0 +1,124 @@
+"""Cells stage: a content cell -> its items (HTML lists, bullet lines, or one prose item).
+
+Cells are scanned with a small linear tag tokenizer rather than a DOM: it keeps exact
+character offsets into the source (so `source_text` is what the report says), never
+resolves anything external, and stays linear on unclosed or 20,000-deep tags.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+from pipeline.model import CellItems, Item
+
+# Bullet marks that start an item; only at an item's start (cell start, after a line
+# break, a tag or whitespace). `・` inside a word (ニュー・サウス・ウェールズ州) never is.
+BULLET_MARKS = "・●○■◆◇□▪•◎"
+# A hyphen is a bullet only at the start of a line, never after a space (U-14, 3212-2111).
+LINE_ONLY_MARKS = "-－‐"
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*>")
+_ANY_TAG = re.compile(r"<[^<>]*>")
+_UNCLOSED_TAG = re.compile(r"<[A-Za-z/][^<>]*$")
+_ITEM_TAGS = {"li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td"}
+_LINE_TAGS = {"br", "p", "div"}
+_BULLET_AT = re.compile(
+    rf"(?:^|(?<=[\s\u3000>]))[{BULLET_MARKS}]|(?:^|(?<=[\r\n]))[ \t\u3000]*[{LINE_ONLY_MARKS}](?=\S)"
+)
+_NOTE_AT = re.compile(r"(?:^|(?<=[\s\u3000>]))※")
+_NO_ACTIVITY = re.compile(r"^(?:(?:平成|令和|昭和|H|R)?[0-9０-９元一二三四五六七八九十]*年度)?\s*"
+                          r"(?:の)?(?:実績|活動|交流|該当)\s*(?:は)?\s*(?:なし|無し|ありません)[。.]?$")
+
+
+class CellError(ValueError):
+    """Cell HTML that cannot be read; the row goes to rejects."""
+
+
+def html_to_text(fragment: str) -> str:
+    """Tags removed and entities decoded; nothing else changed."""
+    if "<" in fragment:
+        fragment = _ANY_TAG.sub("", fragment)
+    if "&" in fragment:
+        fragment = html.unescape(fragment).replace("\xa0", " ")
+    return fragment
+
+
+def _segments(cell: str) -> tuple[list[tuple[int, int]], bool]:
+    """Split the raw cell at item and line boundaries: (start, end) spans, and whether
+    the cell used list markup (<li>) at all."""
+    spans: list[tuple[int, int]] = []
+    used_li = False
+    start = 0
+    for match in _TAG.finditer(cell):
+        name = match.group(2).lower()
+        if name == "li" and not match.group(1):
+            used_li = True
+        if name in _ITEM_TAGS or name in _LINE_TAGS:
+            spans.append((start, match.start()))
+            start = match.end()
+    spans.append((start, len(cell)))
+    # Line breaks inside a segment are boundaries too (CSV cells: one bullet a line).
+    lines: list[tuple[int, int]] = []
+    for begin, end in spans:
+        offset = begin
+        for piece in re.split(r"(\r\n|\r|\n)", cell[begin:end]):
+            if piece and piece not in ("\r\n", "\r", "\n"):
+                lines.append((offset, offset + len(piece)))
+            offset += len(piece)
+    return [(b, e) for b, e in lines if html_to_text(cell[b:e]).strip()], used_li
+
+
+def _split_marks(cell: str, begin: int, end: int, pattern: re.Pattern[str]) -> list[int]:
+    """Offsets (absolute) inside [begin, end) where `pattern` starts a new piece, outside tags."""
+    cuts: list[int] = []
+    position = begin
+    for tag in [*_ANY_TAG.finditer(cell, begin, end), None]:
+        stop = tag.start() if tag else end
+        text = cell[position:stop]
+        cuts.extend(position + m.start() for m in pattern.finditer(text) if position + m.start() > begin)
+        position = tag.end() if tag else end
+    return cuts
+
+
+def _is_bullet_start(source: str) -> bool:
+    stripped = source.lstrip(" \t\u3000")
+    return bool(stripped) and (stripped[0] in BULLET_MARKS or stripped[0] in LINE_ONLY_MARKS)
+
+
+def _strip_bullet(text: str) -> str:
+    text = text.strip()
+    if text and (text[0] in BULLET_MARKS or text[0] in LINE_ONLY_MARKS):
+        text = text[1:]
+    return text.strip()
+
+
+def cell_to_items(cell: str) -> CellItems:
+    """Split one content cell into items. Raises CellError for HTML that cannot be read."""
+    if not cell.strip():
+        return CellItems("empty", ())
+    if "<" in cell and _UNCLOSED_TAG.search(cell):
+        raise CellError("the cell has an unclosed HTML tag")
+    plain = html_to_text(cell).strip()
+    if _NO_ACTIVITY.match(unicodedata.normalize("NFKC", plain).replace(" ", "")):
+        return CellItems("none", (), note=plain)
+    segments, used_li = _segments(cell)
+    pieces: list[tuple[int, int]] = []
+    for begin, end in segments:
+        cuts = sorted({begin, *_split_marks(cell, begin, end, _BULLET_AT),
+                       *_split_marks(cell, begin, end, _NOTE_AT)})
+        pieces.extend(zip(cuts, [*cuts[1:], end], strict=True))
+    raw_items = [cell[b:e].strip() for b, e in pieces if html_to_text(cell[b:e]).strip()]
+    has_bullets = any(_is_bullet_start(html_to_text(r)) for r in raw_items)
+    is_list = used_li or has_bullets or len(raw_items) > 1
+    items: list[Item] = []
+    for source in raw_items:
+        text = html_to_text(source).strip()
+        if text.startswith("※") and items:
+            last = items[-1]
+            note = f"{last.note} {text}".strip()
+            items[-1] = Item(last.text, last.source_text, note)
+            continue
+        items.append(Item(text=_strip_bullet(text), source_text=source))
+    return CellItems("list" if is_list else "prose", tuple(items))

@@ -1,0 +1,112 @@
+"""Command line: parse arguments, call one library function, print, return an exit code.
+
+Only this module knows argv, stdout, stderr and exit codes. It imports the heavy
+modules inside each command so that `pipeline --help` and `pipeline dates` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from pipeline import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pipeline",
+        description="Turn Japanese government exchange reports into analysis-ready tables.")
+    parser.add_argument("--version", action="version", version=f"pipeline {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="extract reports into CSV, Parquet and a manifest",
+                              description="Extract every report in INPUT (files or folders, "
+                              "default raw/) into one set of tables in DIR.")
+    run.add_argument("inputs", nargs="*", type=Path, metavar="INPUT",
+                     help="report files or folders (default: raw/)")
+    run.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
+                     help="output folder (default: output/)")
+    run.add_argument("--strict", action="store_true",
+                     help="exit 1 on any reject or warning, for pipelines that must stop on doubt")
+    run.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+    dates = commands.add_parser("dates", help="find Japanese dates in text, print JSON lines",
+                                description="For each TEXT, or each line of standard input, "
+                                "print one JSON object with the dates found and any warnings.")
+    dates.add_argument("texts", nargs="*", metavar="TEXT")
+    dates.add_argument("--fiscal-year", type=int, metavar="YEAR",
+                       help="fiscal year that gives a bare month its year (3月 -> YEAR+1)")
+    return parser
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def command_run(args: argparse.Namespace) -> int:
+    from pipeline.run import InputError, run
+
+    inputs = args.inputs or [Path("raw")]
+    try:
+        result = run(inputs, args.out)
+    except InputError as error:
+        print(f"pipeline run: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for issue in result.unreadable:
+        print(f"pipeline run: error: {issue.message}", file=sys.stderr)
+    summary = (f"pipeline run: {_plural(result.files, 'file')}, {_plural(result.events, 'event')}, "
+               f"{_plural(result.rejects, 'reject')}, {_plural(len(result.warnings), 'warning')}"
+               f" -> {args.out}")
+    if not args.quiet or result.unreadable:
+        print(summary, file=sys.stderr)
+    if result.unreadable:
+        return EXIT_FAILED
+    if args.strict and (result.rejects or result.warnings):
+        for warning in result.warnings:
+            print(f"pipeline run: warning: {warning.message} [{warning.code}]", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def command_dates(args: argparse.Namespace) -> int:
+    from pipeline.dates import find_dates, period_to_json, warning_to_json
+
+    texts = args.texts or (line.rstrip("\r\n") for line in sys.stdin)
+    write = sys.stdout.write
+    for text in texts:
+        found = find_dates(text, args.fiscal_year)
+        write(json.dumps({"input": text,
+                          "dates": [period_to_json(p) for p in found.periods],
+                          "warnings": [warning_to_json(w) for w in found.warnings]},
+                         ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+COMMANDS = {"run": command_run, "dates": command_dates}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("pipeline: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"pipeline {args.command}: internal error: {error!r} "
+                  "(run again with --debug for the traceback)", file=sys.stderr)
+        return EXIT_INTERNAL

@@ -1,0 +1,64 @@
+"""Entities stage: a partner label and a bureau cell -> their parts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pipeline.countries import split_country
+from pipeline.dates import parse_start_code
+from pipeline.model import Partner
+
+# "(S35)", "（H1）", "(平成元年度)" at the end of a label: the year the partnership began.
+_START_CODE = re.compile(
+    r"[\s\u3000]*[(（]\s*(?P<code>[A-Za-zＡ-Ｚａ-ｚ]\s*[0-9０-９元]{1,2}"
+    r"|(?:明治|大正|昭和|平成|令和)\s*[0-9０-９元]{1,2}\s*年?度?)\s*[)）][\s\u3000]*$"
+)
+_QUALIFIER = re.compile(r"(?P<q>等|ほか|など|他)$")
+_CONTACT = re.compile(
+    r"[\s\u3000]*(?:[(（]\s*(?:内線|電話|TEL|tel|Tel)?[:：]?\s*(?P<paren>[0-9０-９][0-9０-９\-－‐ー]*)\s*[)）]"
+    r"|(?:内線|電話|TEL)?[:：]?\s*(?P<bare>[0-9０-９]+[\-－‐ー][0-9０-９\-－‐ー]+))[\s\u3000]*$"
+)
+
+
+class LabelError(ValueError):
+    """A partner label no rule can read; the row goes to rejects."""
+
+
+def label_to_partner(label: str) -> Partner:
+    text = label.strip()
+    start_code: str | None = None
+    start_year: int | None = None
+    match = _START_CODE.search(text)
+    if match:
+        start_code = unicodedata.normalize("NFKC", match.group("code")).replace(" ", "")
+        start_year = parse_start_code(start_code)
+        if start_year is None:
+            raise LabelError(f"the start-year code ({start_code}) is not a known era year")
+        text = text[: match.start()].strip()
+    qualifier = ""
+    found = _QUALIFIER.search(text)
+    if found and len(text) > len(found.group("q")) + 1:
+        qualifier = found.group("q")
+        text = text[: found.start()].strip()
+    split = split_country(text)
+    if split is not None:
+        country, code, city = split
+    elif len(parts := text.split(maxsplit=1)) == 2:
+        (country, city), code = parts, None  # an unknown country before a space
+    else:
+        raise LabelError(f"no known country at the start of the partner label {label.strip()!r}")
+    if not city:
+        raise LabelError(f"the partner label {label.strip()!r} names no city")
+    return Partner(label=label.strip(), country=country, country_code=code, city=city,
+                   qualifier=qualifier, start_code=start_code, start_fiscal_year=start_year)
+
+
+def bureau_to_parts(cell: str) -> tuple[str, str]:
+    """'知事本局外務部外務課 (21-415)' -> ('知事本局外務部外務課', '21-415')."""
+    text = cell.strip()
+    match = _CONTACT.search(text)
+    if not match:
+        return " ".join(text.split()), ""
+    contact = unicodedata.normalize("NFKC", match.group("paren") or match.group("bare"))
+    return " ".join(text[: match.start()].split()), contact.replace("ー", "-")

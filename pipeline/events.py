@@ -1,0 +1,154 @@
+"""Events stage: table rows + their items + dates -> entry, event and period records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter
+
+from pipeline.cells import CellError, cell_to_items
+from pipeline.dates import Period, find_dates
+from pipeline.entities import LabelError, bureau_to_parts, label_to_partner
+from pipeline.model import (
+    EntryRecord,
+    EventRecord,
+    Issue,
+    Item,
+    Layout,
+    Partner,
+    PeriodRecord,
+    TableRow,
+)
+from pipeline.sources.decode import nfkc_collapse
+
+# The parenthesised group at the end of an item: "(平成24年4～5月)".
+_TRAILING_GROUP = re.compile(r"[(（](?P<inner>[^()（）]*)[)）]\s*$")
+_SEPARATORS = re.compile(r"^[\s\u3000、，,及びおよ並にと]*$")
+
+
+def make_event_id(fiscal_year: int | None, partner: Partner, bureau: str, description: str,
+                  occurrence: int) -> str:
+    """Stable across runs: no position and no date goes in, so a corrected date keeps its id."""
+    key = "\x1f".join([str(fiscal_year or ""), partner.country_code or partner.country,
+                       partner.city, bureau, description])
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    return digest if occurrence == 1 else f"{digest}-{occurrence}"
+
+
+def item_to_dates(item: Item, fiscal_year: int | None) -> tuple[str, list[Period], str, list[
+        tuple[str, str]]]:
+    """(description, periods, date_text, warnings as (code, message)) for one item.
+
+    A bullet item's date is its trailing parenthesised group; the description is the item
+    without it. Where there is no such group, every date in the text is the event's and the
+    text stays whole (a prose cell keeps its sentence).
+    """
+    text = item.text
+    result = find_dates(text, fiscal_year)
+    warnings = [(w.code, w.message) for w in result.warnings]
+    periods = list(result.periods)
+    description = text
+    group = _TRAILING_GROUP.search(text)
+    if group:
+        begin, end = group.span("inner")
+        inside = [p for p in periods if p.span[0] >= begin and p.span[1] <= end]
+        flagged = any(w.span[0] >= begin and w.span[1] <= end for w in result.warnings)
+        if inside or flagged:
+            periods, description = inside, text[: group.start()]
+    return nfkc_collapse(description), periods, _date_text(text, periods), warnings
+
+
+def _date_text(text: str, periods: list[Period]) -> str:
+    if not periods:
+        return ""
+    gaps = (text[a.span[1] : b.span[0]] for a, b in zip(periods, periods[1:], strict=False))
+    if all(_SEPARATORS.match(gap) for gap in gaps):
+        return text[periods[0].span[0] : periods[-1].span[1]]
+    return "、".join(p.text for p in periods)
+
+
+def _fiscal_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
+
+
+def layout_to_records(layout: Layout) -> tuple[
+        list[EntryRecord], list[EventRecord], list[PeriodRecord], list[Issue]]:
+    entries: list[EntryRecord] = []
+    events: list[EventRecord] = []
+    periods: list[PeriodRecord] = []
+    issues: list[Issue] = []
+    fiscal_year = layout.fiscal_year
+    seen: Counter[str] = Counter()
+    bureau_above: dict[int, tuple[str, str]] = {}
+    name = layout.source_file
+
+    def issue(row: TableRow, code: str, message: str, severity: str = "warning") -> None:
+        issues.append(Issue(code, f"{name}:{row.source_line}: {message}",
+                            "reject" if severity == "reject" else "warning",
+                            name, row.source_line, row.raw if severity == "reject" else ""))
+
+    for row in layout.rows:
+        if row.bureau_cell:
+            bureau, contact = bureau_to_parts(row.bureau_cell)
+            inherited = row.bureau_merged
+            bureau_above[row.table_no] = (bureau, contact)
+        elif row.table_no in bureau_above:
+            (bureau, contact), inherited = bureau_above[row.table_no], True
+        else:
+            bureau, contact, inherited = "", "", False
+            issue(row, "bureau-missing", "no bureau in this row or above it in the table")
+        try:
+            partner = label_to_partner(row.label)
+        except LabelError as error:
+            issue(row, "partner-label", str(error), "reject")
+            continue
+        try:
+            cell = cell_to_items(row.content)
+        except CellError as error:
+            issue(row, "cell-html", str(error), "reject")
+            continue
+        source_sha = hashlib.sha256(row.content.encode("utf-8")).hexdigest()
+        for item_no, item in enumerate(cell.items, start=1):
+            description, found, date_text, warnings = item_to_dates(item, fiscal_year)
+            for code, message in warnings:
+                issue(row, code, f"item {item_no}: {message}")
+            if not found and not warnings:
+                issue(row, "date-missing", f"item {item_no} has no date: {item.text[:40]}")
+            seen_key = "\x1f".join([partner.country, partner.city, bureau, description])
+            seen[seen_key] += 1
+            event_id = make_event_id(fiscal_year, partner, bureau, description, seen[seen_key])
+            if fiscal_year is not None:
+                low, high = _fiscal_bounds(fiscal_year)
+                for period in found:
+                    if period.end < low or period.start > high:
+                        issue(row, "date-outside-fiscal-year", f"item {item_no}: {period.text} "
+                              f"lies outside fiscal year {fiscal_year}")
+            for period_no, period in enumerate(found, start=1):
+                periods.append(PeriodRecord(event_id, period_no, period.start, period.end,
+                                            period.precision, period.text, period.inferred))
+            precisions = {p.precision for p in found}
+            events.append(EventRecord(
+                event_id=event_id, fiscal_year=fiscal_year, source_file=name,
+                source_line=row.source_line, table_no=row.table_no, row_no=row.row_no,
+                item_no=item_no, partner_country=partner.country,
+                partner_country_code=partner.country_code, partner_city=partner.city,
+                bureau=bureau, bureau_contact=contact, bureau_inherited=inherited,
+                description=description, source_text=item.source_text, date_text=date_text,
+                date_start=min((p.start for p in found), default=None),
+                date_end=max((p.end for p in found), default=None),
+                date_precision=found[0].precision if len(precisions) == 1 else (
+                    "mixed" if found else None),
+                period_count=len(found), date_inferred=any(p.inferred for p in found),
+                note=item.note, source_sha256=source_sha,
+            ))
+        entries.append(EntryRecord(
+            fiscal_year=fiscal_year, source_file=name, source_line=row.source_line,
+            table_no=row.table_no, row_no=row.row_no, partner_label=partner.label,
+            partner_country=partner.country, partner_country_code=partner.country_code,
+            partner_city=partner.city, partner_qualifier=partner.qualifier,
+            start_code=partner.start_code, start_fiscal_year=partner.start_fiscal_year,
+            bureau=bureau, bureau_contact=contact, bureau_inherited=inherited,
+            event_count=len(cell.items), note=cell.note,
+        ))
+    return entries, events, periods, issues

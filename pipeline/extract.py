@@ -1,0 +1,24 @@
+"""Compose the stages for one input: bytes -> SourceDocument -> Layout -> records."""
+
+from __future__ import annotations
+
+from pipeline.events import layout_to_records
+from pipeline.layout import document_to_layout
+from pipeline.model import Extraction, Issue, SourceDocument
+from pipeline.sources import ReadError, read_document
+
+
+def extract_document(document: SourceDocument) -> Extraction:
+    layout = document_to_layout(document)
+    entries, events, periods, issues = layout_to_records(layout)
+    return Extraction(document=document, layout=layout, entries=entries, events=events,
+                      periods=periods, issues=[*document.issues, *layout.issues, *issues])
+
+
+def extract_bytes(data: bytes, name: str) -> Extraction | Issue:
+    """Extract one report; a file that cannot be read at all comes back as an error Issue."""
+    try:
+        document = read_document(data, name)
+    except ReadError as error:
+        return Issue(error.code, f"{name}: {error.message}", "error", name, 0)
+    return extract_document(document)

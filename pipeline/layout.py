@@ -1,0 +1,163 @@
+"""Layout stage: raw rows -> report structure (title, fiscal year, tables, notes, rejects).
+
+Each physical line gets exactly one kind (blank, title, period, header, row, note,
+rejected) so that the manifest can account for every line of the input.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from pipeline.dates import find_dates
+from pipeline.model import Issue, Layout, RawRow, SourceDocument, TableRow
+
+LINE_KINDS = ("blank", "title", "period", "header", "row", "note", "rejected")
+
+# Header cells are recognised by these words (NFKC, whitespace removed); reports vary the rest.
+LABEL_HEADER = ("提携都市", "都市名", "相手都市")
+CONTENT_HEADER = ("内容", "実績")
+BUREAU_HEADER = ("所管", "担当")
+
+_PERIOD_LINE = re.compile(r"^(?P<year>.{1,20}?年度)\s*(?:の)?\s*(?:実績|事業実績|交流実績)?$")
+_NOTE_MARK = re.compile(r"^(?:※|\*|注[:：\s)）]|\(注\)|（注）)")
+_NAME_YEAR = re.compile(r"(?:fy|FY|_)(?P<year>(?:19|20)\d\d)(?!\d)|(?<!\d)(?P<bare>(?:19|20)\d\d)(?!\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    width: int
+    label: int
+    content: int
+    bureau: int | None
+
+
+def _squash(cell: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", cell).split())
+
+
+def header_columns(cells: tuple[str, ...]) -> Columns | None:
+    """The column positions if these cells are a table header, else None."""
+    squashed = [_squash(cell) for cell in cells]
+
+    def find(keys: tuple[str, ...]) -> int | None:
+        return next((i for i, c in enumerate(squashed) if c and any(k in c for k in keys)), None)
+
+    label, content, bureau = find(LABEL_HEADER), find(CONTENT_HEADER), find(BUREAU_HEADER)
+    if label is None or content is None or label == content:
+        return None
+    width = max(i for i, c in enumerate(squashed) if c) + 1
+    return Columns(width=width, label=label, content=content, bureau=bureau)
+
+
+def period_to_fiscal_year(text: str) -> int | None:
+    """平成24年度実績 -> 2012; None when the line names no single fiscal year."""
+    match = _PERIOD_LINE.match(_squash(text))
+    if not match:
+        return None
+    found = [p for p in find_dates(match.group("year")).periods if p.precision == "fiscal_year"]
+    return found[0].start.year if len(found) == 1 else None
+
+
+def name_to_fiscal_year(name: str) -> int | None:
+    match = _NAME_YEAR.search(name.rsplit("/", 1)[-1])
+    if not match:
+        return None
+    return int(match.group("year") or match.group("bare"))
+
+
+def _non_blank(cells: tuple[str, ...]) -> list[str]:
+    return [cell.strip() for cell in cells if cell.strip()]
+
+
+def document_to_layout(doc: SourceDocument) -> Layout:
+    kinds = dict.fromkeys(LINE_KINDS, 0)
+    issues: list[Issue] = []
+    notes: list[tuple[int, str]] = []
+    rows: list[TableRow] = []
+    title, period_text, fiscal_year = doc.title_hint, doc.period_hint, None
+    if period_text:
+        fiscal_year = period_to_fiscal_year(period_text)
+    columns: Columns | None = None
+    table_no = row_no = 0
+    raw_rows = doc.rows
+
+    def reject(row: RawRow, code: str, reason: str) -> None:
+        kinds["rejected"] += row.line_span
+        issues.append(Issue(code, f"{doc.name}:{row.line}: {reason}", "reject", doc.name,
+                            row.line, row.raw))
+
+    for index, row in enumerate(raw_rows):
+        filled = _non_blank(row.cells)
+        if not filled:
+            kinds["blank"] += row.line_span
+            continue
+        found = header_columns(row.cells)
+        if found is not None:
+            kinds["header"] += row.line_span
+            columns, table_no, row_no = found, table_no + 1, 0
+            continue
+        if len(filled) == 1 and _NOTE_MARK.match(filled[0]):
+            kinds["note"] += row.line_span
+            notes.append((row.line, filled[0]))
+            continue
+        if len(filled) == 1 and (columns is None or _next_is_header(raw_rows, index)):
+            text = filled[0]
+            year = period_to_fiscal_year(text)
+            if year is not None and period_text is None:
+                kinds["period"] += row.line_span
+                period_text, fiscal_year = text, year
+            elif title is None and columns is None:
+                kinds["title"] += row.line_span
+                title = text
+            else:
+                kinds["note"] += row.line_span
+                notes.append((row.line, text))
+            continue
+        if columns is None:
+            reject(row, "row-outside-table", "a table row before any header row")
+            continue
+        extra = [c for c in row.cells[columns.width :] if c.strip()]
+        if extra:
+            reject(row, "row-cells", f"the row has {len(_non_blank(row.cells))} filled cells; "
+                   f"the header has {columns.width} columns")
+            continue
+        if len(row.cells) <= columns.content or not row.cells[columns.content].strip():
+            reject(row, "row-cells", "the row has no content cell")
+            continue
+        label = row.cells[columns.label].strip() if len(row.cells) > columns.label else ""
+        if not label:
+            reject(row, "row-label", "the row has no partner label")
+            continue
+        bureau = ""
+        if columns.bureau is not None and len(row.cells) > columns.bureau:
+            bureau = row.cells[columns.bureau]
+        row_no += 1
+        kinds["row"] += row.line_span
+        rows.append(TableRow(
+            source_file=doc.name, source_line=row.line, table_no=table_no, row_no=row_no,
+            label=label, content=row.cells[columns.content], bureau_cell=bureau.strip(),
+            bureau_merged=columns.bureau in row.inherited, raw=row.raw,
+        ))
+
+    if fiscal_year is None:
+        fiscal_year = name_to_fiscal_year(doc.name)
+        if fiscal_year is not None:
+            issues.append(Issue("fiscal-year-from-name", f"{doc.name}: no period line; fiscal "
+                                f"year {fiscal_year} taken from the file name", "warning",
+                                doc.name, 0))
+        else:
+            issues.append(Issue("fiscal-year-missing", f"{doc.name}: no period line and no year "
+                                "in the file name; fiscal_year is empty", "warning", doc.name, 0))
+    return Layout(source_file=doc.name, title=title, period_text=period_text,
+                  fiscal_year=fiscal_year, rows=tuple(rows), notes=tuple(notes),
+                  line_kinds=kinds, issues=tuple(issues))
+
+
+def _next_is_header(rows: tuple[RawRow, ...], index: int) -> bool:
+    """A one-cell line right before a header is a heading, not a damaged row."""
+    for row in rows[index + 1 :]:
+        if _non_blank(row.cells):
+            return header_columns(row.cells) is not None
+    return False

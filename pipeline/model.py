@@ -1,0 +1,191 @@
+"""The values that flow between stages: plain frozen dataclasses, no behaviour.
+
+Every record carries where it came from (file, physical line, table, row, item)
+so that any value, reject or warning can be traced back to the input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["warning", "reject", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """A problem found in the input, as data: a stable code, a message naming the place."""
+
+    code: str
+    message: str
+    severity: Severity
+    source_file: str
+    source_line: int  # 1-based physical line; 0 for a problem with the whole file
+    raw: str = ""
+
+    def where(self) -> str:
+        return f"{self.source_file}:{self.source_line}" if self.source_line else self.source_file
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """One table-shaped row as a reader found it, before any interpretation."""
+
+    line: int  # first physical line of the row (1-based)
+    cells: tuple[str, ...]
+    raw: str  # the row exactly as in the source
+    line_span: int = 1  # physical lines the row covers (quoted newlines in CSV)
+    inherited: frozenset[int] = frozenset()  # cells filled from a rowspan or merged cell
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    """A decoded input: its identity plus the rows a reader found in it."""
+
+    name: str  # relative to the input folder, '/'-separated, never absolute
+    format: str  # "text" | "csv" | "html" | "xlsx"
+    encoding: str | None
+    sha256: str
+    size: int
+    line_count: int  # physical lines of a line-based input; rows for html/xlsx
+    line_based: bool
+    rows: tuple[RawRow, ...]
+    issues: tuple[Issue, ...] = ()
+    title_hint: str | None = None  # title found outside the table (HTML headings)
+    period_hint: str | None = None  # period line found outside the table
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """A data row of a report table, its columns assigned by the header above it."""
+
+    source_file: str
+    source_line: int
+    table_no: int
+    row_no: int
+    label: str
+    content: str
+    bureau_cell: str
+    bureau_merged: bool  # the source marks the bureau as spanning from above (rowspan, merge)
+    raw: str
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """A report's structure: title, fiscal year, table rows, notes, and what was not a row."""
+
+    source_file: str
+    title: str | None
+    period_text: str | None
+    fiscal_year: int | None
+    rows: tuple[TableRow, ...]
+    notes: tuple[tuple[int, str], ...]
+    line_kinds: dict[str, int]
+    issues: tuple[Issue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One bullet item (or a whole prose cell) of a content cell."""
+
+    text: str  # tags stripped, entities decoded, bullet removed, as written otherwise
+    source_text: str  # exactly as in the source cell
+    note: str = ""  # a ※ note that followed the item in the cell
+
+
+@dataclass(frozen=True, slots=True)
+class CellItems:
+    kind: Literal["list", "prose", "none", "empty"]
+    items: tuple[Item, ...]
+    note: str = ""  # e.g. 平成24年度実績なし
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    label: str
+    country: str
+    country_code: str | None
+    city: str
+    qualifier: str
+    start_code: str | None
+    start_fiscal_year: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRecord:
+    fiscal_year: int | None
+    source_file: str
+    source_line: int
+    table_no: int
+    row_no: int
+    partner_label: str
+    partner_country: str
+    partner_country_code: str | None
+    partner_city: str
+    partner_qualifier: str
+    start_code: str | None
+    start_fiscal_year: int | None
+    bureau: str
+    bureau_contact: str
+    bureau_inherited: bool
+    event_count: int
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    event_id: str
+    fiscal_year: int | None
+    source_file: str
+    source_line: int
+    table_no: int
+    row_no: int
+    item_no: int
+    partner_country: str
+    partner_country_code: str | None
+    partner_city: str
+    bureau: str
+    bureau_contact: str
+    bureau_inherited: bool
+    description: str
+    source_text: str
+    date_text: str
+    date_start: dt.date | None
+    date_end: dt.date | None
+    date_precision: str | None
+    period_count: int
+    date_inferred: bool
+    note: str
+    source_sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodRecord:
+    event_id: str
+    period_no: int
+    date_start: dt.date
+    date_end: dt.date
+    date_precision: str
+    date_text: str
+    inferred: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RejectRecord:
+    source_file: str
+    source_line: int
+    reason: str
+    raw: str
+
+
+@dataclass(slots=True)
+class Extraction:
+    """Everything taken from one report."""
+
+    document: SourceDocument
+    layout: Layout | None
+    entries: list[EntryRecord] = field(default_factory=list)
+    events: list[EventRecord] = field(default_factory=list)
+    periods: list[PeriodRecord] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)

@@ -1,0 +1,82 @@
+"""The output tables: column names, types and descriptions, in output order.
+
+One definition serves the CSV header, the Parquet schema and datapackage.json, so the
+three can never disagree. Types are Frictionless names: string, integer, boolean, date.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+Column = tuple[str, str, str]  # name, type, description
+
+EVENTS: Final[tuple[Column, ...]] = (
+    ("event_id", "string", "Stable id: hash of fiscal year, partner, bureau and description, "
+     "with -N for the Nth exact duplicate. Does not change when a date or position changes."),
+    ("fiscal_year", "integer", "Fiscal year of the report (April to March), e.g. 2012."),
+    ("source_file", "string", "Input file, relative to the input folder."),
+    ("source_line", "integer", "1-based physical line of the row in the input."),
+    ("table_no", "integer", "1-based table of the report (a repeated header starts a new one)."),
+    ("row_no", "integer", "1-based row within the table."),
+    ("item_no", "integer", "1-based item within the row's content cell."),
+    ("partner_country", "string", "Partner country as printed in the report."),
+    ("partner_country_code", "string", "ISO 3166-1 alpha-2 code of the partner country."),
+    ("partner_city", "string", "Partner city, state or province as printed."),
+    ("bureau", "string", "Metropolitan bureau in charge."),
+    ("bureau_contact", "string", "Contact number printed with the bureau (extension)."),
+    ("bureau_inherited", "boolean", "True where the bureau cell was blank or merged and the "
+     "bureau comes from the row above in the same table."),
+    ("description", "string", "The item without its bullet and trailing parenthesised date, "
+     "NFKC-normalised, whitespace collapsed; a prose cell keeps its whole sentence."),
+    ("source_text", "string", "The item exactly as written in the source."),
+    ("date_text", "string", "The date expression as written in the source."),
+    ("date_start", "date", "First day of the event's earliest period."),
+    ("date_end", "date", "Last day of the event's latest period."),
+    ("date_precision", "string", "day, dekad, month, year, fiscal_year; mixed when periods "
+     "differ."),
+    ("period_count", "integer", "Number of rows of this event in periods."),
+    ("date_inferred", "boolean", "True where a year was taken from the report's fiscal year."),
+    ("note", "string", "A ※ note printed after the item."),
+    ("source_sha256", "string", "sha256 of the source content cell the event was read from."),
+)
+
+PERIODS: Final[tuple[Column, ...]] = (
+    ("event_id", "string", "The event this period belongs to."),
+    ("period_no", "integer", "1-based period within the event."),
+    ("date_start", "date", "First day of the period."),
+    ("date_end", "date", "Last day of the period."),
+    ("date_precision", "string", "day, dekad, month, year or fiscal_year."),
+    ("date_text", "string", "The expression as written in the source."),
+    ("inferred", "boolean", "True where the year was taken from the report's fiscal year."),
+)
+
+ENTRIES: Final[tuple[Column, ...]] = (
+    ("fiscal_year", "integer", "Fiscal year of the report."),
+    ("source_file", "string", "Input file, relative to the input folder."),
+    ("source_line", "integer", "1-based physical line of the row in the input."),
+    ("table_no", "integer", "1-based table of the report."),
+    ("row_no", "integer", "1-based row within the table."),
+    ("partner_label", "string", "The partner cell as printed."),
+    ("partner_country", "string", "Partner country as printed."),
+    ("partner_country_code", "string", "ISO 3166-1 alpha-2 code."),
+    ("partner_city", "string", "Partner city, state or province."),
+    ("partner_qualifier", "string", "A qualifier after the city, e.g. 等."),
+    ("start_code", "string", "Start-year code as printed, e.g. S35."),
+    ("start_fiscal_year", "integer", "Fiscal year the partnership began, from start_code."),
+    ("bureau", "string", "Metropolitan bureau in charge."),
+    ("bureau_contact", "string", "Contact number printed with the bureau."),
+    ("bureau_inherited", "boolean", "True where the bureau comes from the row above."),
+    ("event_count", "integer", "Number of events read from the row."),
+    ("note", "string", "A note in place of events, e.g. 平成24年度実績なし."),
+)
+
+REJECTS: Final[tuple[Column, ...]] = (
+    ("source_file", "string", "Input file, relative to the input folder."),
+    ("source_line", "integer", "1-based physical line (0: the whole file)."),
+    ("reason", "string", "Why the line could not be read, with a stable code first."),
+    ("raw", "string", "The line exactly as in the source."),
+)
+
+TABLES: Final[dict[str, tuple[Column, ...]]] = {
+    "events": EVENTS, "periods": PERIODS, "entries": ENTRIES, "rejects": REJECTS,
+}

@@ -1,0 +1,84 @@
+"""Content cell -> items: lists, bullets, prose, and the traps of the real report."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.cells import CellError, cell_to_items
+
+UL = '<ul style="list-style-type: none">'
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind", "texts"),
+    [
+        # the FY2012 form: <ul> with " ・" bullets and no closing tag
+        (f"{UL} ・a(平成24年6月) ・b(平成24年7月)  ", "list", ["a(平成24年6月)", "b(平成24年7月)"]),
+        # ・ inside a name is not a bullet
+        (f"{UL} ・ニュー・サウス・ウェールズ州訪問(平成24年7月)  ", "list",
+         ["ニュー・サウス・ウェールズ州訪問(平成24年7月)"]),
+        (f"{UL} ・ニューヨーク・ハリケーン被害 ・エジプト・アラブ共和国訪問</ul>", "list",
+         ["ニューヨーク・ハリケーン被害", "エジプト・アラブ共和国訪問"]),
+        # <li> items, closed or not
+        ("<ul><li>a</li><li>b</li></ul>", "list", ["a", "b"]),
+        ("<ul><li>a<li>b", "list", ["a", "b"]),
+        ("<ul><li>・a</li><li>・b</li></ul>", "list", ["a", "b"]),
+        # <br>-separated items and CSV cells with one bullet a line
+        ("・a<br>・b<br/>・c", "list", ["a", "b", "c"]),
+        ("・a\n・b\r\n・c", "list", ["a", "b", "c"]),
+        ("a<br>b", "list", ["a", "b"]),
+        # other bullet marks at an item's start only
+        ("●a ●b", "list", ["a", "b"]),
+        ("○a ■b ◆c", "list", ["a", "b", "c"]),
+        ("-a\n-b", "list", ["a", "b"]),
+        ("(U-14)サッカー大会 -5名", "prose", ["(U-14)サッカー大会 -5名"]),
+        # prose
+        ("平成24年6月7日、市職員等5名に対し、意見交換を実施。", "prose",
+         ["平成24年6月7日、市職員等5名に対し、意見交換を実施。"]),
+        ("東京・ソウル間の交流", "prose", ["東京・ソウル間の交流"]),
+        # entities decoded, &nbsp; is a space
+        ("<ul><li>A&amp;B&nbsp;交流</li></ul>", "list", ["A&B 交流"]),
+        # inline tags do not split
+        ("<ul><li><b>太字</b>の交流</li></ul>", "list", ["太字の交流"]),
+    ],
+)
+def test_cell_to_items(cell: str, kind: str, texts: list[str]) -> None:
+    found = cell_to_items(cell)
+    assert found.kind == kind
+    assert [item.text for item in found.items] == texts
+
+
+@pytest.mark.parametrize("cell", ["平成24年度実績なし", " 平成24年度実績なし ", "実績なし",
+                                  "令和元年度実績なし", "該当なし"])
+def test_no_activity_cell_is_a_note_not_an_event(cell: str) -> None:
+    found = cell_to_items(cell)
+    assert found.kind == "none" and found.items == () and found.note == cell.strip()
+
+
+@pytest.mark.parametrize("cell", ["", "   ", "\t"])
+def test_empty_cell_has_no_items(cell: str) -> None:
+    assert cell_to_items(cell).items == ()
+
+
+def test_source_text_is_the_item_as_written() -> None:
+    cell = f"{UL} ・知事のロンドン出張(平成25年1月)  "
+    (item,) = cell_to_items(cell).items
+    assert item.source_text == "・知事のロンドン出張(平成25年1月)"
+    assert item.source_text in cell
+
+
+def test_note_attaches_to_the_item_it_follows() -> None:
+    found = cell_to_items("・a(平成24年6月)\n※雨天中止\n・b")
+    assert [i.text for i in found.items] == ["a(平成24年6月)", "b"]
+    assert found.items[0].note == "※雨天中止"
+
+
+@pytest.mark.parametrize("cell", ['<ul style="list-style-type: none', "・a<li class='x"])
+def test_unclosed_tag_is_an_error(cell: str) -> None:
+    with pytest.raises(CellError):
+        cell_to_items(cell)
+
+
+def test_deeply_nested_tags_stay_linear() -> None:
+    cell = "<div>" * 20000 + "・a" + "</div>" * 20000
+    assert [i.text for i in cell_to_items(cell).items] == ["a"]

@@ -1,0 +1,80 @@
+"""Raw rows -> report structure: title, period, headers, notes, rejects, line kinds."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.layout import document_to_layout, name_to_fiscal_year, period_to_fiscal_year
+from pipeline.model import SourceDocument
+from pipeline.sources.text import text_to_rows
+
+HEADER = "\t提携都市名 (事業開始年度)\t内容・実績\t所管局 (連絡先)"
+
+
+def layout_of(text: str, name: str = "report.txt"):  # type: ignore[no-untyped-def]
+    rows = text_to_rows(text)
+    doc = SourceDocument(name=name, format="text", encoding="utf-8", sha256="", size=0,
+                         line_count=len(rows), line_based=True, rows=tuple(rows))
+    return document_to_layout(doc)
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [("平成24年度実績", 2012), ("令和元年度実績", 2019), ("平成31年度実績", 2019),
+     ("２０１２年度実績", 2012), ("平成 24 年度 実績", 2012), ("姉妹都市との交流", None),
+     ("平成24年6月", None)],
+)
+def test_period_line(text: str, year: int | None) -> None:
+    assert period_to_fiscal_year(text) == year
+
+
+@pytest.mark.parametrize(("name", "year"), [("fy2012_report.txt", 2012), ("2019/report.csv", None),
+                                             ("report_2020.html", 2020), ("report.txt", None)])
+def test_fiscal_year_from_file_name(name: str, year: int | None) -> None:
+    assert name_to_fiscal_year(name) == year
+
+
+def test_second_header_starts_a_second_table() -> None:
+    layout = layout_of("\n".join(["\tタイトル", "\t平成24年度実績", HEADER,
+                                  "\t英国 ロンドン市 (H18)\t・a\t課 (1-2)", "", HEADER,
+                                  "\t英国 ロンドン市 (H18)\t・b\t課 (1-2)"]))
+    assert [(r.table_no, r.row_no) for r in layout.rows] == [(1, 1), (2, 1)]
+    assert layout.title == "タイトル" and layout.fiscal_year == 2012
+    assert layout.line_kinds == {"blank": 1, "title": 1, "period": 1, "header": 2, "row": 2,
+                                 "note": 0, "rejected": 0}
+
+
+def test_notes_after_a_table_are_notes() -> None:
+    layout = layout_of("\n".join([HEADER, "\t英国 ロンドン市\t・a\t課", "\t※所管局欄の括弧内は内線番号"]))
+    assert layout.notes == ((3, "※所管局欄の括弧内は内線番号"),)
+    assert layout.line_kinds["note"] == 1 and not layout.issues[:-1]
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [("\t英国 ロンドン市\t・a\t課\t余分なセル", "row-cells"),
+     ("\t英国 ロンドン市", "row-cells"),
+     ("\t\t・a\t課", "row-label")],
+)
+def test_damaged_row_is_rejected_and_its_neighbours_kept(line: str, code: str) -> None:
+    layout = layout_of("\n".join([HEADER, "\t英国 ロンドン市\t・a\t課", line,
+                                  "\t米国 ニューヨーク市\t・b\t"]))
+    assert [r.label for r in layout.rows] == ["英国 ロンドン市", "米国 ニューヨーク市"]
+    rejects = [i for i in layout.issues if i.severity == "reject"]
+    assert [(i.code, i.source_line, i.raw) for i in rejects] == [(code, 3, line)]
+
+
+def test_trailing_empty_cells_are_not_extra_cells() -> None:
+    layout = layout_of("\n".join([HEADER, "\t英国 ロンドン市\t・a\t課\t\t  "]))
+    assert len(layout.rows) == 1 and layout.line_kinds["rejected"] == 0
+
+
+def test_row_before_any_header_is_rejected() -> None:
+    layout = layout_of("\n".join(["\t英国 ロンドン市\t・a\t課", HEADER]))
+    assert [i.code for i in layout.issues if i.severity == "reject"] == ["row-outside-table"]
+
+
+def test_missing_period_line_takes_the_year_from_the_name_with_a_warning() -> None:
+    layout = layout_of("\n".join([HEADER, "\t英国 ロンドン市\t・a\t課"]), name="fy2015.txt")
+    assert layout.fiscal_year == 2015
+    assert [i.code for i in layout.issues] == ["fiscal-year-from-name"]
