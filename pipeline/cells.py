@@ -25,7 +25,8 @@ _UNCLOSED_TAG = re.compile(r"<[A-Za-z/][^<>]*$")
 _ITEM_TAGS = {"li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td"}
 _LINE_TAGS = {"br", "p", "div"}
 _BULLET_AT = re.compile(
-    rf"(?:^|(?<=[\s\u3000>]))[{BULLET_MARKS}]|(?:^|(?<=[\r\n]))[ \t\u3000]*[{LINE_ONLY_MARKS}](?=\S)"
+    rf"(?:^|(?<=[\s\u3000>]))[{BULLET_MARKS}]"
+    rf"|(?:^|(?<=[\r\n]))[ \t\u3000]*[{LINE_ONLY_MARKS}](?=\S)"
 )
 _NOTE_AT = re.compile(r"(?:^|(?<=[\s\u3000>]))※")
 _NO_ACTIVITY = re.compile(r"^(?:(?:平成|令和|昭和|H|R)?[0-9０-９元一二三四五六七八九十]*年度)?\s*"
@@ -77,9 +78,9 @@ def _split_marks(cell: str, begin: int, end: int, pattern: re.Pattern[str]) -> l
     for tag in [*_ANY_TAG.finditer(cell, begin, end), None]:
         stop = tag.start() if tag else end
         text = cell[position:stop]
-        cuts.extend(position + m.start() for m in pattern.finditer(text) if position + m.start() > begin)
+        cuts.extend(position + m.start() for m in pattern.finditer(text))
         position = tag.end() if tag else end
-    return cuts
+    return [cut for cut in cuts if cut > begin]
 
 
 def _is_bullet_start(source: str) -> bool:

@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline import __version__
@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     dates.add_argument("texts", nargs="*", metavar="TEXT")
     dates.add_argument("--fiscal-year", type=int, metavar="YEAR",
                        help="fiscal year that gives a bare month its year (3月 -> YEAR+1)")
+    from pipeline.cli_audit import register as register_audit
+
+    register_audit(commands)
     return parser
 
 
@@ -89,7 +92,8 @@ def command_dates(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"run": command_run, "dates": command_dates}
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": command_run, "dates": command_dates}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -99,7 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:
-        return COMMANDS[args.command](args)
+        handler = getattr(args, "handler", None) or COMMANDS[args.command]
+        return int(handler(args))
     except KeyboardInterrupt:
         print("pipeline: interrupted", file=sys.stderr)
         return 130

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import re
 from collections import Counter
 
@@ -62,7 +63,7 @@ def item_to_dates(item: Item, fiscal_year: int | None) -> tuple[str, list[Period
 def _date_text(text: str, periods: list[Period]) -> str:
     if not periods:
         return ""
-    gaps = (text[a.span[1] : b.span[0]] for a, b in zip(periods, periods[1:], strict=False))
+    gaps = (text[a.span[1] : b.span[0]] for a, b in itertools.pairwise(periods))
     if all(_SEPARATORS.match(gap) for gap in gaps):
         return text[periods[0].span[0] : periods[-1].span[1]]
     return "、".join(p.text for p in periods)

@@ -22,7 +22,8 @@ BUREAU_HEADER = ("所管", "担当")
 
 _PERIOD_LINE = re.compile(r"^(?P<year>.{1,20}?年度)\s*(?:の)?\s*(?:実績|事業実績|交流実績)?$")
 _NOTE_MARK = re.compile(r"^(?:※|\*|注[:：\s)）]|\(注\)|（注）)")
-_NAME_YEAR = re.compile(r"(?:fy|FY|_)(?P<year>(?:19|20)\d\d)(?!\d)|(?<!\d)(?P<bare>(?:19|20)\d\d)(?!\d)")
+_NAME_YEAR = re.compile(
+    r"(?:fy|FY|_)(?P<year>(?:19|20)\d\d)(?!\d)|(?<!\d)(?P<bare>(?:19|20)\d\d)(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)

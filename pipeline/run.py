@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -95,12 +95,31 @@ def extract_all(files: Iterable[InputFile]) -> list[tuple[InputFile, bytes,
     return results
 
 
+def _keep_ids_unique(extraction: Extraction, used: set[str]) -> None:
+    """Two reports of the same year may hold the same event (a corrected re-issue beside the
+    original); the later file's copy gets the next occurrence number so ids stay a key."""
+    renamed: dict[str, str] = {}
+    for index, event in enumerate(extraction.events):
+        event_id = event.event_id
+        if event_id in used:
+            base, occurrence = event_id.split("-")[0], 2
+            while f"{base}-{occurrence}" in used:
+                occurrence += 1
+            event_id = renamed[event.event_id] = f"{base}-{occurrence}"
+            extraction.events[index] = replace(event, event_id=event_id)
+        used.add(event_id)
+    if renamed:
+        extraction.periods = [replace(p, event_id=renamed.get(p.event_id, p.event_id))
+                              for p in extraction.periods]
+
+
 def run(inputs: Sequence[Path], out_dir: Path) -> RunResult:
     """Extract every report under `inputs` and write the tables and manifest to `out_dir`."""
     files = discover(inputs)
     result = RunResult(files=len(files))
     entries, events, periods, rejects = [], [], [], []
     manifest_inputs: list[dict[str, Any]] = []
+    used_ids: set[str] = set()
     for item, data, extraction in extract_all(files):
         manifest_inputs.append(_input_entry(item, extraction, data))
         if isinstance(extraction, Issue):
@@ -108,6 +127,7 @@ def run(inputs: Sequence[Path], out_dir: Path) -> RunResult:
             rejects.append(RejectRecord(item.name, 0, f"{extraction.code}: {extraction.message}",
                                         ""))
             continue
+        _keep_ids_unique(extraction, used_ids)
         entries.extend(extraction.entries)
         events.extend(extraction.events)
         periods.extend(extraction.periods)

@@ -42,7 +42,8 @@ def _strict(data: bytes, encoding: str) -> tuple[str, bool] | None:
         return data.decode(encoding), False
     except UnicodeDecodeError as error:
         # Only an incomplete sequence in the last few bytes counts as a cut, not as damage.
-        if error.start >= len(data) - 3 and error.reason.startswith(("unexpected end", "incomplete")):
+        cut_short = error.reason.startswith(("unexpected end", "incomplete"))
+        if error.start >= len(data) - 3 and cut_short:
             try:
                 return data[: error.start].decode(encoding), True
             except UnicodeDecodeError:

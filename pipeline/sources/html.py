@@ -1,0 +1,230 @@
+"""HTML pages: the report table's rows as a full grid, title and period from the page.
+
+Parsed with lxml's HTML parser and never with network access; HTML has no external
+entities to resolve (libxml2 knows the HTML named entities itself, and an unknown
+`&name;` stays as text). `rowspan` and `colspan` are expanded so that every row has a
+cell at every column, exactly as the tab-separated text would have.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+import lxml.html
+from lxml import etree
+
+from pipeline.model import Issue, RawRow, SourceDocument
+from pipeline.sources.text import split_lines
+
+# Header words, as layout reads them (NFKC, whitespace removed). Kept here too because a
+# reader must not import layout; both only need a header to name a partner and a content.
+LABEL_WORDS = ("提携都市", "都市名", "相手都市")
+CONTENT_WORDS = ("内容", "実績")
+
+_PERIOD = re.compile(r"^(?:平成|令和|昭和|[HRS])?[0-9元一二三四五六七八九十]{1,4}年度"
+                     r"(?:の)?(?:実績|事業実績|交流実績)?$")
+_HINT_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "caption")
+_HEADINGS = frozenset(_HINT_TAGS[:6])
+
+# libxml2 stops reading a page at 256 open elements and drops everything after, so a cell
+# of 20,000 nested tags would cost every later row. Tags deeper than this are removed first.
+MAX_DEPTH = 200
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*>")
+# Elements that never nest (void) or that the parser closes by itself (li, td, p...):
+# they do not deepen a page however many are left open.
+_FLAT_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                        "meta", "source", "track", "wbr", "li", "dt", "dd", "p", "td", "th",
+                        "tr", "option", "thead", "tbody", "tfoot", "colgroup", "caption"})
+_BREAKS = frozenset({"br", "p", "div", "li"})  # a word boundary in a label or a header
+_MAX_SPAN = 1000  # a colspan/rowspan beyond this is damage, not a layout
+
+
+def _squash(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def is_header(cells: list[str] | tuple[str, ...]) -> bool:
+    """A report table's header row names a partner column and a content column."""
+    squashed = [_squash(cell) for cell in cells]
+    label = next((i for i, c in enumerate(squashed) if any(w in c for w in LABEL_WORDS)), None)
+    content = next((i for i, c in enumerate(squashed) if any(w in c for w in CONTENT_WORDS)
+                    and i != label), None)
+    return label is not None and content is not None
+
+
+def looks_like_period(text: str) -> bool:
+    return bool(_PERIOD.match(_squash(text)))
+
+
+def flatten_deep_tags(text: str, limit: int = MAX_DEPTH) -> tuple[str, int]:
+    """Remove tags nested deeper than `limit`, keeping their text and line breaks.
+
+    Returns the page and how many tags were removed. Linear in the page size.
+    """
+    stack: list[str] = []
+    dropped: list[str] = []  # names of removed opening tags, to drop their closing tags too
+    pieces: list[str] = []
+    position = removed = 0
+    for match in _TAG.finditer(text):
+        closing, name = match.group(1) == "/", match.group(2).lower()
+        if name in _FLAT_TAGS or match.group(0).endswith("/>"):
+            continue
+        drop = False
+        if closing:
+            if dropped and dropped[-1] == name:
+                dropped.pop()
+                drop = True
+            elif name in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(name) :]
+        elif len(stack) >= limit:
+            dropped.append(name)
+            drop = True
+        else:
+            stack.append(name)
+        if drop:
+            pieces.append(text[position : match.start()])
+            pieces.append("\n" * match.group(0).count("\n"))  # keep source lines right
+            position = match.end()
+            removed += 1
+    pieces.append(text[position:])
+    return "".join(pieces), removed
+
+
+def element_text(element: etree._Element) -> str:
+    """The text of a cell: `<br>` is a space, entities decoded, whitespace collapsed."""
+    parts = [element.text or ""]
+    for node in element.iterdescendants():
+        if isinstance(node.tag, str):  # comments and processing instructions give only tails
+            parts.append(" " if node.tag.lower() in _BREAKS else "")
+            parts.append(node.text or "")
+        parts.append(node.tail or "")
+    return " ".join("".join(parts).split())
+
+
+def inner_html(element: etree._Element) -> str:
+    """A cell's children serialised as HTML, so that cells.py can split its items."""
+    pieces = [html.escape(element.text or "", quote=False)]
+    pieces.extend(etree.tostring(child, encoding="unicode", method="html", with_tail=True)
+                  for child in element)
+    return "".join(pieces).strip()
+
+
+def _span(cell: etree._Element, name: str) -> int:
+    value = (cell.get(name) or "").strip()
+    return min(int(value), _MAX_SPAN) if value.isdigit() and int(value) > 0 else 1
+
+
+def table_rows(table: etree._Element) -> list[etree._Element]:
+    """This table's own rows (not those of a table nested in one of its cells)."""
+    found = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+    return [row for row in found if isinstance(row, etree._Element)] if isinstance(
+        found, list) else []
+
+
+def _cells(row: etree._Element) -> list[etree._Element]:
+    return [child for child in row if isinstance(child.tag, str) and child.tag in ("td", "th")]
+
+
+def is_report_table(table: etree._Element) -> bool:
+    rows = table_rows(table)
+    return bool(rows) and is_header([element_text(cell) for cell in _cells(rows[0])])
+
+
+def table_to_rows(table: etree._Element) -> list[RawRow]:
+    """Rows of a report table on a full grid: rowspans copied down and marked inherited.
+
+    A cell spread across columns (colspan) leaves the extra columns empty: copying it
+    would turn a one-cell heading or note into a row of identical cells. Cells of the
+    content column (named by the latest header row) keep their inner HTML.
+    """
+    rows: list[RawRow] = []
+    below: dict[int, tuple[str, int]] = {}  # column -> (text, rows still covered)
+    content_column: int | None = None
+    previous_line = 1
+    for tr in table_rows(table):
+        cells: dict[int, str] = {}
+        inherited: set[int] = set()
+        column = 0
+        elements = _cells(tr)
+        texts = [element_text(cell) for cell in elements]
+        header = is_header(texts)
+        for element, text in zip(elements, texts, strict=True):
+            while column in below:
+                column += 1
+            value = text
+            if not header and column == content_column and len(element):
+                value = inner_html(element)
+            width, height = _span(element, "colspan"), _span(element, "rowspan")
+            for offset in range(width):
+                cells[column + offset] = value if offset == 0 else ""
+                if height > 1:
+                    below[column + offset] = (value if offset == 0 else "", height - 1)
+            column += width
+        for spanned, (value, remaining) in list(below.items()):
+            if spanned not in cells:
+                cells[spanned] = value
+                if value:
+                    inherited.add(spanned)
+                if remaining > 1:
+                    below[spanned] = (value, remaining - 1)
+                else:
+                    del below[spanned]
+        if header:
+            squashed = [_squash(text) for text in texts]
+            content_column = next((i for i, c in enumerate(squashed)
+                                   if any(w in c for w in CONTENT_WORDS)), None)
+        width = max(cells, default=-1) + 1
+        line = tr.sourceline if isinstance(tr.sourceline, int) else previous_line
+        previous_line = line
+        raw = etree.tostring(tr, encoding="unicode", method="html", with_tail=False)
+        rows.append(RawRow(line=line, cells=tuple(cells.get(i, "") for i in range(width)),
+                           raw=raw.strip(), inherited=frozenset(inherited)))
+    return rows
+
+
+def _hints(root: etree._Element, first_table: etree._Element) -> tuple[str | None, str | None]:
+    """Title and period from the headings, paragraphs and caption before the table."""
+    candidates: list[tuple[str, str]] = []
+    for element in root.iter():
+        if element is first_table:
+            candidates.extend(("caption", element_text(c)) for c in first_table.iter("caption")
+                              if next(c.iterancestors("table")) is first_table)
+            break
+        if isinstance(element.tag, str) and element.tag in _HINT_TAGS:
+            candidates.append((element.tag, element_text(element)))
+    candidates = [(tag, text) for tag, text in candidates if text]
+    period = next((text for _, text in candidates if looks_like_period(text)), None)
+    titles = [(tag, text) for tag, text in candidates if text != period]
+    title = next((text for tag, text in titles if tag in _HEADINGS), None)
+    if title is None and titles:
+        title = titles[0][1]
+    return title, period
+
+
+def html_to_document(text: str, name: str, sha256: str, size: int, encoding: str | None,
+                     issues: list[Issue]) -> SourceDocument:
+    """Read the report table(s) of an HTML page. Raises ReadError without one."""
+    from pipeline.sources import ReadError
+
+    found = list(issues)
+    page, removed = flatten_deep_tags(text)
+    if removed:
+        found.append(Issue("html-depth", f"{name}: {removed} tag(s) nested deeper than "
+                           f"{MAX_DEPTH} removed; their text is kept", "warning", name, 0))
+    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+    try:
+        root = lxml.html.document_fromstring(page, parser=parser)
+    except (etree.ParserError, ValueError) as error:
+        raise ReadError("no-table", f"{name}: no report table in the page ({error})") from None
+    tables = [table for table in root.iter("table") if is_report_table(table)]
+    # A report table inside another one's cell is part of that cell, not a table of its own.
+    tables = [t for t in tables if not any(a in tables for a in t.iterancestors("table"))]
+    if not tables:
+        raise ReadError("no-table", f"{name}: no table whose first row names 提携都市 and 内容")
+    rows = [row for table in tables for row in table_to_rows(table)]
+    title, period = _hints(root, tables[0])
+    return SourceDocument(name=name, format="html", encoding=encoding, sha256=sha256, size=size,
+                          line_count=len(split_lines(text)), line_based=False, rows=tuple(rows),
+                          issues=tuple(found), title_hint=title, period_hint=period)

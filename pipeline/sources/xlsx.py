@@ -1,0 +1,108 @@
+"""Excel workbooks (.xlsx): the first worksheet with a report header, merged cells filled.
+
+openpyxl is used with read_only=False because only then are merged ranges known, and
+data_only=True so that a formula cell gives the value Excel last computed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import warnings
+import zipfile
+from typing import Any
+
+from pipeline.model import RawRow, SourceDocument
+from pipeline.sources.html import is_header
+
+# Refuse a zip that would inflate past this: a report is a few hundred kilobytes.
+MAX_UNPACKED = 200 * 1024 * 1024
+
+
+def value_to_text(value: Any) -> str:
+    """A cell value as the report shows it; 24.0 is 24, an empty cell is ''."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def sheet_to_grid(sheet: Any) -> list[list[str]]:
+    """The worksheet's values, row by row, from A1 to its last used cell."""
+    return [[value_to_text(value) for value in row]
+            for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row, min_col=1,
+                                       max_col=sheet.max_column, values_only=True)]
+
+
+def fill_merged(grid: list[list[str]], ranges: list[tuple[int, int, int, int]]
+                ) -> dict[int, set[int]]:
+    """Copy each merged range's top-left value down its first column, like a rowspan.
+
+    `ranges` are (min_row, min_col, max_row, max_col), 1-based. Returns, per 0-based row,
+    the 0-based columns that were filled from above. The columns right of the first stay
+    empty: a title merged across A1:C1 must stay a one-cell row, not three equal cells.
+    """
+    inherited: dict[int, set[int]] = {}
+    for min_row, min_col, max_row, max_col in ranges:
+        if min_row - 1 >= len(grid) or min_col - 1 >= len(grid[min_row - 1]):
+            continue
+        value = grid[min_row - 1][min_col - 1]
+        for row in range(min_row, min(max_row, len(grid))):  # rows below the first, 0-based
+            cells = grid[row]
+            for column in range(min_col - 1, min(max_col, len(cells))):
+                cells[column] = value if column == min_col - 1 else ""
+            if value and min_col - 1 < len(cells):
+                inherited.setdefault(row, set()).add(min_col - 1)
+        for column in range(min_col, min(max_col, len(grid[min_row - 1]))):
+            grid[min_row - 1][column] = ""
+    return inherited
+
+
+def _check_zip(data: bytes, name: str) -> None:
+    from pipeline.sources import ReadError
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise ReadError("file-unreadable", f"{name} is not a readable Excel workbook: "
+                        f"{error}") from None
+    if unpacked > MAX_UNPACKED:
+        raise ReadError("file-unreadable", f"{name} is not a readable Excel workbook: it "
+                        f"unpacks to {unpacked} bytes, more than {MAX_UNPACKED}")
+
+
+def xlsx_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
+    """Read the first worksheet that has a report header row. Raises ReadError."""
+    import openpyxl
+
+    from pipeline.sources import ReadError
+
+    _check_zip(data, name)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles it does not read
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+    except Exception as error:  # openpyxl raises whatever its zip or XML layer raised
+        raise ReadError("file-unreadable", f"{name} is not a readable Excel workbook: "
+                        f"{type(error).__name__}: {error}") from None
+    for sheet in book.worksheets:
+        grid = sheet_to_grid(sheet)
+        if not any(is_header(row) for row in grid):
+            continue
+        ranges = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in sheet.merged_cells.ranges]
+        inherited = fill_merged(grid, ranges)
+        rows = tuple(
+            RawRow(line=number + 1, cells=tuple(cells), raw="\t".join(cells),
+                   inherited=frozenset(inherited.get(number, ())))
+            for number, cells in enumerate(grid)
+        )
+        return SourceDocument(name=name, format="xlsx", encoding=None, sha256=sha256,
+                              size=len(data), line_count=len(rows), line_based=False,
+                              rows=rows)
+    raise ReadError("no-table", f"{name}: no worksheet has a header row naming 提携都市 and 内容")

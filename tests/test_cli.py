@@ -1,0 +1,99 @@
+"""The command line, in process: exact messages and exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+from tests.conftest import REPORT, ROOT
+
+
+def test_run_prints_one_summary_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(REPORT.parent), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"pipeline run: 1 file, 35 events, 0 rejects, 0 warnings -> {out}\n"
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{t}.{s}" for t in ("events", "periods", "entries", "rejects") for s in ("csv", "parquet")]
+        + ["manifest.json"])
+
+
+def test_run_defaults_to_raw_and_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / REPORT.name).write_bytes(REPORT.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    assert main(["run"]) == 0
+    assert (tmp_path / "output" / "events.csv").exists()
+    assert capsys.readouterr().err.endswith("-> output\n")
+
+
+def test_missing_input_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nowhere"
+    assert main(["run", str(missing), "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == f"pipeline run: error: {missing}: no such file or folder\n"
+
+
+@pytest.mark.parametrize("argv", [[], ["frobnicate"], ["run", "--bogus"], ["dates", "--fiscal-year", "x"]])
+def test_bad_arguments_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    assert "usage: pipeline" in capsys.readouterr().err
+
+
+def test_dates_prints_one_json_object_per_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["dates", "訪問(平成24年4～5月)", "日本"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line) for line in lines] == [
+        {"input": "訪問(平成24年4～5月)",
+         "dates": [{"text": "平成24年4～5月", "start": "2012-04-01", "end": "2012-05-31",
+                    "precision": "month", "inferred": False}],
+         "warnings": []},
+        {"input": "日本", "dates": [], "warnings": []},
+    ]
+
+
+def test_dates_reads_standard_input_and_uses_the_fiscal_year(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("(3月)\n平成24年2月30日\n"))
+    assert main(["dates", "--fiscal-year", "2020"]) == 0
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["dates"] == [{"text": "3月", "start": "2021-03-01", "end": "2021-03-31",
+                               "precision": "month", "inferred": True}]
+    assert second["dates"] == []
+    assert [w["code"] for w in second["warnings"]] == ["date-invalid"]
+
+
+def test_help_and_dates_do_not_import_pandas_or_pyarrow() -> None:
+    code = ("import sys\nfrom pipeline.cli import main\n"
+            "main(['dates', '平成24年6月'])\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = sorted(m for m in ('pandas', 'pyarrow', 'lxml', 'pycountry') if m in sys.modules)\n"
+            "print('HEAVY', heavy)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    assert "HEAVY []" in done.stdout
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    from pipeline.cli import COMMANDS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in COMMANDS:
+        assert f"pipeline {command}" in readme, command
+
+
+def test_every_output_column_is_documented_in_the_readme() -> None:
+    from pipeline.schema import TABLES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for table, columns in TABLES.items():
+        assert f"`{table}`" in readme
+        for name, _, _ in columns:
+            assert f"`{name}`" in readme, (table, name)
