@@ -10,8 +10,9 @@ import argparse
 import json
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from pipeline import __version__
 
@@ -35,7 +36,16 @@ def _parser() -> argparse.ArgumentParser:
                      help="output folder (default: output/)")
     run.add_argument("--strict", action="store_true",
                      help="exit 1 on any reject or warning, for pipelines that must stop on doubt")
-    run.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    run.add_argument("--quiet", action="store_true",
+                     help="print nothing but errors: no summary, no progress bar")
+    run.add_argument("--jobs", type=int, default=None, metavar="N",
+                     help="extract reports in N processes (default: the number of cores)")
+    run.add_argument("--force", action="store_true",
+                     help="extract every report again instead of reusing unchanged ones")
+    run.add_argument("--excel", action="store_true",
+                     help="also write excel/NAME.csv: UTF-8 with BOM, CRLF, formulas quoted")
+    run.add_argument("--partition-by", choices=["fiscal_year"], default=None,
+                     help="write Parquet as a hive-partitioned dataset (NAME/fiscal_year=YYYY/)")
 
     dates = commands.add_parser("dates", help="find Japanese dates in text, print JSON lines",
                                 description="For each TEXT, or each line of standard input, "
@@ -53,20 +63,38 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
+def _progress_bar(items: Iterator[Any], total: int) -> Iterator[Any]:
+    from tqdm import tqdm
+
+    # delay: a run that takes less than a moment shows no bar at all
+    yield from tqdm(items, total=total, unit="report", file=sys.stderr, delay=1.0,
+                    mininterval=0.5, leave=False)
+
+
 def command_run(args: argparse.Namespace) -> int:
-    from pipeline.run import InputError, run
+    from pipeline.run import InputError, RunOptions, default_jobs, run
 
     inputs = args.inputs or [Path("raw")]
+    if args.jobs is not None and args.jobs < 1:
+        print("pipeline run: error: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    options = RunOptions(jobs=args.jobs or default_jobs(), force=args.force, excel=args.excel,
+                         partition_by=args.partition_by)
+    show_progress = not args.quiet and sys.stderr.isatty()
     try:
-        result = run(inputs, args.out)
+        result = run(inputs, args.out, options, _progress_bar if show_progress else None)
     except InputError as error:
         print(f"pipeline run: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     for issue in result.unreadable:
         print(f"pipeline run: error: {issue.message}", file=sys.stderr)
+    for name in result.missing_year:
+        print(f"pipeline run: warning: {name}: no fiscal year found (no period line, no year "
+              "in the file name)", file=sys.stderr)
+    reused = f", {result.reused} reused" if result.reused else ""
     summary = (f"pipeline run: {_plural(result.files, 'file')}, {_plural(result.events, 'event')}, "
                f"{_plural(result.rejects, 'reject')}, {_plural(len(result.warnings), 'warning')}"
-               f" -> {args.out}")
+               f"{reused} -> {args.out}")
     if not args.quiet or result.unreadable:
         print(summary, file=sys.stderr)
     if result.unreadable:

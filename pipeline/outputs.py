@@ -1,8 +1,9 @@
-"""Write stage: records -> CSV + Parquet + manifest.json, atomically and deterministically.
+"""Write stage: records -> CSV + Parquet (+ Excel CSV copies), streamed and atomic.
 
-Every file is written under a temporary name in the output folder and renamed into
-place, so an interrupted run leaves the previous outputs whole. Nothing written depends
-on the clock, the host or absolute paths: the same inputs give byte-identical files.
+Tables are written as they come, in batches, to temporary files in the output folder,
+and renamed into place only when every table is complete: an interrupted run leaves the
+previous outputs whole. Nothing written depends on the clock, the host or absolute
+paths, so the same inputs give byte-identical files.
 """
 
 from __future__ import annotations
@@ -10,20 +11,22 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from pipeline.schema import TABLES, Column
+from pipeline.schema import Column
 
+BATCH_ROWS = 65_536
 _ARROW_TYPES = {"string": "string", "integer": "int64", "boolean": "bool_", "date": "date32"}
+_FORMULA_START = ("=", "+", "-", "@")
 
 
-def _csv_value(value: Any) -> str:
+def csv_value(value: Any) -> str:
     if value is None:
         return ""
     if value is True:
@@ -35,73 +38,190 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
-def rows_to_columns(records: Iterable[Any], columns: Sequence[Column]) -> dict[str, list[Any]]:
-    names = [name for name, _, _ in columns]
-    data: dict[str, list[Any]] = {name: [] for name in names}
-    for record in records:
-        for name in names:
-            data[name].append(getattr(record, name))
-    return data
+def excel_value(value: Any) -> str:
+    """As csv_value, but a cell a spreadsheet would run as a formula is quoted with '."""
+    text = csv_value(value)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
-def columns_to_csv(data: dict[str, list[Any]], columns: Sequence[Column]) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    names = [name for name, _, _ in columns]
-    writer.writerow(names)
-    for row in zip(*(data[name] for name in names), strict=True):
-        writer.writerow([_csv_value(value) for value in row])
-    return buffer.getvalue().encode("utf-8")
-
-
-def columns_to_parquet(data: dict[str, list[Any]], columns: Sequence[Column]) -> bytes:
+def arrow_schema(columns: Sequence[Column], drop: str | None = None) -> Any:
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    schema = pa.schema([pa.field(name, getattr(pa, _ARROW_TYPES[kind])())
-                        for name, kind, _ in columns])
-    table = pa.table({name: data[name] for name, _, _ in columns}, schema=schema)
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd")
-    return bytes(sink.getvalue().to_pybytes())
+    return pa.schema([pa.field(name, getattr(pa, _ARROW_TYPES[kind])())
+                      for name, kind, _ in columns if name != drop])
+
+
+def file_digest(path: Path) -> dict[str, Any]:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return {"sha256": digest.hexdigest(), "bytes": path.stat().st_size}
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_umask()  # what open() would have given; mkstemp's 0600 is too tight
+
+
+def _temporary(out_dir: Path, name: str) -> Path:
+    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+    os.fchmod(handle, _FILE_MODE)
+    os.close(handle)
+    return Path(temporary)
+
+
+class TableSink:
+    """One output table, written incrementally: CSV rows at once, Parquet in batches."""
+
+    def __init__(self, out_dir: Path, name: str, columns: Sequence[Column], *,
+                 excel: bool = False, partition_by: str | None = None) -> None:
+        import pyarrow.parquet as pq
+
+        self.out_dir, self.name, self.columns = out_dir, name, columns
+        self.names = [column for column, _, _ in columns]
+        self.partition_by = partition_by
+        self.rows = 0
+        self._pq = pq
+        self._temporaries: dict[str, Path] = {}  # final relative name -> temporary path
+        self._csv_path = self._claim(f"{name}.csv")
+        self._csv_stream: IO[str] = self._csv_path.open("w", encoding="utf-8", newline="")
+        self._csv = csv.writer(self._csv_stream, lineterminator="\n")
+        self._csv.writerow(self.names)
+        self._excel_stream: IO[str] | None = None
+        if excel:
+            (out_dir / "excel").mkdir(exist_ok=True)
+            path = self._claim(f"excel/{name}.csv")
+            self._excel_stream = path.open("w", encoding="utf-8-sig", newline="")
+            self._excel = csv.writer(self._excel_stream, lineterminator="\r\n")
+            self._excel.writerow(self.names)
+        self._batch: dict[str, list[Any]] = {column: [] for column in self.names}
+        self._writer: Any = None
+        self._partition_value: Any = object()
+        self._partition_dir: Path | None = None
+        if partition_by is None:
+            self._parquet_path = self._claim(f"{name}.parquet")
+        else:
+            self._partition_dir = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp",
+                                                        dir=out_dir))
+
+    def _claim(self, relative: str) -> Path:
+        path = _temporary(self.out_dir / Path(relative).parent, Path(relative).name)
+        self._temporaries[relative] = path
+        return path
+
+    def write(self, records: Iterable[Any]) -> None:
+        names, batch = self.names, self._batch
+        for record in records:
+            values = [getattr(record, column) for column in names]
+            self._csv.writerow([csv_value(v) for v in values])
+            if self._excel_stream is not None:
+                self._excel.writerow([excel_value(v) for v in values])
+            if self.partition_by is not None:
+                value = getattr(record, self.partition_by)
+                if value != self._partition_value:
+                    self._flush()
+                    self._open_partition(value)
+            for column, value in zip(names, values, strict=True):
+                batch[column].append(value)
+            self.rows += 1
+            if len(batch[names[0]]) >= BATCH_ROWS:
+                self._flush()
+
+    def _open_partition(self, value: Any) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        assert self._partition_dir is not None and self.partition_by is not None
+        label = "__HIVE_DEFAULT_PARTITION__" if value is None else str(value)
+        folder = self._partition_dir / f"{self.partition_by}={label}"
+        folder.mkdir()
+        self._writer = self._pq.ParquetWriter(
+            folder / "part-0.parquet", arrow_schema(self.columns, self.partition_by),
+            compression="zstd")
+        self._partition_value = value
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        names = self.names
+        if not self._batch[names[0]]:
+            return
+        if self._writer is None:
+            self._writer = self._pq.ParquetWriter(self._parquet_path, arrow_schema(self.columns),
+                                                  compression="zstd")
+        schema = arrow_schema(self.columns, self.partition_by)
+        table = pa.table({n: self._batch[n] for n in schema.names}, schema=schema)
+        self._writer.write_table(table)
+        for column in names:  # in place: write() holds a reference to this dict
+            self._batch[column] = []
+
+    def close(self) -> None:
+        self._flush()
+        if self._writer is None and self.partition_by is None:
+            self._writer = self._pq.ParquetWriter(self._parquet_path, arrow_schema(self.columns),
+                                                  compression="zstd")
+        if self._writer is not None:
+            self._writer.close()
+        self._csv_stream.close()
+        if self._excel_stream is not None:
+            self._excel_stream.close()
+
+    def abort(self) -> None:
+        for stream in (self._csv_stream, self._excel_stream):
+            if stream is not None and not stream.closed:
+                stream.close()
+        for path in self._temporaries.values():
+            path.unlink(missing_ok=True)
+        if self._partition_dir is not None:
+            shutil.rmtree(self._partition_dir, ignore_errors=True)
+
+    def commit(self) -> dict[str, Any]:
+        """Rename into place; return {relative file name: sha256, bytes, rows}."""
+        described: dict[str, Any] = {}
+        for relative, temporary in self._temporaries.items():
+            final = self.out_dir / relative
+            os.replace(temporary, final)
+            described[relative] = {**file_digest(final), "rows": self.rows}
+        if self._partition_dir is not None:
+            final_dir = self.out_dir / self.name
+            _replace_dir(self._partition_dir, final_dir)
+            (self.out_dir / f"{self.name}.parquet").unlink(missing_ok=True)
+            for path in sorted(final_dir.rglob("*.parquet")):
+                relative = path.relative_to(self.out_dir).as_posix()
+                described[relative] = file_digest(path)
+        else:
+            stale = self.out_dir / self.name
+            if stale.is_dir():
+                shutil.rmtree(stale)
+        return described
+
+
+def _replace_dir(new: Path, final: Path) -> None:
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old.tmp")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(final, old)
+    os.replace(new, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def write_atomic(path: Path, payload: bytes) -> None:
     """Write to a temporary file beside `path`, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary = _temporary(path.parent, path.name)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
+        temporary.write_bytes(payload)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
-def describe(payload: bytes) -> dict[str, Any]:
-    return {"sha256": hashlib.sha256(payload).hexdigest(), "bytes": len(payload)}
-
-
-def write_tables(out_dir: Path, tables: dict[str, list[Any]]) -> dict[str, Any]:
-    """Write each table as NAME.csv and NAME.parquet; return their manifest entries.
-
-    All payloads are built first and only then renamed into place, one after another,
-    so a failure while building leaves every previous output untouched.
-    """
-    payloads: dict[str, bytes] = {}
-    described: dict[str, Any] = {}
-    for name, columns in TABLES.items():
-        data = rows_to_columns(tables.get(name, []), columns)
-        rows = len(next(iter(data.values()))) if data else 0
-        for suffix, payload in (("csv", columns_to_csv(data, columns)),
-                                ("parquet", columns_to_parquet(data, columns))):
-            payloads[f"{name}.{suffix}"] = payload
-            described[f"{name}.{suffix}"] = {**describe(payload), "rows": rows}
-    for file_name, payload in payloads.items():
-        write_atomic(out_dir / file_name, payload)
-    return described
-
-
-def manifest_bytes(manifest: dict[str, Any]) -> bytes:
-    return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+def json_bytes(document: dict[str, Any]) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

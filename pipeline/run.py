@@ -1,16 +1,29 @@
-"""`run`: find the inputs, extract each, and write one set of tables for all of them."""
+"""`run`: find the inputs, extract each (in parallel, reusing unchanged ones), and write
+one set of tables for all of them.
+
+Two passes keep memory flat however many reports there are: the first extracts each
+report and stores its records in the cache, keeping only a small summary; the second
+reads the records back in output order and streams them to the table writers.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import hashlib
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__
+from pipeline import __version__, cache
+from pipeline.cache import ReportResult
+from pipeline.datapackage import datapackage
 from pipeline.extract import extract_bytes
-from pipeline.model import EventRecord, Extraction, Issue, RejectRecord
-from pipeline.outputs import describe, manifest_bytes, write_atomic, write_tables
+from pipeline.model import Extraction, Issue, RejectRecord
+from pipeline.outputs import TableSink, json_bytes, write_atomic
+from pipeline.partners import PartnerTable
+from pipeline.schema import TABLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,18 +32,38 @@ class InputFile:
     name: str  # relative to the input folder given, '/'-separated
 
 
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What the first pass keeps of a report: enough to order and find its records."""
+
+    name: str
+    fiscal_year: int | None
+    key: str
+    reused: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    jobs: int = 1
+    force: bool = False
+    excel: bool = False
+    partition_by: str | None = None
+
+
 @dataclass(slots=True)
 class RunResult:
     files: int = 0
     unreadable: list[Issue] = field(default_factory=list)
+    missing_year: list[str] = field(default_factory=list)
     events: int = 0
     rejects: int = 0
+    reused: int = 0
     warnings: list[Issue] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
 
 
 class InputError(Exception):
-    """An input path that does not exist: a usage error, not a damaged report."""
+    """An input path that does not exist, or a bad option: a usage error."""
 
 
 def discover(inputs: Sequence[Path]) -> list[InputFile]:
@@ -46,29 +79,29 @@ def discover(inputs: Sequence[Path]) -> list[InputFile]:
             found.append(InputFile(given, given.name))
         else:
             raise InputError(f"{given}: no such file or folder")
+    names = [f.name for f in found]
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise InputError(f"two inputs have the same name: {', '.join(twice)}")
     return sorted(found, key=lambda f: f.name)
 
 
-def _sort_key(event: EventRecord) -> tuple[int, str, int, int, int]:
-    return (event.fiscal_year or 0, event.source_file, event.table_no, event.row_no,
-            event.item_no)
-
-
-def _input_entry(item: InputFile, extraction: Extraction | Issue, data: bytes) -> dict[str, Any]:
-    entry: dict[str, Any] = {"name": item.name, **describe(data)}
+def _manifest_entry(name: str, data: bytes, extraction: Extraction | Issue) -> dict[str, Any]:
+    entry: dict[str, Any] = {"name": name, "sha256": hashlib.sha256(data).hexdigest(),
+                             "bytes": len(data)}
     if isinstance(extraction, Issue):
         entry["error"] = {"code": extraction.code, "message": extraction.message}
         return entry
     document, layout = extraction.document, extraction.layout
+    assert layout is not None
     entry.update({
         "format": document.format,
         "encoding": document.encoding,
-        "title": layout.title if layout else None,
-        "period": layout.period_text if layout else None,
-        "fiscal_year": layout.fiscal_year if layout else None,
-        "lines": {"total": document.line_count, **(layout.line_kinds if layout else {})},
-        "notes": [{"source_line": line, "text": text} for line, text in
-                  (layout.notes if layout else ())],
+        "title": layout.title,
+        "period": layout.period_text,
+        "fiscal_year": layout.fiscal_year,
+        "lines": {"total": document.line_count, **layout.line_kinds},
+        "notes": [{"source_line": line, "text": text} for line, text in layout.notes],
         "counts": {
             "entries": len(extraction.entries),
             "events": len(extraction.events),
@@ -80,78 +113,146 @@ def _input_entry(item: InputFile, extraction: Extraction | Issue, data: bytes) -
     return entry
 
 
-def extract_all(files: Iterable[InputFile]) -> list[tuple[InputFile, bytes,
-                                                          Extraction | Issue]]:
-    results: list[tuple[InputFile, bytes, Extraction | Issue]] = []
-    for item in files:
-        try:
-            data = item.path.read_bytes()
-        except OSError as error:
-            issue = Issue("file-unreadable", f"{item.name}: {error.strerror}", "error",
-                          item.name, 0)
-            results.append((item, b"", issue))
-            continue
-        results.append((item, data, extract_bytes(data, item.name)))
-    return results
+def extract_file(item: InputFile) -> ReportResult:
+    """One input -> its records; never raises for a damaged or unreadable file."""
+    try:
+        data = item.path.read_bytes()
+    except OSError as error:
+        issue = Issue("file-unreadable", f"{item.name}: {error.strerror}", "error", item.name, 0)
+        return ReportResult(item.name, None, {"name": item.name, "error": {
+            "code": issue.code, "message": issue.message}}, error=issue)
+    extraction = extract_bytes(data, item.name)
+    manifest = _manifest_entry(item.name, data, extraction)
+    if isinstance(extraction, Issue):
+        reject = RejectRecord(item.name, 0, f"{extraction.code}: {extraction.message}", "")
+        return ReportResult(item.name, None, manifest, rejects=[reject], error=extraction)
+    result = ReportResult(item.name, manifest["fiscal_year"], manifest,
+                          entries=extraction.entries, events=extraction.events,
+                          periods=extraction.periods)
+    for issue in extraction.issues:
+        if issue.severity == "reject":
+            result.rejects.append(RejectRecord(issue.source_file, issue.source_line,
+                                               f"{issue.code}: {issue.message}", issue.raw))
+        else:
+            result.warnings.append(issue)
+    return result
 
 
-def _keep_ids_unique(extraction: Extraction, used: set[str]) -> None:
-    """Two reports of the same year may hold the same event (a corrected re-issue beside the
+def _first_pass(task: tuple[InputFile, str, bool]) -> Summary:
+    """Extract one report into the cache, or find it there already (worker process)."""
+    item, out_dir, force = task
+    try:
+        sha = hashlib.sha256(item.path.read_bytes()).hexdigest()
+    except OSError:
+        sha = "unreadable"
+    key = cache.cache_key(__version__, item.name, sha)
+    path = cache.cache_path(Path(out_dir), key)
+    if not force and sha != "unreadable":
+        found = cache.load(path)
+        if found is not None:
+            return Summary(item.name, found.fiscal_year, key, reused=True)
+    result = extract_file(item)
+    cache.store(path, result)
+    return Summary(item.name, result.fiscal_year, key, reused=False)
+
+
+def _summaries(files: list[InputFile], out_dir: Path, options: RunOptions) -> Iterator[Summary]:
+    tasks = [(item, str(out_dir), options.force) for item in files]
+    if options.jobs <= 1 or len(files) < 2:
+        yield from map(_first_pass, tasks)
+        return
+    with ProcessPoolExecutor(max_workers=options.jobs) as pool:
+        yield from pool.map(_first_pass, tasks, chunksize=max(1, len(tasks) // (options.jobs * 8)))
+
+
+def _keep_ids_unique(result: ReportResult, used: set[str]) -> None:
+    """Two reports of one year may hold the same event (a corrected re-issue beside the
     original); the later file's copy gets the next occurrence number so ids stay a key."""
     renamed: dict[str, str] = {}
-    for index, event in enumerate(extraction.events):
+    for index, event in enumerate(result.events):
         event_id = event.event_id
         if event_id in used:
             base, occurrence = event_id.split("-")[0], 2
             while f"{base}-{occurrence}" in used:
                 occurrence += 1
             event_id = renamed[event.event_id] = f"{base}-{occurrence}"
-            extraction.events[index] = replace(event, event_id=event_id)
+            result.events[index] = replace(event, event_id=event_id)
         used.add(event_id)
     if renamed:
-        extraction.periods = [replace(p, event_id=renamed.get(p.event_id, p.event_id))
-                              for p in extraction.periods]
+        result.periods = [replace(p, event_id=renamed.get(p.event_id, p.event_id))
+                          for p in result.periods]
 
 
-def run(inputs: Sequence[Path], out_dir: Path) -> RunResult:
+def run(inputs: Sequence[Path], out_dir: Path, options: RunOptions | None = None,
+        progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None = None,
+        ) -> RunResult:
     """Extract every report under `inputs` and write the tables and manifest to `out_dir`."""
+    options = options or RunOptions()
+    if options.partition_by not in (None, "fiscal_year"):
+        raise InputError(f"cannot partition by {options.partition_by!r}; only fiscal_year")
     files = discover(inputs)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    summaries_iter = _summaries(files, out_dir, options)
+    if progress is not None:
+        summaries_iter = progress(summaries_iter, len(files))
+    summaries = sorted(summaries_iter, key=lambda s: (s.fiscal_year or 0, s.name))
+
     result = RunResult(files=len(files))
-    entries, events, periods, rejects = [], [], [], []
+    sinks = {name: TableSink(out_dir, name, columns, excel=options.excel,
+                             partition_by=options.partition_by
+                             if name in ("events", "entries", "partners") else None)
+             for name, columns in TABLES.items()}
+    partners = PartnerTable()
     manifest_inputs: list[dict[str, Any]] = []
     used_ids: set[str] = set()
-    for item, data, extraction in extract_all(files):
-        manifest_inputs.append(_input_entry(item, extraction, data))
-        if isinstance(extraction, Issue):
-            result.unreadable.append(extraction)
-            rejects.append(RejectRecord(item.name, 0, f"{extraction.code}: {extraction.message}",
-                                        ""))
-            continue
-        _keep_ids_unique(extraction, used_ids)
-        entries.extend(extraction.entries)
-        events.extend(extraction.events)
-        periods.extend(extraction.periods)
-        for issue in extraction.issues:
-            if issue.severity == "reject":
-                rejects.append(RejectRecord(issue.source_file, issue.source_line,
-                                            f"{issue.code}: {issue.message}", issue.raw))
-            else:
-                result.warnings.append(issue)
-    events.sort(key=_sort_key)
-    order = {event.event_id: index for index, event in enumerate(events)}
-    periods.sort(key=lambda p: (order[p.event_id], p.period_no))
-    entries.sort(key=lambda e: (e.fiscal_year or 0, e.source_file, e.table_no, e.row_no))
-    rejects.sort(key=lambda r: (r.source_file, r.source_line))
-    outputs = write_tables(out_dir, {"events": events, "periods": periods, "entries": entries,
-                                     "rejects": rejects})
-    result.events, result.rejects = len(events), len(rejects)
+    year: int | object | None = object()
+    try:
+        for summary in summaries:
+            report = cache.load(cache.cache_path(out_dir, summary.key))
+            if report is None:
+                raise RuntimeError(f"the cache entry for {summary.name} vanished during the run")
+            if report.fiscal_year != year:  # ids can only collide within one fiscal year
+                used_ids, year = set(), report.fiscal_year
+            _keep_ids_unique(report, used_ids)
+            manifest_inputs.append({**report.manifest, "reused": summary.reused})
+            result.reused += summary.reused
+            if report.error is not None:
+                result.unreadable.append(report.error)
+            elif report.fiscal_year is None:
+                result.missing_year.append(report.name)
+            sinks["entries"].write(report.entries)
+            sinks["events"].write(report.events)
+            sinks["periods"].write(report.periods)
+            sinks["rejects"].write(report.rejects)
+            partners.add(report.entries)
+            result.warnings.extend(report.warnings)
+            result.events += len(report.events)
+            result.rejects += len(report.rejects)
+        sinks["partners"].write(partners.records())
+        for sink in sinks.values():
+            sink.close()
+    except BaseException:
+        for sink in sinks.values():
+            sink.abort()
+        raise
+    outputs: dict[str, Any] = {}
+    for sink in sinks.values():
+        outputs.update(sink.commit())
+    package = json_bytes(datapackage(outputs))
+    write_atomic(out_dir / "datapackage.json", package)
+    outputs["datapackage.json"] = {"sha256": hashlib.sha256(package).hexdigest(),
+                                   "bytes": len(package)}
     result.manifest = {
         "pipeline_version": __version__,
         "inputs": manifest_inputs,
         "warnings": [{"source_file": w.source_file, "source_line": w.source_line,
-                      "code": w.code, "message": w.message} for w in
-                     sorted(result.warnings, key=lambda w: (w.source_file, w.source_line))],
-        "outputs": outputs,
+                      "code": w.code, "message": w.message} for w in result.warnings],
+        "outputs": dict(sorted(outputs.items())),
     }
-    write_atomic(out_dir / "manifest.json", manifest_bytes(result.manifest))
+    write_atomic(out_dir / "manifest.json", json_bytes(result.manifest))
+    cache.prune(out_dir, {s.key for s in summaries})
     return result
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -77,6 +77,35 @@ REJECTS: Final[tuple[Column, ...]] = (
     ("raw", "string", "The line exactly as in the source."),
 )
 
+
+PARTNERS: Final[tuple[Column, ...]] = (
+    ("partner_id", "string", "Partner key: country code (or country) and city, e.g. "
+     "US:ニューヨーク市."),
+    ("fiscal_year", "integer", "Fiscal year of the reports."),
+    ("partner_country", "string", "Partner country as first printed."),
+    ("partner_country_code", "string", "ISO 3166-1 alpha-2 code."),
+    ("partner_city", "string", "Partner city, state or province."),
+    ("start_fiscal_year", "integer", "Fiscal year the partnership began."),
+    ("entry_count", "integer", "Table rows for this partner in the year's reports."),
+    ("event_count", "integer", "Events for this partner in the year's reports."),
+    ("bureaus", "string", "Bureaus in charge, '; '-separated, sorted."),
+    ("source_files", "string", "Reports the rows come from, '; '-separated, sorted."),
+)
+
 TABLES: Final[dict[str, tuple[Column, ...]]] = {
-    "events": EVENTS, "periods": PERIODS, "entries": ENTRIES, "rejects": REJECTS,
+    "events": EVENTS, "periods": PERIODS, "entries": ENTRIES, "partners": PARTNERS,
+    "rejects": REJECTS,
+}
+
+# Keys for datapackage.json: primary keys and the foreign keys between the tables.
+PRIMARY_KEYS: Final[dict[str, list[str]]] = {
+    "events": ["event_id"],
+    "entries": ["source_file", "table_no", "row_no"],
+    "periods": ["event_id", "period_no"],
+    "partners": ["fiscal_year", "partner_id"],
+}
+FOREIGN_KEYS: Final[dict[str, list[tuple[list[str], str, list[str]]]]] = {
+    "periods": [(["event_id"], "events", ["event_id"])],
+    "events": [(["source_file", "table_no", "row_no"], "entries",
+                ["source_file", "table_no", "row_no"])],
 }

@@ -20,9 +20,10 @@ def test_run_prints_one_summary_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == f"pipeline run: 1 file, 35 events, 0 rejects, 0 warnings -> {out}\n"
-    assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"{t}.{s}" for t in ("events", "periods", "entries", "rejects") for s in ("csv", "parquet")]
-        + ["manifest.json"])
+    tables = ("events", "periods", "entries", "partners", "rejects")
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(
+        [f"{t}.{s}" for t in tables for s in ("csv", "parquet")]
+        + ["manifest.json", "datapackage.json"])
 
 
 def test_run_defaults_to_raw_and_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

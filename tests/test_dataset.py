@@ -1,0 +1,224 @@
+"""Many reports -> one reproducible, analysis-ready dataset (issue: re-ingest)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+from tests.conftest import read_csv
+from tests.reports import fy2012_text, report_for_year, text_to_csv
+
+TABLES = ("events", "periods", "entries", "partners", "rejects")
+
+
+def build_folder(folder: Path, order: tuple[str, ...] = ("a", "b", "c", "d")) -> Path:
+    """Four reports: FY2012 as is, FY2010 in a subfolder, FY2015 in Shift_JIS, FY2016 as CSV."""
+    writers = {
+        "a": lambda: (folder / "fy2012.txt").write_text(fy2012_text(), encoding="utf-8"),
+        "b": lambda: (folder / "older" / "h22.txt").write_text(report_for_year(2010),
+                                                               encoding="utf-8"),
+        "c": lambda: (folder / "sjis.txt").write_bytes(report_for_year(2015).encode("cp932")),
+        "d": lambda: (folder / "2016.csv").write_bytes(
+            ("\ufeff" + text_to_csv(report_for_year(2016))).encode("utf-8")),
+    }
+    (folder / "older").mkdir(parents=True, exist_ok=True)
+    for key in order:
+        writers[key]()
+    return folder
+
+
+def output_files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)}
+
+
+def run_quiet(*argv: str) -> int:
+    return main(["run", *argv, "--quiet"])
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = build_folder(tmp_path_factory.mktemp("reports"))
+    out = tmp_path_factory.mktemp("dataset")
+    assert run_quiet(str(folder), "--out", str(out), "--jobs", "1") == 0
+    return out
+
+
+def test_one_dataset_covers_every_report_sorted_by_year(dataset: Path) -> None:
+    events = read_csv(dataset / "events.csv")
+    assert len(events) == 4 * 35
+    years = [int(e["fiscal_year"]) for e in events]
+    assert years == sorted(years) and set(years) == {2010, 2012, 2015, 2016}
+    keys = [(int(e["fiscal_year"]), e["source_file"], int(e["table_no"]), int(e["row_no"]),
+             int(e["item_no"])) for e in events]
+    assert keys == sorted(keys)
+    assert {e["source_file"] for e in events} == {"fy2012.txt", "older/h22.txt", "sjis.txt",
+                                                  "2016.csv"}
+    manifest = json.loads((dataset / "manifest.json").read_text(encoding="utf-8"))
+    formats = {i["name"]: (i["format"], i["encoding"], i["fiscal_year"]) for i in manifest["inputs"]}
+    assert formats == {"fy2012.txt": ("text", "utf-8", 2012),
+                       "older/h22.txt": ("text", "utf-8", 2010),
+                       "sjis.txt": ("text", "cp932", 2015),
+                       "2016.csv": ("csv", "utf-8-sig", 2016)}
+
+
+def test_each_year_reads_like_the_original(dataset: Path) -> None:
+    events = read_csv(dataset / "events.csv")
+    by_year: dict[str, list[tuple[str, str]]] = {}
+    for e in events:
+        # prose cells carry their year in the sentence; the rest must match exactly
+        description = re.sub(r"平成\d+年", "平成N年", e["description"])
+        by_year.setdefault(e["fiscal_year"], []).append((description, e["date_start"][5:]))
+    assert by_year["2010"] == by_year["2012"] == by_year["2015"] == by_year["2016"]
+
+
+def test_outputs_are_byte_identical_across_location_order_and_jobs(
+        dataset: Path, tmp_path: Path) -> None:
+    other = build_folder(tmp_path / "somewhere" / "else", order=("d", "c", "b", "a"))
+    out = tmp_path / "out"
+    assert run_quiet(str(other), "--out", str(out), "--jobs", "2") == 0
+    assert output_files(out) == output_files(dataset)
+
+
+def test_unchanged_rerun_reuses_every_report_and_gives_the_same_tables(tmp_path: Path) -> None:
+    folder = build_folder(tmp_path / "reports")
+    out = tmp_path / "out"
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    first = output_files(out)
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [i["reused"] for i in manifest["inputs"]] == [True] * 4
+    again = output_files(out)
+    assert {k: v for k, v in again.items() if k != "manifest.json"} == {
+        k: v for k, v in first.items() if k != "manifest.json"}
+    # one report changes: only it is extracted again
+    (folder / "fy2012.txt").write_text(report_for_year(2013), encoding="utf-8")
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {i["name"]: i["reused"] for i in manifest["inputs"]} == {
+        "fy2012.txt": False, "older/h22.txt": True, "sjis.txt": True, "2016.csv": True}
+    assert run_quiet(str(folder), "--out", str(out), "--force") == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert not any(i["reused"] for i in manifest["inputs"])
+
+
+def test_an_interrupted_write_leaves_the_previous_outputs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import outputs
+
+    folder = build_folder(tmp_path / "reports")
+    out = tmp_path / "out"
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    before = output_files(out)
+    (folder / "fy2012.txt").write_text(report_for_year(2013), encoding="utf-8")
+
+    def crash(self: outputs.TableSink) -> None:
+        raise KeyboardInterrupt  # as if the user pressed Ctrl-C while tables were written
+
+    monkeypatch.setattr(outputs.TableSink, "close", crash)
+    assert run_quiet(str(folder), "--out", str(out)) == 130
+    assert output_files(out) == before
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_frictionless_validates_the_data_package(dataset: Path) -> None:
+    frictionless = Path(sys.executable).with_name("frictionless")
+    done = subprocess.run([str(frictionless), "validate", "datapackage.json"], cwd=dataset,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    package = json.loads((dataset / "datapackage.json").read_text(encoding="utf-8"))
+    events = next(r for r in package["resources"] if r["name"] == "events")
+    assert events["schema"]["primaryKey"] == ["event_id"]
+    periods = next(r for r in package["resources"] if r["name"] == "periods")
+    assert periods["schema"]["foreignKeys"][0]["reference"] == {"resource": "events",
+                                                                "fields": ["event_id"]}
+
+
+def test_a_broken_dataset_fails_validation(dataset: Path, tmp_path: Path) -> None:
+    """The validation test above can fail: a period pointing at no event is caught."""
+    broken = tmp_path / "broken"
+    shutil.copytree(dataset, broken)
+    periods = (broken / "periods.csv").read_text(encoding="utf-8")
+    (broken / "periods.csv").write_text(periods.replace(periods.splitlines()[1][:16], "0" * 16, 1),
+                                        encoding="utf-8")
+    frictionless = Path(sys.executable).with_name("frictionless")
+    done = subprocess.run([str(frictionless), "validate", "datapackage.json"], cwd=broken,
+                          capture_output=True, text=True)
+    assert done.returncode != 0
+
+
+def test_parquet_has_real_types_and_the_csv_column_order(dataset: Path) -> None:
+    import pyarrow.parquet as pq
+
+    for table in TABLES:
+        parquet = pq.read_table(dataset / f"{table}.parquet")
+        header = (dataset / f"{table}.csv").read_text(encoding="utf-8").splitlines()[0]
+        assert parquet.column_names == header.split(","), table
+    types = {f.name: str(f.type) for f in pq.read_schema(dataset / "periods.parquet")}
+    assert types == {"event_id": "string", "period_no": "int64", "date_start": "date32[day]",
+                     "date_end": "date32[day]", "date_precision": "string", "date_text": "string",
+                     "inferred": "bool"}
+
+
+def test_pandas_and_duckdb_load_the_dataset(dataset: Path) -> None:
+    import duckdb
+    import pandas as pd
+
+    events = pd.read_parquet(dataset / "events.parquet")
+    assert len(events) == 140 and str(events["period_count"].dtype) == "int64"
+    rows = duckdb.sql(f"select count(*) from '{dataset / 'events.parquet'}' e join "
+                      f"'{dataset / 'periods.parquet'}' p using (event_id)").fetchall()
+    assert rows == [(4 * 36,)]
+
+
+def test_partners_table_counts_events_per_partner_and_year(dataset: Path) -> None:
+    partners = {(p["fiscal_year"], p["partner_id"]): p for p in read_csv(dataset / "partners.csv")}
+    assert len(partners) == 4 * 12
+    new_york = partners[("2012", "US:ニューヨーク市")]
+    assert (new_york["entry_count"], new_york["event_count"], new_york["start_fiscal_year"]) == (
+        "2", "4", "1960")
+    assert new_york["bureaus"] == "環境局都市地球環境部国際環境協力課; 知事本局外務部外務課"
+
+
+def test_partition_by_fiscal_year_writes_a_hive_dataset(tmp_path: Path) -> None:
+    import pyarrow.dataset as ds
+
+    folder = build_folder(tmp_path / "reports")
+    out = tmp_path / "out"
+    assert run_quiet(str(folder), "--out", str(out), "--partition-by", "fiscal_year") == 0
+    assert sorted(p.name for p in (out / "events").iterdir()) == [
+        "fiscal_year=2010", "fiscal_year=2012", "fiscal_year=2015", "fiscal_year=2016"]
+    table = ds.dataset(out / "events", partitioning="hive").to_table()
+    assert table.num_rows == 140
+    assert not (out / "events.parquet").exists()
+
+
+def test_excel_copy_has_bom_crlf_and_quoted_formulas(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    text = fy2012_text().replace("・知事のロンドン出張", "・=HYPERLINK(\"x\")知事のロンドン出張")
+    (folder / "fy2012.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_quiet(str(folder), "--out", str(out), "--excel") == 0
+    payload = (out / "excel" / "events.csv").read_bytes()
+    assert payload.startswith(b"\xef\xbb\xbf") and b"\r\n" in payload
+    assert "'=HYPERLINK" in payload.decode("utf-8-sig")
+    assert "'=HYPERLINK" not in (out / "events.csv").read_text(encoding="utf-8")
+
+
+def test_a_report_without_a_fiscal_year_is_named(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "report.txt").write_text(fy2012_text().replace("平成24年度実績", ""),
+                                       encoding="utf-8")
+    assert main(["run", str(folder), "--out", str(tmp_path / "out")]) == 0
+    assert ("pipeline run: warning: report.txt: no fiscal year found (no period line, no year "
+            "in the file name)\n") in capsys.readouterr().err
