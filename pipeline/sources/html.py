@@ -39,6 +39,8 @@ _FLAT_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "inpu
                         "tr", "option", "thead", "tbody", "tfoot", "colgroup", "caption"})
 _BREAKS = frozenset({"br", "p", "div", "li"})  # a word boundary in a label or a header
 _MAX_SPAN = 1000  # a colspan/rowspan beyond this is damage, not a layout
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+HEADER_SEARCH = 5  # a table may open with a title or period row above its header
 
 
 def _squash(text: str) -> str:
@@ -104,16 +106,21 @@ def element_text(element: etree._Element) -> str:
 
 
 def inner_html(element: etree._Element) -> str:
-    """A cell's children serialised as HTML, so that cells.py can split its items."""
+    """A cell's children serialised as HTML, so that cells.py can split its items.
+
+    Line breaks of the page source are only spaces in HTML; cells.py would take them for
+    item boundaries (as in a spreadsheet cell), so HTML whitespace is collapsed. `&nbsp;`
+    (U+00A0) is no HTML whitespace and stays.
+    """
     pieces = [html.escape(element.text or "", quote=False)]
     pieces.extend(etree.tostring(child, encoding="unicode", method="html", with_tail=True)
                   for child in element)
-    return "".join(pieces).strip()
+    return _HTML_SPACE.sub(" ", "".join(pieces)).strip(" ")
 
 
 def _span(cell: etree._Element, name: str) -> int:
     value = (cell.get(name) or "").strip()
-    return min(int(value), _MAX_SPAN) if value.isdigit() and int(value) > 0 else 1
+    return min(int(value), _MAX_SPAN) if value.isdecimal() and int(value) > 0 else 1
 
 
 def table_rows(table: etree._Element) -> list[etree._Element]:
@@ -128,8 +135,9 @@ def _cells(row: etree._Element) -> list[etree._Element]:
 
 
 def is_report_table(table: etree._Element) -> bool:
-    rows = table_rows(table)
-    return bool(rows) and is_header([element_text(cell) for cell in _cells(rows[0])])
+    """A table with a header row among its first rows (title rows may come first)."""
+    return any(is_header([element_text(cell) for cell in _cells(row)])
+               for row in table_rows(table)[:HEADER_SEARCH])
 
 
 def table_to_rows(table: etree._Element) -> list[RawRow]:
@@ -150,11 +158,13 @@ def table_to_rows(table: etree._Element) -> list[RawRow]:
         elements = _cells(tr)
         texts = [element_text(cell) for cell in elements]
         header = is_header(texts)
+        if header:
+            below.clear()  # a header starts a new table: no span reaches across it
         for element, text in zip(elements, texts, strict=True):
             while column in below:
                 column += 1
             value = text
-            if not header and column == content_column and len(element):
+            if not header and column == content_column:
                 value = inner_html(element)
             width, height = _span(element, "colspan"), _span(element, "rowspan")
             for offset in range(width):
@@ -217,12 +227,12 @@ def html_to_document(text: str, name: str, sha256: str, size: int, encoding: str
     try:
         root = lxml.html.document_fromstring(page, parser=parser)
     except (etree.ParserError, ValueError) as error:
-        raise ReadError("no-table", f"{name}: no report table in the page ({error})") from None
+        raise ReadError("no-table", f"no report table in the page ({error})") from None
     tables = [table for table in root.iter("table") if is_report_table(table)]
     # A report table inside another one's cell is part of that cell, not a table of its own.
     tables = [t for t in tables if not any(a in tables for a in t.iterancestors("table"))]
     if not tables:
-        raise ReadError("no-table", f"{name}: no table whose first row names 提携都市 and 内容")
+        raise ReadError("no-table", "no table with a header row naming 提携都市 and 内容")
     rows = [row for table in tables for row in table_to_rows(table)]
     title, period = _hints(root, tables[0])
     return SourceDocument(name=name, format="html", encoding=encoding, sha256=sha256, size=size,

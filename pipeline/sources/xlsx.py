@@ -63,17 +63,17 @@ def fill_merged(grid: list[list[str]], ranges: list[tuple[int, int, int, int]]
     return inherited
 
 
-def _check_zip(data: bytes, name: str) -> None:
+def _check_zip(data: bytes) -> None:
     from pipeline.sources import ReadError
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise ReadError("file-unreadable", f"{name} is not a readable Excel workbook: "
+        raise ReadError("file-unreadable", "the file is not a readable Excel workbook: "
                         f"{error}") from None
     if unpacked > MAX_UNPACKED:
-        raise ReadError("file-unreadable", f"{name} is not a readable Excel workbook: it "
+        raise ReadError("file-unreadable", "the file is not a readable Excel workbook: it "
                         f"unpacks to {unpacked} bytes, more than {MAX_UNPACKED}")
 
 
@@ -83,13 +83,13 @@ def xlsx_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
 
     from pipeline.sources import ReadError
 
-    _check_zip(data, name)
+    _check_zip(data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it does not read
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
     except Exception as error:  # openpyxl raises whatever its zip or XML layer raised
-        raise ReadError("file-unreadable", f"{name} is not a readable Excel workbook: "
+        raise ReadError("file-unreadable", "the file is not a readable Excel workbook: "
                         f"{type(error).__name__}: {error}") from None
     for sheet in book.worksheets:
         grid = sheet_to_grid(sheet)
@@ -105,4 +105,4 @@ def xlsx_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
         return SourceDocument(name=name, format="xlsx", encoding=None, sha256=sha256,
                               size=len(data), line_count=len(rows), line_based=False,
                               rows=rows)
-    raise ReadError("no-table", f"{name}: no worksheet has a header row naming 提携都市 and 内容")
+    raise ReadError("no-table", "no worksheet has a header row naming 提携都市 and 内容")

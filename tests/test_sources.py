@@ -1,0 +1,491 @@
+"""Every supported format and encoding, each built from the FY2012 report's own content,
+must give the same events as the tab-separated text file itself.
+
+The variants are generated here from `raw/` (nothing is read back from the pipeline to
+build them): the report is split into its title, period and two tables, and each table
+is written out as a spreadsheet would save it, as an HTML page, or as a workbook.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.model import Extraction, Issue, SourceDocument
+from pipeline.sources import ReadError, read_document
+from tests.conftest import REPORT
+
+REPORT_BYTES = REPORT.read_bytes()
+REPORT_TEXT = REPORT_BYTES.decode("utf-8")
+COMPARED = ("description", "date_start", "date_end", "date_precision", "partner_country",
+            "partner_country_code", "partner_city", "bureau", "bureau_inherited")
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    period: str
+    header: tuple[str, ...]
+    tables: tuple[tuple[tuple[str, ...], ...], ...]  # rows of cells, per table
+
+
+def parse_report(text: str) -> Report:
+    """The report's parts, read by hand from its lines (tab-separated, blank-separated)."""
+    singles: list[str] = []
+    header: tuple[str, ...] = ()
+    tables: list[list[tuple[str, ...]]] = []
+    for line in text.splitlines():
+        cells = tuple(line.split("\t"))
+        if not line.strip():
+            continue
+        if len(cells) == 1:
+            singles.append(line.strip())
+        elif cells[0].startswith("提携都市名"):
+            header = cells
+            tables.append([])
+        else:
+            tables[-1].append(cells)
+    title, period = singles
+    return Report(title, period, header, tuple(tuple(t) for t in tables))
+
+
+REPORT_PARTS = parse_report(REPORT_TEXT)
+_UL = re.compile(r'^\s*<ul[^>]*>\s*')
+
+
+def content_items(cell: str) -> list[str] | None:
+    """A list cell's items without their bullets; None for a prose or no-activity cell."""
+    if not cell.lstrip().startswith("<ul"):
+        return None
+    body = _UL.sub("", cell).strip()
+    # A bullet starts an item only after whitespace: ニュー・サウス・ウェールズ州 stays whole.
+    return [item.strip() for item in re.split(r"(?:^|\s)・", body) if item.strip()]
+
+
+# ---------------------------------------------------------------------------------------
+# Variants. Each takes the report and a folder and returns (file name, bytes).
+
+
+def text_variant(transform: Callable[[str], bytes], name: str) -> Callable[[Path], tuple[str, bytes]]:
+    def build(_: Path) -> tuple[str, bytes]:
+        return name, transform(REPORT_TEXT)
+
+    return build
+
+
+def cp932_bytes(text: str) -> bytes:
+    # The report writes its ranges with the full-width tilde U+FF5E, which CP932 has;
+    # JIS Shift_JIS has only the wave dash U+301C, so strict shift_jis would fail here.
+    assert "\u301c" not in text and "\uff5e" in text
+    return text.encode("cp932")
+
+
+def shift_jis_bytes(text: str) -> bytes:
+    # As a JIS-strict tool writes it: the tilde becomes the wave dash, 0x8160 both ways.
+    return text.replace("\uff5e", "\u301c").encode("shift_jis")
+
+
+def euc_jp_bytes(text: str) -> bytes:
+    # EUC-JP has no U+FF5E either; its 0xA1C1 is the wave dash.
+    return text.replace("\uff5e", "\u301c").encode("euc_jp")
+
+
+def csv_variant(_: Path) -> tuple[str, bytes]:
+    """As a spreadsheet saves it: every cell quoted, one bullet a line, BOM, CRLF."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow([REPORT_PARTS.title])
+    writer.writerow([REPORT_PARTS.period])
+    for number, table in enumerate(REPORT_PARTS.tables):
+        if number:
+            writer.writerow([])
+        writer.writerow(REPORT_PARTS.header)
+        for label, content, bureau in table:
+            items = content_items(content)
+            cell = "\n".join(f"・{item}" for item in items) if items else content.strip()
+            writer.writerow([label, cell, bureau])
+    return "fy2012_sister_city_exchanges.csv", b"\xef\xbb\xbf" + buffer.getvalue().encode()
+
+
+def _rowspans(table: tuple[tuple[str, ...], ...]) -> list[int]:
+    """Per row, how many rows its bureau cell covers (0 where a cell above covers it)."""
+    spans = [0] * len(table)
+    anchor = 0
+    for index, (_, _, bureau) in enumerate(table):
+        if bureau.strip() or index == 0:
+            anchor = index
+        spans[anchor] += 1
+    return spans
+
+
+def _label_html(label: str) -> str:
+    # A space in a label is written as &nbsp;, as page editors do.
+    return html.escape(label.strip()).replace(" ", "&nbsp;")
+
+
+def _content_html(content: str, as_br: bool, pretty: bool) -> str:
+    items = content_items(content)
+    if items is None:
+        return html.escape(content.strip())
+    escaped = [html.escape(item).replace(" (", "&nbsp;(") for item in items]
+    if as_br:
+        return "<br>".join(escaped)
+    if pretty:  # one <li> a line, the date wrapped onto a line of its own
+        return "\n    <ul>\n" + "".join(
+            "      <li>{}</li>\n".format(item.replace("(平成", "\n        (平成"))
+            for item in escaped) + "    </ul>\n  "
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in escaped) + "</ul>"
+
+
+def html_page(one_table: bool = False, pretty: bool = False, title_in_table: bool = False
+              ) -> str:
+    header = "".join(f"<th>{html.escape(cell).replace(' (', '<br>(')}</th>"
+                     for cell in REPORT_PARTS.header)
+    out = ['<!DOCTYPE html>', '<html lang="ja">', '<head><meta charset="utf-8">',
+           f"<title>{html.escape(REPORT_PARTS.title)}</title></head>", "<body>"]
+    if not title_in_table:
+        out += [f"<h1>{html.escape(REPORT_PARTS.title)}</h1>",
+                f"<p>{html.escape(REPORT_PARTS.period)}</p>"]
+    for number, table in enumerate(REPORT_PARTS.tables):
+        if not (one_table and number):
+            out.append('<table border="1">')
+        if title_in_table and not number:
+            out += [f'<tr><td colspan="3">{html.escape(REPORT_PARTS.title)}</td></tr>',
+                    f'<tr><td colspan="3">{html.escape(REPORT_PARTS.period)}</td></tr>']
+        out.append(f"<tr>{header}</tr>")
+        for index, ((label, content, bureau), span) in enumerate(
+                zip(table, _rowspans(table), strict=True)):
+            as_br = (number, index) == (0, 1)
+            cells = [f"<td>{_label_html(label)}</td>",
+                     f"<td>{_content_html(content, as_br, pretty)}</td>"]
+            if span > 1:
+                cells.append(f'<td rowspan="{span}">{html.escape(bureau.strip())}</td>')
+            elif span == 1:
+                cells.append(f"<td>{html.escape(bureau.strip())}</td>")
+            out.append("<tr>\n  " + "\n  ".join(cells) + "\n</tr>")
+        if not one_table or number == len(REPORT_PARTS.tables) - 1:
+            out.append("</table>")
+    out.append("</body></html>")
+    # A linked item: markup inside <li>, and &amp; that must stay an entity in the HTML.
+    first = "<li>知事本局職員のニューヨーク市主催サミット参加"
+    link = ('<li><a href="https://www.metro.tokyo.lg.jp/?id=24&amp;lang=ja">'
+            "知事本局職員のニューヨーク市主催サミット参加</a>")
+    return "\n".join(out).replace(first, link, 1) + "\n"
+
+
+def html_variant(encoding: str = "utf-8", **shape: bool) -> Callable[[Path], tuple[str, bytes]]:
+    def build(_: Path) -> tuple[str, bytes]:
+        page = html_page(**shape)
+        if encoding != "utf-8":
+            page = page.replace('charset="utf-8"', f'charset="{encoding}"')
+        return "fy2012_sister_city_exchanges.html", page.encode(encoding)
+
+    return build
+
+
+def xlsx_variant(folder: Path) -> tuple[str, bytes]:
+    """A workbook: title merged across A1:C1, bureau cells merged down, one bullet a line."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "平成24年度"
+    sheet.append([REPORT_PARTS.title])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=3)
+    sheet.append([REPORT_PARTS.period])
+    for number, table in enumerate(REPORT_PARTS.tables):
+        if number:
+            sheet.append([])
+        sheet.append([cell.strip() for cell in REPORT_PARTS.header])
+        first = sheet.max_row + 1
+        for index, ((label, content, bureau), span) in enumerate(
+                zip(table, _rowspans(table), strict=True)):
+            items = content_items(content)
+            cell = "\n".join(f"・{item}" for item in items) if items else content.strip()
+            sheet.append([label.strip(), cell, bureau.strip() or None])
+            if span > 1:
+                row = first + index
+                sheet.merge_cells(start_row=row, start_column=3, end_row=row + span - 1,
+                                  end_column=3)
+    path = folder / "fy2012_sister_city_exchanges.xlsx"
+    book.save(path)
+    return path.name, path.read_bytes()
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    build: Callable[[Path], tuple[str, bytes]]
+    format: str
+    encoding: str | None
+
+
+CASES = [
+    Case("text-utf8", text_variant(str.encode, "fy2012.txt"), "text", "utf-8"),
+    Case("text-utf8-bom", text_variant(lambda t: b"\xef\xbb\xbf" + t.encode(), "fy2012.txt"),
+         "text", "utf-8-sig"),
+    Case("text-crlf", text_variant(lambda t: t.replace("\n", "\r\n").encode(), "fy2012.txt"),
+         "text", "utf-8"),
+    Case("text-cr", text_variant(lambda t: t.replace("\n", "\r").encode(), "fy2012.txt"),
+         "text", "utf-8"),
+    Case("text-cp932", text_variant(cp932_bytes, "fy2012.txt"), "text", "cp932"),
+    # Shift_JIS bytes are CP932 bytes; the wave dash reads back as the full-width tilde.
+    Case("text-shift_jis", text_variant(shift_jis_bytes, "fy2012.txt"), "text", "cp932"),
+    Case("text-euc-jp", text_variant(euc_jp_bytes, "fy2012.txt"), "text", "euc_jp"),
+    Case("csv-excel", csv_variant, "csv", "utf-8-sig"),
+    Case("html", html_variant(), "html", "utf-8"),
+    Case("html-one-table", html_variant(one_table=True), "html", "utf-8"),
+    Case("html-cp932", html_variant(encoding="cp932"), "html", "cp932"),
+    Case("html-pretty-printed", html_variant(pretty=True), "html", "utf-8"),
+    Case("html-title-in-table", html_variant(title_in_table=True), "html", "utf-8"),
+    Case("xlsx", xlsx_variant, "xlsx", None),
+]
+
+
+@pytest.fixture(params=CASES, ids=[case.id for case in CASES])
+def variant(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Case, str, bytes]:
+    case: Case = request.param
+    name, data = case.build(tmp_path)
+    return case, name, data
+
+
+# ---------------------------------------------------------------------------------------
+# Reader level: what each reader hands to layout.
+
+
+def _filled(cells: tuple[str, ...]) -> list[str]:
+    return [" ".join(cell.split()) for cell in cells if cell.strip()]
+
+
+def test_reader_detects_format_and_encoding(variant: tuple[Case, str, bytes]) -> None:
+    case, name, data = variant
+    document = read_document(data, name)
+    assert (document.format, document.encoding) == (case.format, case.encoding)
+
+
+def test_reader_finds_every_label_and_the_two_headers(variant: tuple[Case, str, bytes]) -> None:
+    _case, name, data = variant
+    document = read_document(data, name)
+    labels = [" ".join(row[0].split()) for table in REPORT_PARTS.tables for row in table]
+    headers = [row for row in document.rows if len(_filled(row.cells)) == 3
+               and row.cells[0].strip().startswith("提携都市名")]
+    assert len(headers) == 2
+    found = [_filled(row.cells)[0] for row in document.rows
+             if len(_filled(row.cells)) >= 2 and row not in headers]
+    assert found == labels
+
+
+def test_reader_keeps_title_and_period(variant: tuple[Case, str, bytes]) -> None:
+    _case, name, data = variant
+    document = read_document(data, name)
+    one_cell = [_filled(row.cells)[0] for row in document.rows if len(_filled(row.cells)) == 1]
+    title = document.title_hint or one_cell[0]
+    period = document.period_hint or one_cell[1]
+    assert (title, period) == (REPORT_PARTS.title, REPORT_PARTS.period)
+
+
+def test_reader_lines_point_into_the_source(variant: tuple[Case, str, bytes]) -> None:
+    case, name, data = variant
+    document = read_document(data, name)
+    assert all(row.line >= 1 for row in document.rows)
+    assert [row.line for row in document.rows] == sorted(row.line for row in document.rows)
+    assert document.line_based == (case.format in ("text", "csv"))
+
+
+@pytest.mark.parametrize("build", [html_variant(), xlsx_variant], ids=["html", "xlsx"])
+def test_spanned_bureau_cells_are_copied_and_marked_inherited(
+        build: Callable[[Path], tuple[str, bytes]], tmp_path: Path) -> None:
+    name, data = build(tmp_path)
+    document = read_document(data, name)
+    rows = [row for row in document.rows if len(_filled(row.cells)) >= 2
+            and not row.cells[0].startswith("提携都市名")]
+    expected_bureaus: list[str] = []
+    expected_inherited: list[bool] = []
+    for table in REPORT_PARTS.tables:
+        above = ""
+        for _, _, bureau in table:
+            above = bureau.strip() or above
+            expected_bureaus.append(above)
+            expected_inherited.append(not bureau.strip())
+    assert [row.cells[2] for row in rows] == expected_bureaus
+    assert [2 in row.inherited for row in rows] == expected_inherited
+
+
+def test_html_rows_carry_their_source_line_and_html(tmp_path: Path) -> None:
+    name, data = html_variant()(tmp_path)
+    lines = data.decode().splitlines()
+    document = read_document(data, name)
+    for row in document.rows:
+        assert lines[row.line - 1].startswith("<tr>"), row.line
+        assert row.raw.startswith("<tr>") and row.raw.endswith("</tr>")
+    assert document.line_count == len(lines)
+    first = next(row for row in document.rows if row.cells[0].startswith("アメリカ合衆国"))
+    assert first.cells[1].startswith('<ul><li><a href="https://www.metro.tokyo.lg.jp/?id=24&amp;'
+                                     'lang=ja">知事本局職員')  # passed on as HTML
+    beijing = next(row for row in document.rows if "北京市(S53)" in row.cells[0])
+    assert beijing.cells[0] == "中華人民共和国 北京市(S53)"  # &nbsp; is a space in a label
+    assert beijing.cells[1].count("<br>") == 2
+
+
+def test_html_header_with_br_is_joined() -> None:
+    page = ("<table><tr><th>提携都市名<br>(事業開始年度)</th><th>内容・<br>実績</th>"
+            "<th>所管局</th></tr><tr><td>英国 ロンドン市</td><td>・会談(平成24年8月)</td>"
+            "<td>外務課</td></tr></table>")
+    document = read_document(page.encode(), "x.html")
+    assert document.rows[0].cells == ("提携都市名 (事業開始年度)", "内容・ 実績", "所管局")
+
+
+def test_html_entities_reach_the_items_as_text() -> None:
+    from pipeline.cells import cell_to_items
+
+    page = ("<h2>平成24年度実績</h2><table><tr><th>提携都市名</th><th>内容・実績</th>"
+            "<th>所管局</th></tr><tr><td>英国&nbsp;ロンドン市</td><td><ul><li>知事本局 &amp; "
+            "環境局の会談&nbsp;(平成24年8月)</li><li>&lt;速報&gt;視察(平成24年9月)</li></ul></td>"
+            "<td>外務課</td></tr></table>")
+    document = read_document(page.encode(), "x.html")
+    cell = document.rows[1].cells[1]
+    assert "&amp;" in cell and "&lt;速報&gt;" in cell  # still HTML for cells.py
+    items = [item.text for item in cell_to_items(cell).items]
+    assert [" ".join(text.split()) for text in items] == [
+        "知事本局 & 環境局の会談 (平成24年8月)", "<速報>視察(平成24年9月)"]
+    assert document.period_hint == "平成24年度実績"
+
+
+def test_html_colspan_leaves_the_spanned_columns_empty() -> None:
+    page = ("<table><tr><th>提携都市名</th><th>内容</th><th>所管局</th></tr>"
+            "<tr><td>英国 ロンドン市</td><td colspan=2>平成24年度実績なし</td></tr>"
+            "<tr><td colspan=3>※所管局欄の括弧内は内線番号</td></tr></table>")
+    document = read_document(page.encode(), "x.html")
+    assert [row.cells for row in document.rows[1:]] == [
+        ("英国 ロンドン市", "平成24年度実績なし", ""), ("※所管局欄の括弧内は内線番号", "", "")]
+
+
+def test_html_rowspan_ends_at_the_next_header() -> None:
+    page = ("<table><tr><th>提携都市名</th><th>内容</th><th>所管局</th></tr>"
+            "<tr><td>英国 ロンドン市</td><td>・会談(平成24年8月)</td><td rowspan=9>外務課</td></tr>"
+            "<tr><th>提携都市名</th><th>内容</th><th>所管局</th></tr>"
+            "<tr><td>大韓民国 ソウル特別市</td><td>・視察(平成24年6月)</td></tr></table>")
+    document = read_document(page.encode(), "x.html")
+    assert [row.cells for row in document.rows[2:]] == [
+        ("提携都市名", "内容", "所管局"), ("大韓民国 ソウル特別市", "・視察(平成24年6月)")]
+    assert document.rows[3].inherited == frozenset()
+
+
+def test_html_page_without_a_report_table_is_a_read_error() -> None:
+    page = "<html><body><h1>お知らせ</h1><table><tr><td>a</td></tr></table></body></html>"
+    with pytest.raises(ReadError) as raised:
+        read_document(page.encode(), "notice.html")
+    assert raised.value.code == "no-table"
+
+
+def test_html_never_fetches_an_external_dtd_or_entity(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET", encoding="utf-8")
+    page = (f'<!DOCTYPE html SYSTEM "file://{secret}" [<!ENTITY x SYSTEM "file://{secret}">]>'
+            "<html><body><table><tr><th>提携都市名</th><th>内容</th></tr>"
+            "<tr><td>英国 ロンドン市</td><td>&x;</td></tr></table></body></html>")
+    document = read_document(page.encode(), "x.html")
+    assert "SECRET" not in repr(document.rows)
+
+
+def test_xlsx_that_is_not_a_workbook_is_a_read_error() -> None:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "not a workbook")
+    for data in (buffer.getvalue(), b"PK\x03\x04" + b"\x00" * 100):
+        with pytest.raises(ReadError) as raised:
+            read_document(data, "broken.xlsx")
+        assert raised.value.code == "file-unreadable"
+        assert raised.value.message.startswith("the file is not a readable Excel workbook: ")
+
+
+def test_broken_xlsx_names_the_file_once_through_extract() -> None:
+    from pipeline.extract import extract_bytes
+
+    issue = extract_bytes(b"PK\x03\x04" + b"\x00" * 100, "broken.xlsx")
+    assert isinstance(issue, Issue) and issue.code == "file-unreadable"
+    assert issue.message.startswith("broken.xlsx: the file is not a readable Excel workbook: ")
+
+
+def test_xlsx_uses_the_first_sheet_with_a_header(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["表紙"])
+    report = book.create_sheet("data")
+    report.append(["提携都市名", "内容・実績", "所管局"])
+    report.append(["英国 ロンドン市 (H18)", "・会談(平成24年8月)\n・出張(平成25年1月)", 21415])
+    book.save(tmp_path / "book.xlsx")
+    document = read_document((tmp_path / "book.xlsx").read_bytes(), "book.xlsx")
+    assert document.rows[1].cells == ("英国 ロンドン市 (H18)", "・会談(平成24年8月)\n・出張(平成25年1月)",
+                                      "21415")
+    assert [row.line for row in document.rows] == [1, 2]
+
+
+# ---------------------------------------------------------------------------------------
+# End to end: the same events from every variant.
+
+
+def _events(extraction: Extraction | Issue) -> dict[tuple[int, int, int], tuple[Any, ...]]:
+    assert isinstance(extraction, Extraction), extraction
+    return {(e.table_no, e.row_no, e.item_no): tuple(getattr(e, f) for f in COMPARED)
+            for e in extraction.events}
+
+
+@pytest.fixture(scope="module")
+def reference() -> dict[tuple[int, int, int], tuple[Any, ...]]:
+    from pipeline.extract import extract_bytes
+
+    events = _events(extract_bytes(REPORT_BYTES, REPORT.name))
+    assert len(events) == 35
+    return events
+
+
+def test_variant_gives_the_same_events(variant: tuple[Case, str, bytes],
+                                       reference: dict[tuple[int, int, int], tuple[Any, ...]]
+                                       ) -> None:
+    from pipeline.extract import extract_bytes
+
+    _case, name, data = variant
+    extraction = extract_bytes(data, name)
+    ours = _events(extraction)
+    assert ours.keys() == reference.keys()
+    for key, expected in reference.items():
+        assert dict(zip(COMPARED, ours[key], strict=True)) == dict(
+            zip(COMPARED, expected, strict=True)), key
+    assert isinstance(extraction, Extraction)
+    assert [i for i in extraction.issues if i.severity == "reject"] == []
+    assert extraction.layout is not None and extraction.layout.fiscal_year == 2012
+
+
+def test_variant_through_the_cli(variant: tuple[Case, str, bytes], tmp_path: Path) -> None:
+    from pipeline.cli import main
+
+    case, name, data = variant
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / name).write_bytes(data)
+    out = tmp_path / "out"
+    assert main(["run", str(folder), "--out", str(out), "--quiet"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (entry,) = manifest["inputs"]
+    assert (entry["format"], entry["encoding"]) == (case.format, case.encoding)
+    assert entry["counts"]["events"] == 35 and entry["counts"]["rejects"] == 0
+    assert entry["fiscal_year"] == 2012
+
+
+def test_text_document_counts_physical_lines() -> None:
+    document = read_document(REPORT_BYTES, REPORT.name)
+    assert isinstance(document, SourceDocument)
+    assert document.line_count == len(REPORT_TEXT.splitlines())
