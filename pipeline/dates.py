@@ -15,6 +15,28 @@ patterns read one "point" at a time (`_POINT`: 平成24年7月22日(日), 7月, 
 a range separator and a second point, then list separators and further items. The points
 are then resolved against what came before (`_Scanner.resolve`).
 
+Reading rules where the text leaves a choice (each is pinned by tests/test_dates.py):
+
+- A range is one period from the start of its first end to the end of its second; its
+  precision is the coarser of the two. まで after a range belongs to it (…29日まで), の間 does
+  not; a weekday marker belongs to its day. A second end before the first is date-invalid.
+- What an end or list item leaves out comes from the one before it, and a smaller month or
+  day rolls over: 12月28日～1月4日 ends in the next year, 7月30日～2日 in the next month.
+- A bare month or day (not after a list separator) takes its year from fiscal_year
+  (inferred=True); so does each later bare month of such a list (3月、4月 with fiscal year
+  2020 -> 2021-03, 2020-04), while a range's second end follows its first.
+- 25年 / 24年度 without an era take the era of the date read before them; 同年, 翌年, 同月,
+  翌月, 同年度 and 翌年度 are relative to the date read before them (a range's second end is
+  relative to its first end). With nothing before: date-unresolved. 25年 alone (a duration)
+  and a day alone (十日, 5日間) are not dates.
+- A range whose first end leaves its unit to a second end that cannot be read (平成24年4～)
+  is date-unresolved; 平成24年4月1日～ with nothing after reads as the day itself.
+- Dotted forms: M and T and the one-kanji forms (平24.4.1) need the day, and a one-kanji form
+  must not follow another kanji (最大2.5.1); Western dotted and slashed forms need the day.
+- Weekday markers: see `_Scanner.check_weekday`.
+- Days before 1873 (明治5年 and earlier, when Japan used the lunisolar calendar) are
+  converted as if Gregorian, like every other day.
+
 Only the standard library and pipeline.eras / pipeline.numerals are imported: the CLI that
 uses this module must start fast.
 """
@@ -137,27 +159,46 @@ _DOTTED = re.compile(
 # The second end of a dotted day range may be month.day only: H24.7.22～7.29.
 _DOTTED_MD = re.compile(rf"(?P<am>{_MONTH})[./](?P<ad>{_DAY}){_DOT_END}(?:{_SP}{_WD})?")
 
+_DOTTED_FIRST = frozenset("MTSHR明大昭平令0123456789")
 _RANGE_SEP = re.compile(rf"{_SP}{_RANGE}{_SP}")
 _UNTIL = re.compile(rf"{_SP}まで")
 _LIST_SEP = re.compile(rf"{_SP}(?:[、，,]|及び|および|並びに){_SP}")
 
 # Where an expression may start. Only positions matter: the reading is done from there by
-# the patterns above. The leading class makes most positions fail after one test.
+# the patterns above. The pattern opens with a character class, which lets the regex engine
+# skip the other characters at C speed; each branch then checks that first character with a
+# lookbehind, and what stands before it with a two-character lookbehind (X.).
+_YEAR_AHEAD = rf"(?={_SP}年(?:度|{_SP}{_N}{_SP}月))"  # 24年度, 25年1月 (era from context)
+_MONTH_AHEAD = rf"(?={_SP}(?:{_DASH}{_SP}{_N}{_SP})?月(?!曜))"  # 3月, 4～5月
 _ANCHOR = re.compile(
     rf"""
-    (?=[0-9MTSHR明大昭平令同翌{_KNUM}])
+    [0-9MTSHR明大昭平令同翌{_KNUM}]
     (?:
-        (?<![0-9A-Za-z.])(?:[MTSHR](?:元|[0-9]{{1,2}})[.][0-9])
-      | (?<![0-9A-Za-z.\u4e00-\u9fff])[明大昭平令](?:元|[0-9]{{1,2}})[.][0-9]
-      | 明治|大正|昭和|平成|令和
-      | [同翌](?=年|月)
-      | (?<![0-9.])[12][0-9]{{3}}(?={_SP}(?:年|{_RANGE})|[./][0-9])
-      | {_NOT_AFTER_NUM}{_N}(?={_SP}年(?:度|{_SP}{_N}{_SP}月))
-      | {_NOT_AFTER_NUM}(?<!第){_N}(?={_SP}(?:{_DASH}{_SP}{_N}{_SP})?月(?!曜))
+        (?<=[0-9])(?<![0-9].)                  # a number of ASCII digits starts here
+        (?:
+            (?<=[12])(?<![.].)[0-9]{{3}}(?={_SP}(?:年|{_RANGE})|[./][0-9])  # 2012年, 2012/4/1
+          | [0-9]?{_YEAR_AHEAD}
+          | (?<!第.)[0-9]?{_MONTH_AHEAD}
+        )
+      | (?<=[{_KNUM}])(?<![{_KNUM}].)          # a kanji numeral starts here
+        (?:
+            [{_KNUM}]{{0,3}}{_YEAR_AHEAD}
+          | (?<!第.)[{_KNUM}]{{0,3}}{_MONTH_AHEAD}
+        )
+      | (?<=[MTSHR])(?<![0-9A-Za-z.].)(?:元|[0-9]{{1,2}})[.][0-9]                  # H24.4.1
+      | (?<=[明大昭平令])
+        (?:
+            (?<![0-9A-Za-z.\u4e00-\u9fff].)(?:元|[0-9]{{1,2}})[.][0-9]                # 平24.4.1
+          | (?<=明)治|(?<=大)正|(?<=昭)和|(?<=平)成|(?<=令)和                        # 平成
+        )
+      | (?<=[同翌])(?=年|月)                                                   # 同年, 翌月
     )
     """,
     re.VERBOSE,
 )
+# Full-width digits, letters, ．and ／: translated only when present (str.translate would
+# cost more than the whole search on a typical sentence).
+_FULLWIDTH = re.compile("[０-９Ａ-Ｚａ-ｚ．／]")
 
 _START_CODE = re.compile(
     rf"(?:(?P<letter>[MTSHRmtshr])|(?P<name>明治|大正|昭和|平成|令和)|(?P<kanji>[明大昭平令]))"
@@ -212,39 +253,40 @@ class _Point:
     def shape_ok(self) -> bool:
         """Parts that make a date when put together (a dangling year is checked apart)."""
         has_month = self.month is not None or self.rel_month is not None
-        if (self.day is not None or self.jun is not None) and not has_month and (
-                self.has_year() or self.jun is not None):
-            return False  # 平成24年5日, 上旬 alone
+        if (self.day is not None or self.jun is not None) and not has_month and self.has_year():
+            return False  # 平成24年5日, 平成24年上旬
         if self.rel_month is not None and self.has_year():
             return False  # 同年同月
         return not (self.has_year() and self.unit is None and (has_month or self.day))
 
 
+_POINT_GROUPS = ("era", "ey", "wy", "rel", "ny", "fy", "yu", "mrel", "m", "d", "wd", "jun")
+
+
 def _point_from_match(m: re.Match[str]) -> _Point | None:
     """A _POINT match -> _Point; None when a numeral in it is malformed (十十)."""
-    p = _Point()
-    g = m.group
+    era, ey, wy, rel, ny, fy, yu, mrel, month, day, wd, jun = m.group(*_POINT_GROUPS)
+    p = _Point(unit=fy or yu)
     try:
-        if g("era") is not None:
-            p.era = _ERA_BY_NAME[g("era")]
-            p.era_year = 1 if g("ey") == "元" else _need_int(g("ey"))
-        elif g("wy") is not None:
-            p.western = int(g("wy"))
-        elif g("rel") is not None:
-            p.rel_year = 0 if g("rel") == "同" else 1
-        elif g("ny") is not None:
-            p.eraless = _need_int(g("ny"))
-        p.unit = g("fy") or g("yu")
-        if g("mrel") is not None:
-            p.rel_month = 0 if g("mrel") == "同" else 1
-        elif g("m") is not None:
-            p.month = _need_int(g("m"))
-        if g("d") is not None:
-            p.day = _need_int(g("d"))
-            p.kanji_day = not g("d").isascii()
-            p.weekdays = g("wd")
-        elif g("jun") is not None:
-            p.jun = _JUN[g("jun")]
+        if era is not None:
+            p.era = _ERA_BY_NAME[era]
+            p.era_year = 1 if ey == "元" else _need_int(ey)
+        elif wy is not None:
+            p.western = int(wy)
+        elif rel is not None:
+            p.rel_year = 0 if rel == "同" else 1
+        elif ny is not None:
+            p.eraless = _need_int(ny)
+        if mrel is not None:
+            p.rel_month = 0 if mrel == "同" else 1
+        elif month is not None:
+            p.month = _need_int(month)
+        if day is not None:
+            p.day = _need_int(day)
+            p.kanji_day = not day.isascii()
+            p.weekdays = wd
+        elif jun is not None:
+            p.jun = _JUN[jun]
     except ValueError:
         return None
     return p
@@ -272,6 +314,8 @@ def _dotted_point(m: re.Match[str]) -> _Point | None:
 
 
 def _need_int(text: str) -> int:
+    if text.isascii():  # the patterns only let ASCII digits through
+        return int(text)
     value = to_int(text)
     if value is None:
         raise ValueError(text)
@@ -374,7 +418,7 @@ class _Scanner:
         With dotted_second (the first end of a dotted range), only dotted forms are read.
         """
         s = self.s
-        m = _DOTTED.match(s, pos)
+        m = _DOTTED.match(s, pos) if s[pos:pos + 1] in _DOTTED_FIRST else None
         if m is None and dotted_second is not None and dotted_second.day is not None:
             m = _DOTTED_MD.match(s, pos)
         if m is not None:
@@ -395,6 +439,7 @@ class _Scanner:
         first, end, dotted = self.read_point(pos)
         if first is None:
             return None
+        bare = first.fine() is None  # 7～8月: only the second end has a unit
         # A first end may leave its last unit to the second end: which level is missing?
         dangle_level: int | None = None
         dangle_value: int | None = None
@@ -403,8 +448,7 @@ class _Scanner:
             if first.month is not None or first.day is not None or first.rel_month is not None:
                 return None
             dangle_level = _Y  # 平成24～26年度, 2012～2014年
-        elif not dotted and (first.fine() is None or first.fine() in (_Y, _M)) and (
-                first.unit != "年度"):
+        elif not dotted and first.unit != "年度" and first.fine() in (None, _Y, _M):
             dm = _DANGLE.match(self.s, end)
             if dm is not None:
                 dangle_value = to_int(dm.group("n"))
@@ -423,11 +467,19 @@ class _Scanner:
                     item_end = until.end()
             else:
                 second = None
-        if second is None:
-            if dangle_level is not None and (dangle_level == _Y or first.fine() is None):
-                return None  # 平成24～ or 7～ with no second end
-            if not self.single_ok(first, in_list):
+        if second is None and dangle_level is not None:
+            # 平成24年4～ or 平成24～ with no second end: the range cannot be read, and reading
+            # only 平成24年 would be a guess. 2012～ and 7～ are numbers, not dates.
+            if in_list or bare or (dangle_level == _Y and first.era is None):
                 return None
+            text = self.text[pos:range_from]
+            self.resolved_last = False
+            self.warnings.append(DateWarning(
+                "date-unresolved", f"{text}: the range starting here has no readable end",
+                text, (pos, range_from)))
+            return range_from
+        if second is None and not self.single_ok(first, in_list):
+            return None
         if in_list and not self.list_item_ok(first, second):
             return None
         self.emit(first, second, pos, item_end, in_list)
@@ -538,6 +590,9 @@ class _Scanner:
             if ctx is None:
                 raise _Problem("date-unresolved", "同年/翌年 with no earlier date in the text")
             era, year = ctx.era, ctx.year + p.rel_year
+            if (p.unit == "年度" and ctx.precision not in ("fiscal_year", "year")
+                    and ctx.start.month < 4):
+                year -= 1  # 同年度 after 平成25年2月10日 is fiscal year 2012
         elif p.eraless is not None:
             if ctx is None or ctx.era is None:
                 raise _Problem("date-unresolved",
@@ -565,9 +620,9 @@ class _Scanner:
             if month is not None:
                 if month < ctx.month:
                     year += 1
-            elif day is not None:
+            else:  # a day or a 旬 alone
                 month = ctx.month
-                if day < ctx.start.day:
+                if (day if day is not None else 1 + 10 * (p.jun or 0)) < ctx.start.day:
                     month += 1
                     if month == 13:
                         year, month = year + 1, 1
@@ -641,7 +696,7 @@ def find_dates(text: str, fiscal_year: int | None = None) -> DateResult:
     Without it they are date-unresolved warnings. Never raises.
     """
     # Sentences with nothing a date could start at return here, after one regex search.
-    s = text.translate(FULLWIDTH_TO_ASCII)
+    s = text.translate(FULLWIDTH_TO_ASCII) if _FULLWIDTH.search(text) else text
     anchor = _ANCHOR.search(s)
     if anchor is None:
         return _EMPTY
