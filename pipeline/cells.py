@@ -8,6 +8,7 @@ resolves anything external, and stays linear on unclosed or 20,000-deep tags.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
 
@@ -24,11 +25,11 @@ _ANY_TAG = re.compile(r"<[^<>]*>")
 _UNCLOSED_TAG = re.compile(r"<[A-Za-z/][^<>]*$")
 _ITEM_TAGS = {"li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td"}
 _LINE_TAGS = {"br", "p", "div"}
-_BULLET_AT = re.compile(
-    rf"(?:^|(?<=[\s\u3000>]))[{BULLET_MARKS}]"
-    rf"|(?:^|(?<=[\r\n]))[ \t\u3000]*[{LINE_ONLY_MARKS}](?=\S)"
-)
-_NOTE_AT = re.compile(r"(?:^|(?<=[\s\u3000>]))※")
+_BULLET_AT = (rf"(?:^|(?<=[\s\u3000>]))[{BULLET_MARKS}]"
+              rf"|(?:^|(?<=[\r\n]))[ \t\u3000]*[{LINE_ONLY_MARKS}](?=\S)")
+_NOTE_AT = r"(?:^|(?<=[\s\u3000>]))※"
+_PIECE_AT = re.compile(f"{_BULLET_AT}|{_NOTE_AT}")
+_LINE = re.compile(r"[^\r\n]*")
 _NO_ACTIVITY = re.compile(r"^(?:(?:平成|令和|昭和|H|R)?[0-9０-９元一二三四五六七八九十]*年度)?\s*"
                           r"(?:の)?(?:実績|活動|交流|該当)\s*(?:は)?\s*(?:なし|無し|ありません)[。.]?$")
 
@@ -52,40 +53,38 @@ def _segments(cell: str) -> tuple[list[tuple[int, int]], bool]:
     spans: list[tuple[int, int]] = []
     used_li = False
     start = 0
-    for match in _TAG.finditer(cell):
-        name = match.group(2).lower()
-        if name == "li" and not match.group(1):
-            used_li = True
-        if name in _ITEM_TAGS or name in _LINE_TAGS:
-            spans.append((start, match.start()))
-            start = match.end()
+    if "<" in cell:
+        for match in _TAG.finditer(cell):
+            name = match.group(2).lower()
+            if name == "li" and not match.group(1):
+                used_li = True
+            if name in _ITEM_TAGS or name in _LINE_TAGS:
+                spans.append((start, match.start()))
+                start = match.end()
     spans.append((start, len(cell)))
+    if "\n" not in cell and "\r" not in cell:
+        return spans, used_li
     # Line breaks inside a segment are boundaries too (CSV cells: one bullet a line).
     lines: list[tuple[int, int]] = []
     for begin, end in spans:
-        offset = begin
-        for piece in re.split(r"(\r\n|\r|\n)", cell[begin:end]):
-            if piece and piece not in ("\r\n", "\r", "\n"):
-                lines.append((offset, offset + len(piece)))
-            offset += len(piece)
-    return [(b, e) for b, e in lines if html_to_text(cell[b:e]).strip()], used_li
+        lines.extend((begin + m.start(), begin + m.end())
+                     for m in _LINE.finditer(cell, begin, end) if m.end() > m.start())
+    return lines, used_li
 
 
-def _split_marks(cell: str, begin: int, end: int, pattern: re.Pattern[str]) -> list[int]:
-    """Offsets (absolute) inside [begin, end) where `pattern` starts a new piece, outside tags."""
+def _cuts(cell: str, begin: int, end: int) -> list[int]:
+    """Offsets inside (begin, end) where a bullet or a ※ note starts a new piece, never
+    inside a tag."""
+    if "<" not in cell[begin:end]:
+        return [m.start() for m in _PIECE_AT.finditer(cell, begin, end) if m.start() > begin]
     cuts: list[int] = []
     position = begin
     for tag in [*_ANY_TAG.finditer(cell, begin, end), None]:
         stop = tag.start() if tag else end
         text = cell[position:stop]
-        cuts.extend(position + m.start() for m in pattern.finditer(text))
+        cuts.extend(position + m.start() for m in _PIECE_AT.finditer(text))
         position = tag.end() if tag else end
     return [cut for cut in cuts if cut > begin]
-
-
-def _is_bullet_start(source: str) -> bool:
-    stripped = source.lstrip(" \t\u3000")
-    return bool(stripped) and (stripped[0] in BULLET_MARKS or stripped[0] in LINE_ONLY_MARKS)
 
 
 def _strip_bullet(text: str) -> str:
@@ -102,20 +101,23 @@ def cell_to_items(cell: str) -> CellItems:
     if "<" in cell and _UNCLOSED_TAG.search(cell):
         raise CellError("the cell has an unclosed HTML tag")
     plain = html_to_text(cell).strip()
-    if _NO_ACTIVITY.match(unicodedata.normalize("NFKC", plain).replace(" ", "")):
+    short = len(plain) < 40  # a no-activity note is a short phrase; skip NFKC on long cells
+    if short and _NO_ACTIVITY.match(unicodedata.normalize("NFKC", plain).replace(" ", "")):
         return CellItems("none", (), note=plain)
     segments, used_li = _segments(cell)
-    pieces: list[tuple[int, int]] = []
+    pieces: list[tuple[str, str]] = []  # (source, text)
     for begin, end in segments:
-        cuts = sorted({begin, *_split_marks(cell, begin, end, _BULLET_AT),
-                       *_split_marks(cell, begin, end, _NOTE_AT)})
-        pieces.extend(zip(cuts, [*cuts[1:], end], strict=True))
-    raw_items = [cell[b:e].strip() for b, e in pieces if html_to_text(cell[b:e]).strip()]
-    has_bullets = any(_is_bullet_start(html_to_text(r)) for r in raw_items)
-    is_list = used_li or has_bullets or len(raw_items) > 1
+        cuts = [begin, *_cuts(cell, begin, end), end]
+        for a, b in itertools.pairwise(cuts):
+            source = cell[a:b].strip()
+            text = html_to_text(source).strip()
+            if text:
+                pieces.append((source, text))
+    has_bullets = any(text[0] in BULLET_MARKS or text[0] in LINE_ONLY_MARKS
+                      for _, text in pieces)
+    is_list = used_li or has_bullets or len(pieces) > 1
     items: list[Item] = []
-    for source in raw_items:
-        text = html_to_text(source).strip()
+    for source, text in pieces:
         if text.startswith("※") and items:
             last = items[-1]
             note = f"{last.note} {text}".strip()

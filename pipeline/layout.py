@@ -20,6 +20,7 @@ LABEL_HEADER = ("提携都市", "都市名", "相手都市")
 CONTENT_HEADER = ("内容", "実績")
 BUREAU_HEADER = ("所管", "担当")
 
+MAX_HEADER_CELL = 60
 _PERIOD_LINE = re.compile(r"^(?P<year>.{1,20}?年度)\s*(?:の)?\s*(?:実績|事業実績|交流実績)?$")
 _NOTE_MARK = re.compile(r"^(?:※|\*|注[:：\s)）]|\(注\)|（注）)")
 _NAME_YEAR = re.compile(
@@ -40,7 +41,8 @@ def _squash(cell: str) -> str:
 
 def header_columns(cells: tuple[str, ...]) -> Columns | None:
     """The column positions if these cells are a table header, else None."""
-    squashed = [_squash(cell) for cell in cells]
+    # Header cells are short; skipping long cells spares NFKC on every content cell.
+    squashed = [_squash(cell) if len(cell) <= MAX_HEADER_CELL else "" for cell in cells]
 
     def find(keys: tuple[str, ...]) -> int | None:
         return next((i for i, c in enumerate(squashed) if c and any(k in c for k in keys)), None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["warning", "reject", "error"]
 
@@ -112,8 +112,11 @@ class Partner:
     start_fiscal_year: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class EntryRecord:
+# Output rows are NamedTuples whose fields are the output columns in order (schema.py;
+# a test holds them equal): they pickle, transpose into columns and compare at C speed.
+
+
+class EntryRecord(NamedTuple):
     fiscal_year: int | None
     source_file: str
     source_line: int
@@ -133,8 +136,7 @@ class EntryRecord:
     note: str
 
 
-@dataclass(frozen=True, slots=True)
-class EventRecord:
+class EventRecord(NamedTuple):
     event_id: str
     fiscal_year: int | None
     source_file: str
@@ -160,8 +162,7 @@ class EventRecord:
     source_sha256: str
 
 
-@dataclass(frozen=True, slots=True)
-class PeriodRecord:
+class PeriodRecord(NamedTuple):
     event_id: str
     period_no: int
     date_start: dt.date
@@ -171,8 +172,7 @@ class PeriodRecord:
     inferred: bool
 
 
-@dataclass(frozen=True, slots=True)
-class RejectRecord:
+class RejectRecord(NamedTuple):
     source_file: str
     source_line: int
     reason: str

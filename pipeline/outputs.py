@@ -8,14 +8,16 @@ paths, so the same inputs give byte-identical files.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -76,22 +78,24 @@ def _temporary(out_dir: Path, name: str) -> Path:
 
 
 class TableSink:
-    """One output table, written incrementally: CSV rows at once, Parquet in batches."""
+    """One output table written incrementally: rows are buffered and every BATCH_ROWS of
+    them go out as one Arrow batch, to the CSV and to Parquet alike."""
 
     def __init__(self, out_dir: Path, name: str, columns: Sequence[Column], *,
                  excel: bool = False, partition_by: str | None = None) -> None:
+        import pyarrow.csv as pa_csv
         import pyarrow.parquet as pq
 
         self.out_dir, self.name, self.columns = out_dir, name, columns
         self.names = [column for column, _, _ in columns]
         self.partition_by = partition_by
+        self._partition_index = self.names.index(partition_by) if partition_by else -1
         self.rows = 0
         self._pq = pq
+        self._schema = arrow_schema(columns)
         self._temporaries: dict[str, Path] = {}  # final relative name -> temporary path
-        self._csv_path = self._claim(f"{name}.csv")
-        self._csv_stream: IO[str] = self._csv_path.open("w", encoding="utf-8", newline="")
-        self._csv = csv.writer(self._csv_stream, lineterminator="\n")
-        self._csv.writerow(self.names)
+        self._csv = pa_csv.CSVWriter(str(self._claim(f"{name}.csv")), self._schema,
+                                     write_options=pa_csv.WriteOptions(quoting_style="needed"))
         self._excel_stream: IO[str] | None = None
         if excel:
             (out_dir / "excel").mkdir(exist_ok=True)
@@ -99,7 +103,7 @@ class TableSink:
             self._excel_stream = path.open("w", encoding="utf-8-sig", newline="")
             self._excel = csv.writer(self._excel_stream, lineterminator="\r\n")
             self._excel.writerow(self.names)
-        self._batch: dict[str, list[Any]] = {column: [] for column in self.names}
+        self._pending: list[tuple[Any, ...]] = []
         self._writer: Any = None
         self._partition_value: Any = object()
         self._partition_dir: Path | None = None
@@ -114,23 +118,24 @@ class TableSink:
         self._temporaries[relative] = path
         return path
 
-    def write(self, records: Iterable[Any]) -> None:
-        names, batch = self.names, self._batch
-        for record in records:
-            values = [getattr(record, column) for column in names]
-            self._csv.writerow([csv_value(v) for v in values])
-            if self._excel_stream is not None:
-                self._excel.writerow([excel_value(v) for v in values])
-            if self.partition_by is not None:
-                value = getattr(record, self.partition_by)
+    def write(self, records: Sequence[tuple[Any, ...]]) -> None:
+        """Append rows: tuples whose fields are this table's columns, in order."""
+        if not records:
+            return
+        self.rows += len(records)
+        if self._excel_stream is not None:
+            self._excel.writerows([excel_value(v) for v in row] for row in records)
+        if self.partition_by is None:
+            self._pending.extend(records)
+        else:
+            index = self._partition_index
+            for value, group in itertools.groupby(records, key=lambda row: row[index]):
                 if value != self._partition_value:
                     self._flush()
                     self._open_partition(value)
-            for column, value in zip(names, values, strict=True):
-                batch[column].append(value)
-            self.rows += 1
-            if len(batch[names[0]]) >= BATCH_ROWS:
-                self._flush()
+                self._pending.extend(group)
+        if len(self._pending) >= BATCH_ROWS:
+            self._flush()
 
     def _open_partition(self, value: Any) -> None:
         if self._writer is not None:
@@ -147,33 +152,38 @@ class TableSink:
     def _flush(self) -> None:
         import pyarrow as pa
 
-        names = self.names
-        if not self._batch[names[0]]:
+        if not self._pending:
             return
-        if self._writer is None:
-            self._writer = self._pq.ParquetWriter(self._parquet_path, arrow_schema(self.columns),
-                                                  compression="zstd")
-        schema = arrow_schema(self.columns, self.partition_by)
-        table = pa.table({n: self._batch[n] for n in schema.names}, schema=schema)
-        self._writer.write_table(table)
-        for column in names:  # in place: write() holds a reference to this dict
-            self._batch[column] = []
+        columns = list(zip(*self._pending, strict=True))
+        arrays = [pa.array(values, type=field.type)
+                  for values, field in zip(columns, self._schema, strict=True)]
+        batch = pa.RecordBatch.from_arrays(arrays, schema=self._schema)
+        self._csv.write_batch(batch)
+        if self.partition_by is not None:
+            batch = batch.drop_columns([self.partition_by])
+        elif self._writer is None:
+            self._writer = self._open_single()
+        self._writer.write_batch(batch)
+        self._pending = []
+
+    def _open_single(self) -> Any:
+        return self._pq.ParquetWriter(self._parquet_path, self._schema, compression="zstd")
 
     def close(self) -> None:
         self._flush()
         if self._writer is None and self.partition_by is None:
-            self._writer = self._pq.ParquetWriter(self._parquet_path, arrow_schema(self.columns),
-                                                  compression="zstd")
+            self._writer = self._open_single()  # an empty table is still a valid file
         if self._writer is not None:
             self._writer.close()
-        self._csv_stream.close()
+        self._csv.close()
         if self._excel_stream is not None:
             self._excel_stream.close()
 
     def abort(self) -> None:
-        for stream in (self._csv_stream, self._excel_stream):
-            if stream is not None and not stream.closed:
-                stream.close()
+        with contextlib.suppress(Exception):
+            self._csv.close()
+        if self._excel_stream is not None and not self._excel_stream.closed:
+            self._excel_stream.close()
         for path in self._temporaries.values():
             path.unlink(missing_ok=True)
         if self._partition_dir is not None:

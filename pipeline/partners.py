@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pipeline.model import EntryRecord
 
 
-@dataclass(frozen=True, slots=True)
-class PartnerRecord:
+class PartnerRecord(NamedTuple):
     partner_id: str
     fiscal_year: int | None
     partner_country: str

@@ -12,7 +12,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -176,11 +176,11 @@ def _keep_ids_unique(result: ReportResult, used: set[str]) -> None:
             while f"{base}-{occurrence}" in used:
                 occurrence += 1
             event_id = renamed[event.event_id] = f"{base}-{occurrence}"
-            result.events[index] = replace(event, event_id=event_id)
+            result.events[index] = event._replace(event_id=event_id)
         used.add(event_id)
     if renamed:
-        result.periods = [replace(p, event_id=renamed.get(p.event_id, p.event_id))
-                          for p in result.periods]
+        result.periods = [p._replace(event_id=renamed[p.event_id]) if p.event_id in renamed
+                          else p for p in result.periods]
 
 
 def run(inputs: Sequence[Path], out_dir: Path, options: RunOptions | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -159,8 +160,9 @@ def test_parquet_has_real_types_and_the_csv_column_order(dataset: Path) -> None:
 
     for table in TABLES:
         parquet = pq.read_table(dataset / f"{table}.parquet")
-        header = (dataset / f"{table}.csv").read_text(encoding="utf-8").splitlines()[0]
-        assert parquet.column_names == header.split(","), table
+        with (dataset / f"{table}.csv").open(encoding="utf-8", newline="") as stream:
+            header = next(csv.reader(stream))
+        assert parquet.column_names == header, table
     types = {f.name: str(f.type) for f in pq.read_schema(dataset / "periods.parquet")}
     assert types == {"event_id": "string", "period_no": "int64", "date_start": "date32[day]",
                      "date_end": "date32[day]", "date_precision": "string", "date_text": "string",

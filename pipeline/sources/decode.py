@@ -17,6 +17,7 @@ CANDIDATES: tuple[str, ...] = ("utf-8", "cp932", "euc_jp")
 _NATURAL = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff0-9A-Za-z\s、。・「」()（）]")
 _UNLIKELY = re.compile(r"[\uff61-\uff9f\ue000-\uf8ff\u2460-\u24ff\u2500-\u257f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"\x7fELF")
 
 
@@ -60,7 +61,7 @@ def looks_binary(data: bytes) -> bool:
     if data.startswith(_BINARY_MAGIC):
         return True
     head = data[:8192]
-    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls > max(8, len(head) // 10)
 
 
