@@ -1,12 +1,84 @@
-"""Command line for `pipeline diff` and `pipeline audit` (being written)."""
+"""Command line for `pipeline diff` and `pipeline audit`.
+
+Kept apart from cli.py so the two commands can grow without it. pandas and pyarrow are
+imported inside the handlers only, so `pipeline --help` and `pipeline dates` start fast.
+"""
 
 from __future__ import annotations
 
+import argparse
+import sys
+from pathlib import Path
 from typing import Any
 
-COMMAND_NAMES: tuple[str, ...] = ()
+COMMAND_NAMES: tuple[str, ...] = ("diff", "audit")
+EXIT_OK, EXIT_DIFFERENT, EXIT_USAGE = 0, 1, 2
+FORMATS = ("text", "json", "csv", "html")
+
+
+def _error(command: str, message: str) -> int:
+    print(f"pipeline {command}: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+def command_diff(args: argparse.Namespace) -> int:
+    from pipeline.diff import DiffError, diff_outputs
+    from pipeline.diff_render import RENDERERS
+
+    ignore = [name.strip() for given in args.ignore for name in given.split(",") if name.strip()]
+    try:
+        result = diff_outputs(args.old, args.new, ignore)
+        _write(RENDERERS[args.format](result), args.out)
+    except DiffError as error:
+        return _error("diff", str(error))
+    except OSError as error:
+        return _error("diff", f"{error.filename}: {error.strerror}")
+    return EXIT_DIFFERENT if result.differs else EXIT_OK
+
+
+def command_audit(args: argparse.Namespace) -> int:
+    from pipeline.audit import AuditError, audit_html
+
+    try:
+        page = audit_html(args.input)
+        _write(page, args.out)
+    except AuditError as error:
+        return _error("audit", str(error))
+    except OSError as error:
+        return _error("audit", f"{error.filename}: {error.strerror}")
+    print(f"pipeline audit: -> {args.out}", file=sys.stderr)
+    return EXIT_OK
 
 
 def register(commands: Any) -> None:
-    """Add the audit subcommands to the `pipeline` parser's subparsers."""
-    del commands
+    """Add `diff` and `audit` to the `pipeline` parser's subparsers."""
+    diff = commands.add_parser(
+        "diff", help="compare two extractions: events added, removed, changed, moved",
+        description="Compare OLD and NEW, each an output folder of `pipeline run` or report "
+        "files/folders (extracted first). Exit 0 when nothing differs (moved rows are no "
+        "difference), 1 when something does, 2 on an error.")
+    diff.add_argument("old", type=Path, metavar="OLD")
+    diff.add_argument("new", type=Path, metavar="NEW")
+    diff.add_argument("--format", choices=FORMATS, default="text",
+                      help="text (default), json, csv or html")
+    diff.add_argument("--ignore", action="append", default=[], metavar="COLUMN",
+                      help="a column not to compare; repeat it or separate names by commas")
+    diff.add_argument("--out", type=Path, metavar="FILE", help="write here, not to stdout")
+    diff.set_defaults(handler=command_diff)
+
+    audit = commands.add_parser(
+        "audit", help="one self-contained HTML page for checking an extraction by eye",
+        description="Write an HTML page showing each source row beside the events read "
+        "from it, dates highlighted, rejects and warnings in red, and a timeline.")
+    audit.add_argument("input", type=Path, metavar="INPUT",
+                       help="a report file or folder, or an output folder of `pipeline run`")
+    audit.add_argument("--out", type=Path, required=True, metavar="FILE",
+                       help="the HTML file to write")
+    audit.set_defaults(handler=command_audit)

@@ -1,0 +1,160 @@
+"""The audit page, checked in headless Chromium: report text is escaped, counts add up.
+
+Chromium is required, not optional: CI installs it (`apt-get install -y chromium`). The
+report copy carries two `<script>` elements in its cells, one rejected row and one invalid
+date, so the page has to show text that looks like code, a reject and a warning.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from pipeline.audit import audit_html
+from pipeline.cli import main
+from tests.conftest import REPORT, ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+PWN_TITLE = '<script>document.title="PWNED"</script>'
+PWN_ATTRIBUTE = "<script>document.documentElement.setAttribute('data-pwned','yes')</script>"
+
+
+def hostile_report(folder: Path) -> Path:
+    text = REPORT.read_text(encoding="utf-8")
+    for old, new in [
+        ("・ビジットベルリン代表一行の", f"・ビジットベルリン代表一行の{PWN_TITLE}"),  # a list cell, line 17
+        ("中国日本有効協会の", f"中国日本有効協会の{PWN_ATTRIBUTE}"),  # a prose cell, line 24
+        ("オーストラリア ニュー・サウス・ウェールズ州 (S59)", "？？？？ (S59)"),  # reject, line 11
+        ("ソウル特別市女性家族政策室長の東京都訪問(平成24年9月)",
+         "ソウル特別市女性家族政策室長の東京都訪問(平成24年2月30日)"),  # warning, line 12
+    ]:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / REPORT.name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def chromium(*args: str, profile: Path) -> str:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: the audit page must be checked in a real browser. "
+                    "Install it with: apt-get update && apt-get install -y chromium")
+    done = subprocess.run(
+        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-first-run", f"--user-data-dir={profile}", "--virtual-time-budget=2000", *args],
+        capture_output=True, text=True, timeout=120, check=True)
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The audit page of the hostile copy, and the DOM Chromium built from it."""
+    tmp = tmp_path_factory.mktemp("audit")
+    path = tmp / "audit.html"
+    assert main(["audit", str(hostile_report(tmp / "raw")), "--out", str(path)]) == 0
+    dom = chromium("--dump-dom", path.as_uri(), profile=tmp / "profile")
+    return path, dom
+
+
+def test_report_text_is_shown_not_run(page: tuple[Path, str]) -> None:
+    _, dom = page
+    tree = lxml_html.fromstring(dom)
+    assert tree.get("data-pwned") is None
+    assert tree.findtext(".//title") == "Extraction audit"
+    assert len(tree.xpath("//script")) == 1  # the page's own check, nothing from the report
+    cells = " ".join(c.text_content() for c in tree.xpath('//td[@class="cell"]'))
+    assert PWN_TITLE in cells and PWN_ATTRIBUTE in cells
+    events = " ".join(e.text_content() for e in tree.xpath('//li[@class="event"]'))
+    assert 'document.title="PWNED"' in events  # the description keeps the words, not the tag
+
+
+def test_counts_add_up_in_the_browser(page: tuple[Path, str]) -> None:
+    _, dom = page
+    tree = lxml_html.fromstring(dom)
+
+    def count(name: str) -> int:
+        (cell,) = tree.xpath(f"//*[@data-count-{name}]")
+        return int(cell.get(f"data-count-{name}"))
+
+    # 15 table rows, the NSW row (4 items) rejected: 14 entries, 31 events.
+    assert count("rows") == len(tree.xpath('//tr[contains(@class, "row")]')) == 15
+    assert len(tree.xpath('//tr[@class="row unread"]')) == 1
+    assert count("events") == len(tree.xpath('//li[@class="event"]')) == 31
+    assert (count("rejects"), count("warnings")) == (1, 1)
+    assert count("lines") == 24
+    assert tree.xpath('//p[@class="ok"]')[0].text_content() == "All counts add up."
+    (check,) = tree.xpath('//*[@id="browser-check"]')  # written by the page's script
+    assert (check.get("data-ok"), check.get("data-rows"), check.get("data-events")) == (
+        "yes", "15", "31")
+
+
+def test_rejects_and_warnings_sit_at_their_line(page: tuple[Path, str]) -> None:
+    tree = lxml_html.fromstring(page[1])
+    lines = [(tr.get("class"), tr.get("data-line")) for tr in tree.xpath("//tbody/tr")]
+    assert lines[lines.index(("row unread", "11")) + 1] == ("issue reject", "11")
+    assert lines[lines.index(("row", "12")) + 1] == ("issue warning", "12")
+    (reject,) = tree.xpath('//tr[@class="issue reject"]')
+    assert reject.get("data-code") == "partner-label" and "？？？？ (S59)" in reject.text_content()
+
+
+def test_dates_are_marked_in_the_source_with_their_period(page: tuple[Path, str]) -> None:
+    tree = lxml_html.fromstring(page[1])
+    (row,) = tree.xpath('//tr[@data-line="11"]/following::tr[@data-line="12"][1]')
+    marks = [(m.text_content(), m.get("data-iso")) for m in row.xpath('.//mark[@class="date"]')]
+    assert marks == [("平成24年4～5月", "2012-04-01/2012-05-31"),
+                     ("平成24年5月", "2012-05-01/2012-05-31"),
+                     ("平成24年8～9月", "2012-08-01/2012-09-30")]  # 2月30日 is no date
+    prose = tree.xpath('//tr[@data-line="22"]//mark[@class="date"]')
+    assert [(m.text_content(), m.get("data-iso")) for m in prose] == [
+        ("平成24年7月22日から29日まで", "2012-07-22/2012-07-29")]
+
+
+def test_timeline_has_one_row_per_partner_and_no_network(page: tuple[Path, str]) -> None:
+    path, dom = page
+    source = path.read_text(encoding="utf-8")
+    for reference in ("src=", "href=", "@import", "url("):
+        assert reference not in source
+    tree = lxml_html.fromstring(dom)
+    (svg,) = tree.xpath("//svg")
+    assert svg.get("data-fiscal-year") == "2012"
+    dots = [int(c.get("data-count")) for c in svg.xpath(".//circle")]
+    assert dots and all(n > 0 for n in dots)
+
+
+def test_screenshot(page: tuple[Path, str], tmp_path: Path) -> None:
+    path, _ = page
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "audit.png"
+    shot.unlink(missing_ok=True)
+    chromium(f"--screenshot={shot}", "--window-size=1280,2000", path.as_uri(),
+             profile=tmp_path / "profile")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_output_folder_gives_the_same_counts(fy2012_output: Path) -> None:
+    from_folder = lxml_html.fromstring(audit_html(fy2012_output))
+    from_report = lxml_html.fromstring(audit_html(REPORT))
+    for tree in (from_folder, from_report):
+        assert tree.xpath("//*[@data-count-events]")[0].get("data-count-events") == "35"
+        assert len(tree.xpath('//li[@class="event"]')) == 35
+        assert len(tree.xpath('//tr[@class="row"]')) == 15
+        assert len(tree.xpath('//mark[@class="date"]')) == 36  # every period found in its text
+
+
+def test_missing_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nowhere"
+    assert main(["audit", str(missing), "--out", str(tmp_path / "a.html")]) == 2
+    assert capsys.readouterr().err == f"pipeline audit: error: {missing}: no such file or folder\n"
+    assert not (tmp_path / "a.html").exists()
+
+
+def test_chromium_is_installed() -> None:
+    """Said plainly, so a CI without the browser fails here with the fix in the message."""
+    assert shutil.which(str(CHROMIUM)), (f"{CHROMIUM} is missing; apt-get update && "
+                                         "apt-get install -y chromium")
