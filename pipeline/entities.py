@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -25,7 +26,13 @@ class LabelError(ValueError):
     """A partner label no rule can read; the row goes to rejects."""
 
 
+@functools.lru_cache(maxsize=4096)
 def label_to_partner(label: str) -> Partner:
+    """Partner labels recur in every report; Partner is immutable, so each is read once."""
+    return _label_to_partner(label)
+
+
+def _label_to_partner(label: str) -> Partner:
     text = label.strip()
     start_code: str | None = None
     start_year: int | None = None

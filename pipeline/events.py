@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import re
 from collections import Counter
 
 from pipeline.cells import CellError, cell_to_items
-from pipeline.dates import Period, find_dates
+from pipeline.dates import DateResult, Period, find_dates
 from pipeline.entities import LabelError, bureau_to_parts, label_to_partner
 from pipeline.model import (
     EntryRecord,
@@ -25,6 +26,8 @@ from pipeline.sources.decode import nfkc_collapse
 
 # The parenthesised group at the end of an item: "(平成24年4～5月)".
 _TRAILING_GROUP = re.compile(r"[(（](?P<inner>[^()（）]*)[)）]\s*$")
+# A date expression always holds one of these (or is dotted/slashed: H24.4.1, 2012/4/1).
+_MAY_HOLD_DATE = re.compile(r"[年月日旬]|[0-9０-９][./／][0-9０-９]")
 _SEPARATORS = re.compile(r"^[\s\u3000、，,及びおよ並にと]*$")
 
 
@@ -37,6 +40,13 @@ def make_event_id(fiscal_year: int | None, partner: Partner, bureau: str, descri
     return digest if occurrence == 1 else f"{digest}-{occurrence}"
 
 
+@functools.lru_cache(maxsize=8192)
+def _group_dates(text: str, fiscal_year: int | None) -> DateResult:
+    """The same few date expressions recur in every row and every year's report; reading
+    each once per process is the cheapest date engine there is. DateResult is immutable."""
+    return find_dates(text, fiscal_year)
+
+
 def item_to_dates(item: Item, fiscal_year: int | None) -> tuple[str, list[Period], str, list[
         tuple[str, str]]]:
     """(description, periods, date_text, warnings as (code, message)) for one item.
@@ -46,11 +56,24 @@ def item_to_dates(item: Item, fiscal_year: int | None) -> tuple[str, list[Period
     text stays whole (a prose cell keeps its sentence).
     """
     text = item.text
+    group = _TRAILING_GROUP.search(text)
+    if group:
+        inner = group.group("inner")
+        found = _group_dates(inner, fiscal_year)
+        unresolved = any(w.code == "date-unresolved" for w in found.warnings)
+        if (found.periods or found.warnings) and not unresolved:
+            description = text[: group.start()]
+            warnings = [(w.code, w.message) for w in found.warnings]
+            if _MAY_HOLD_DATE.search(description):  # its dates are not the event's; its
+                warnings[:0] = [(w.code, w.message)  # doubts are still reported
+                                for w in find_dates(description, fiscal_year).warnings]
+            periods = list(found.periods)
+            return nfkc_collapse(description), periods, _date_text(inner, periods), warnings
+    # No dated trailing group (a prose cell, or 同年 pointing into the text): read it all.
     result = find_dates(text, fiscal_year)
     warnings = [(w.code, w.message) for w in result.warnings]
     periods = list(result.periods)
     description = text
-    group = _TRAILING_GROUP.search(text)
     if group:
         begin, end = group.span("inner")
         inside = [p for p in periods if p.span[0] >= begin and p.span[1] <= end]

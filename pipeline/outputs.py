@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from pipeline.schema import Column
 
-BATCH_ROWS = 65_536
+BATCH_ROWS = 8_192  # rows of Python objects held before a batch goes out: memory stays flat
 _ARROW_TYPES = {"string": "string", "integer": "int64", "boolean": "bool_", "date": "date32"}
 _FORMULA_START = ("=", "+", "-", "@")
 
