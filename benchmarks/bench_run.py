@@ -107,7 +107,7 @@ def main(sizes: list[int]) -> None:
                    "naive_peak_MB": round(naive_mb)}
             for jobs in (1, 2):
                 out = Path(temporary) / f"out{jobs}"
-                wall, peak, err = measure([python, "-m", "pipeline", "run", str(corpus), "--out",
+                wall, peak, _ = measure([python, "-m", "pipeline", "run", str(corpus), "--out",
                                            str(out), "--jobs", str(jobs), "--force"])
                 events = sum(1 for _ in (out / "events.csv").open(encoding="utf-8")) - 1
                 row.update({f"jobs{jobs}_s": round(wall, 2),

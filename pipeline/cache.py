@@ -1,24 +1,26 @@
-"""Per-report results kept on disk between runs, keyed by content, name and version.
+"""Per-report results kept between runs, keyed by content, name and pipeline version.
 
 A report whose bytes, name and pipeline version are unchanged is not extracted again.
-The cache also lets a run hold only one report's records in memory at a time: results
-are written here as they are extracted and read back, in output order, when writing.
-Files are pickles the pipeline wrote itself in the output folder; nothing else is loaded.
+The cache also lets a run hold one report's records in memory at a time: results go
+into it as they are extracted and come back, in output order, when the tables are
+written. It is one SQLite file (standard library; one file instead of thousands keeps
+small-file overhead out of large runs). Payloads are pickles this pipeline wrote itself;
+a damaged cache is deleted and rebuilt, never trusted.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import os
 import pickle
-import tempfile
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline.model import EntryRecord, EventRecord, Issue, PeriodRecord, RejectRecord
 
-CACHE_DIR = ".cache"
+CACHE_FILE = Path(".cache") / "reports.sqlite3"
 
 
 @dataclass(slots=True)
@@ -40,32 +42,58 @@ def cache_key(version: str, name: str, sha256: str) -> str:
     return hashlib.sha256(f"{version}\0{name}\0{sha256}".encode()).hexdigest()
 
 
-def cache_path(out_dir: Path, key: str) -> Path:
-    return out_dir / CACHE_DIR / f"{key}.pickle"
+def dump(result: ReportResult) -> bytes:
+    return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def load(path: Path) -> ReportResult | None:
-    try:
-        with path.open("rb") as stream:
-            result = pickle.load(stream)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-        return None  # a missing or damaged cache entry is simply extracted again
-    return result if isinstance(result, ReportResult) else None
+class ReportCache:
+    """key -> (fiscal year, pickled ReportResult), in DIR/.cache/reports.sqlite3."""
 
+    def __init__(self, out_dir: Path) -> None:
+        self.path = out_dir / CACHE_FILE
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = self._open()
+        except sqlite3.DatabaseError:
+            self.path.unlink(missing_ok=True)  # damaged: start again, it is only a cache
+            self._db = self._open()
 
-def store(path: Path, result: ReportResult) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
-    with os.fdopen(handle, "wb") as stream:
-        pickle.dump(result, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path)
+        db.execute("pragma synchronous = normal")
+        db.execute("create table if not exists reports (key text primary key, "
+                   "fiscal_year integer, payload blob not null)")
+        db.execute("select count(*) from reports").fetchone()
+        return db
 
+    def fiscal_year(self, key: str) -> tuple[bool, int | None]:
+        """(found, fiscal year) without loading the payload."""
+        row = self._db.execute("select fiscal_year from reports where key = ?", (key,)).fetchone()
+        return (row is not None, row[0] if row else None)
 
-def prune(out_dir: Path, keep: set[str]) -> None:
-    """Drop entries no input of this run used, so the cache does not grow without end."""
-    folder = out_dir / CACHE_DIR
-    if not folder.is_dir():
-        return
-    for path in folder.glob("*.pickle"):
-        if path.stem not in keep:
-            path.unlink(missing_ok=True)
+    def put(self, key: str, fiscal_year: int | None, payload: bytes) -> None:
+        self._db.execute("insert or replace into reports values (?, ?, ?)",
+                         (key, fiscal_year, payload))
+
+    def get(self, key: str) -> ReportResult | None:
+        row = self._db.execute("select payload from reports where key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        try:
+            result = pickle.loads(row[0])
+        except (pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+            return None
+        return result if isinstance(result, ReportResult) else None
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Drop entries no input of this run used, so the cache does not grow without end."""
+        stale = [(k,) for (k,) in self._db.execute("select key from reports") if k not in keys]
+        self._db.executemany("delete from reports where key = ?", stale)
+
+    def commit(self) -> None:
+        self._db.commit()
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.commit()
+        self._db.close()

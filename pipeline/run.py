@@ -138,31 +138,42 @@ def extract_file(item: InputFile) -> ReportResult:
     return result
 
 
-def _first_pass(task: tuple[InputFile, str, bool]) -> Summary:
-    """Extract one report into the cache, or find it there already (worker process)."""
-    item, out_dir, force = task
-    try:
-        sha = hashlib.sha256(item.path.read_bytes()).hexdigest()
-    except OSError:
-        sha = "unreadable"
-    key = cache.cache_key(__version__, item.name, sha)
-    path = cache.cache_path(Path(out_dir), key)
-    if not force and sha != "unreadable":
-        found = cache.load(path)
-        if found is not None:
-            return Summary(item.name, found.fiscal_year, key, reused=True)
+def _extract_payload(item: InputFile) -> tuple[int | None, bytes]:
+    """Worker: extract one report and hand back its pickled result (small IPC, and the
+    main process stores it without unpickling)."""
     result = extract_file(item)
-    cache.store(path, result)
-    return Summary(item.name, result.fiscal_year, key, reused=False)
+    return result.fiscal_year, cache.dump(result)
 
 
-def _summaries(files: list[InputFile], out_dir: Path, options: RunOptions) -> Iterator[Summary]:
-    tasks = [(item, str(out_dir), options.force) for item in files]
-    if options.jobs <= 1 or len(files) < 2:
-        yield from map(_first_pass, tasks)
+def _first_pass(files: list[InputFile], store: cache.ReportCache,
+                options: RunOptions) -> Iterator[Summary]:
+    """Find each report in the cache, or extract it (in worker processes) into the cache."""
+    todo: list[tuple[InputFile, str]] = []
+    for item in files:
+        try:
+            sha = hashlib.sha256(item.path.read_bytes()).hexdigest()
+        except OSError:
+            sha = "unreadable"  # extract_file reports why
+        key = cache.cache_key(__version__, item.name, sha)
+        found, year = store.fiscal_year(key) if not options.force else (False, None)
+        if found and sha != "unreadable":
+            yield Summary(item.name, year, key, reused=True)
+        else:
+            todo.append((item, key))
+    items = [item for item, _ in todo]
+    if options.jobs <= 1 or len(items) < 2:
+        yield from _store(todo, map(_extract_payload, items), store)
         return
     with ProcessPoolExecutor(max_workers=options.jobs) as pool:
-        yield from pool.map(_first_pass, tasks, chunksize=max(1, len(tasks) // (options.jobs * 8)))
+        chunk = max(1, min(64, len(items) // (options.jobs * 8)))
+        yield from _store(todo, pool.map(_extract_payload, items, chunksize=chunk), store)
+
+
+def _store(todo: list[tuple[InputFile, str]], extracted: Iterator[tuple[int | None, bytes]],
+           store: cache.ReportCache) -> Iterator[Summary]:
+    for (item, key), (year, payload) in zip(todo, extracted, strict=True):
+        store.put(key, year, payload)
+        yield Summary(item.name, year, key, reused=False)
 
 
 def _keep_ids_unique(result: ReportResult, used: set[str]) -> None:
@@ -192,10 +203,21 @@ def run(inputs: Sequence[Path], out_dir: Path, options: RunOptions | None = None
         raise InputError(f"cannot partition by {options.partition_by!r}; only fiscal_year")
     files = discover(inputs)
     out_dir.mkdir(parents=True, exist_ok=True)
-    summaries_iter = _summaries(files, out_dir, options)
+    store = cache.ReportCache(out_dir)
+    try:
+        return _run(files, out_dir, options, store, progress)
+    finally:
+        store.close()
+
+
+def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cache.ReportCache,
+         progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None) -> RunResult:
+    summaries_iter = _first_pass(files, store, options)
     if progress is not None:
         summaries_iter = progress(summaries_iter, len(files))
     summaries = sorted(summaries_iter, key=lambda s: (s.fiscal_year or 0, s.name))
+    store.commit()
+    by_name = {item.name: item for item in files}
 
     result = RunResult(files=len(files))
     sinks = {name: TableSink(out_dir, name, columns, excel=options.excel,
@@ -208,9 +230,9 @@ def run(inputs: Sequence[Path], out_dir: Path, options: RunOptions | None = None
     year: int | object | None = object()
     try:
         for summary in summaries:
-            report = cache.load(cache.cache_path(out_dir, summary.key))
-            if report is None:
-                raise RuntimeError(f"the cache entry for {summary.name} vanished during the run")
+            report = store.get(summary.key)
+            if report is None:  # an unreadable cache entry: extract the report again
+                report = extract_file(by_name[summary.name])
             if report.fiscal_year != year:  # ids can only collide within one fiscal year
                 used_ids, year = set(), report.fiscal_year
             _keep_ids_unique(report, used_ids)
@@ -250,7 +272,7 @@ def run(inputs: Sequence[Path], out_dir: Path, options: RunOptions | None = None
         "outputs": dict(sorted(outputs.items())),
     }
     write_atomic(out_dir / "manifest.json", json_bytes(result.manifest))
-    cache.prune(out_dir, {s.key for s in summaries})
+    store.keep_only({s.key for s in summaries})
     return result
 
 

@@ -224,3 +224,29 @@ def test_a_report_without_a_fiscal_year_is_named(tmp_path: Path,
     assert main(["run", str(folder), "--out", str(tmp_path / "out")]) == 0
     assert ("pipeline run: warning: report.txt: no fiscal year found (no period line, no year "
             "in the file name)\n") in capsys.readouterr().err
+
+
+def test_a_damaged_cache_is_rebuilt_not_trusted(tmp_path: Path) -> None:
+    folder = build_folder(tmp_path / "reports")
+    out = tmp_path / "out"
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    first = output_files(out)
+    (out / ".cache" / "reports.sqlite3").write_bytes(b"not a database at all" * 100)
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert not any(i["reused"] for i in manifest["inputs"])
+    assert output_files(out) == first
+
+
+def test_an_unreadable_cache_entry_is_extracted_again(tmp_path: Path) -> None:
+    import sqlite3
+
+    folder = build_folder(tmp_path / "reports")
+    out = tmp_path / "out"
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    first = output_files(out)
+    with sqlite3.connect(out / ".cache" / "reports.sqlite3") as db:
+        db.execute("update reports set payload = x'00'")
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    assert {k: v for k, v in output_files(out).items() if k != "manifest.json"} == {
+        k: v for k, v in first.items() if k != "manifest.json"}
