@@ -176,19 +176,19 @@ def _store(todo: list[tuple[InputFile, str]], extracted: Iterator[tuple[int | No
         yield Summary(item.name, year, key, reused=False)
 
 
-def _keep_ids_unique(result: ReportResult, used: set[str]) -> None:
+def _keep_ids_unique(result: ReportResult, used: dict[str, int]) -> None:
     """Two reports of one year may hold the same event (a corrected re-issue beside the
-    original); the later file's copy gets the next occurrence number so ids stay a key."""
+    original); the later file's copy gets the next occurrence number so ids stay a key.
+    `used` maps each base id to the highest occurrence given out so far in this year."""
     renamed: dict[str, str] = {}
     for index, event in enumerate(result.events):
-        event_id = event.event_id
-        if event_id in used:
-            base, occurrence = event_id.split("-")[0], 2
-            while f"{base}-{occurrence}" in used:
-                occurrence += 1
-            event_id = renamed[event.event_id] = f"{base}-{occurrence}"
-            result.events[index] = event._replace(event_id=event_id)
-        used.add(event_id)
+        base, _, number = event.event_id.partition("-")
+        occurrence = int(number) if number else 1
+        if occurrence <= used.get(base, 0):
+            occurrence = used[base] + 1
+            renamed[event.event_id] = f"{base}-{occurrence}"
+            result.events[index] = event._replace(event_id=renamed[event.event_id])
+        used[base] = max(used.get(base, 0), occurrence)
     if renamed:
         result.periods = [p._replace(event_id=renamed[p.event_id]) if p.event_id in renamed
                           else p for p in result.periods]
@@ -226,7 +226,7 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
              for name, columns in TABLES.items()}
     partners = PartnerTable()
     manifest_inputs: list[dict[str, Any]] = []
-    used_ids: set[str] = set()
+    used_ids: dict[str, int] = {}
     year: int | object | None = object()
     try:
         for summary in summaries:
@@ -234,7 +234,7 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
             if report is None:  # an unreadable cache entry: extract the report again
                 report = extract_file(by_name[summary.name])
             if report.fiscal_year != year:  # ids can only collide within one fiscal year
-                used_ids, year = set(), report.fiscal_year
+                used_ids, year = {}, report.fiscal_year
             _keep_ids_unique(report, used_ids)
             manifest_inputs.append({**report.manifest, "reused": summary.reused})
             result.reused += summary.reused

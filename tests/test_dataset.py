@@ -250,3 +250,23 @@ def test_an_unreadable_cache_entry_is_extracted_again(tmp_path: Path) -> None:
     assert run_quiet(str(folder), "--out", str(out)) == 0
     assert {k: v for k, v in output_files(out).items() if k != "manifest.json"} == {
         k: v for k, v in first.items() if k != "manifest.json"}
+
+
+def test_the_same_report_twice_keeps_event_id_a_key(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (folder / name).write_text(fy2012_text(), encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    events = read_csv(out / "events.csv")
+    periods = read_csv(out / "periods.csv")
+    assert len({e["event_id"] for e in events}) == len(events) == 3 * 35
+    by_id = {e["event_id"]: e for e in events}
+    assert {p["event_id"] for p in periods} == set(by_id)
+    for period in periods:  # each period still points at its own file's event
+        assert by_id[period["event_id"]]["date_start"] <= period["date_start"]
+    # the first file's ids are the ones it gets alone
+    assert run_quiet(str(folder / "a.txt"), "--out", str(tmp_path / "single")) == 0
+    alone = sorted(e["event_id"] for e in read_csv(tmp_path / "single" / "events.csv"))
+    assert sorted(e["event_id"] for e in events if e["source_file"] == "a.txt") == alone
