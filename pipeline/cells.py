@@ -25,10 +25,7 @@ _ANY_TAG = re.compile(r"<[^<>]*>")
 _UNCLOSED_TAG = re.compile(r"<[A-Za-z/][^<>]*$")
 _ITEM_TAGS = {"li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td"}
 _LINE_TAGS = {"br", "p", "div"}
-_BULLET_AT = (rf"(?:^|(?<=[\s\u3000>]))[{BULLET_MARKS}]"
-              rf"|(?:^|(?<=[\r\n]))[ \t\u3000]*[{LINE_ONLY_MARKS}](?=\S)")
-_NOTE_AT = r"(?:^|(?<=[\s\u3000>]))※"
-_PIECE_AT = re.compile(f"{_BULLET_AT}|{_NOTE_AT}")
+_MARK = re.compile("[" + re.escape(BULLET_MARKS + LINE_ONLY_MARKS + "※") + "]")
 _LINE = re.compile(r"[^\r\n]*")
 _NO_ACTIVITY = re.compile(r"^(?:(?:平成|令和|昭和|H|R)?[0-9０-９元一二三四五六七八九十]*年度)?\s*"
                           r"(?:の)?(?:実績|活動|交流|該当)\s*(?:は)?\s*(?:なし|無し|ありません)[。.]?$")
@@ -72,19 +69,26 @@ def _segments(cell: str) -> tuple[list[tuple[int, int]], bool]:
     return lines, used_li
 
 
+def _starts_piece(cell: str, at: int, begin: int) -> bool:
+    """Is the mark at `at` an item's start: at the segment start, or after whitespace or a
+    tag (bullets, ※), or first on its line (hyphens)?"""
+    mark = cell[at]
+    if mark in LINE_ONLY_MARKS:
+        line_start = max(cell.rfind("\n", begin, at), cell.rfind("\r", begin, at), begin - 1) + 1
+        return (not cell[line_start:at].strip(" \t\u3000") and at + 1 < len(cell)
+                and not cell[at + 1].isspace())
+    return at == begin or cell[at - 1].isspace() or cell[at - 1] == ">"
+
+
 def _cuts(cell: str, begin: int, end: int) -> list[int]:
     """Offsets inside (begin, end) where a bullet or a ※ note starts a new piece, never
-    inside a tag."""
-    if "<" not in cell[begin:end]:
-        return [m.start() for m in _PIECE_AT.finditer(cell, begin, end) if m.start() > begin]
-    cuts: list[int] = []
-    position = begin
-    for tag in [*_ANY_TAG.finditer(cell, begin, end), None]:
-        stop = tag.start() if tag else end
-        text = cell[position:stop]
-        cuts.extend(position + m.start() for m in _PIECE_AT.finditer(text))
-        position = tag.end() if tag else end
-    return [cut for cut in cuts if cut > begin]
+    inside a tag. Candidates are found by one character-class scan, then checked."""
+    cuts = [m.start() for m in _MARK.finditer(cell, begin, end)
+            if m.start() > begin and _starts_piece(cell, m.start(), begin)]
+    if cuts and "<" in cell[begin:end]:
+        inside = [(t.start(), t.end()) for t in _ANY_TAG.finditer(cell, begin, end)]
+        cuts = [cut for cut in cuts if not any(a < cut < b for a, b in inside)]
+    return cuts
 
 
 def _strip_bullet(text: str) -> str:

@@ -106,6 +106,8 @@ def layout_to_records(layout: Layout) -> tuple[
     seen: Counter[str] = Counter()
     bureau_above: dict[int, tuple[str, str]] = {}
     name = layout.source_file
+    low, high = _fiscal_bounds(fiscal_year) if fiscal_year is not None else (dt.date.min,
+                                                                              dt.date.max)
 
     def issue(row: TableRow, code: str, message: str, severity: str = "warning") -> None:
         issues.append(Issue(code, f"{name}:{row.source_line}: {message}",
@@ -143,7 +145,6 @@ def layout_to_records(layout: Layout) -> tuple[
             seen[seen_key] += 1
             event_id = make_event_id(fiscal_year, partner, bureau, description, seen[seen_key])
             if fiscal_year is not None:
-                low, high = _fiscal_bounds(fiscal_year)
                 for period in found:
                     if period.end < low or period.start > high:
                         issue(row, "date-outside-fiscal-year", f"item {item_no}: {period.text} "

@@ -41,7 +41,10 @@ def _squash(cell: str) -> str:
 
 def header_columns(cells: tuple[str, ...]) -> Columns | None:
     """The column positions if these cells are a table header, else None."""
-    # Header cells are short; skipping long cells spares NFKC on every content cell.
+    # Header cells are short, and a label header names 都市 or 提携: checking that first
+    # spares NFKC on every cell of every data row.
+    if not any(len(c) <= MAX_HEADER_CELL and ("都市" in c or "提携" in c) for c in cells):
+        return None
     squashed = [_squash(cell) if len(cell) <= MAX_HEADER_CELL else "" for cell in cells]
 
     def find(keys: tuple[str, ...]) -> int | None:

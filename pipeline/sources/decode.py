@@ -34,7 +34,8 @@ class Decoded:
 
 
 def _score(text: str) -> int:
-    return len(_NATURAL.findall(text)) - 4 * len(_UNLIKELY.findall(text))
+    sample = text[:20000]  # plenty to tell Japanese from mojibake, and bounded on huge files
+    return len(_NATURAL.findall(sample)) - 4 * len(_UNLIKELY.findall(sample))
 
 
 def _strict(data: bytes, encoding: str) -> tuple[str, bool] | None:
