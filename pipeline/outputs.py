@@ -12,7 +12,6 @@ import contextlib
 import csv
 import datetime as dt
 import hashlib
-import itertools
 import json
 import os
 import shutil
@@ -44,6 +43,22 @@ def excel_value(value: Any) -> str:
     """As csv_value, but a cell a spreadsheet would run as a formula is quoted with '."""
     text = csv_value(value)
     return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+Columns = list[list[Any]]
+EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def records_to_columns(records: Sequence[tuple[Any, ...]], columns: Sequence[Column]) -> Columns:
+    """Rows -> one list per column, dates as days since 1970 (what Arrow's date32 stores):
+    compact to keep in the cache and converted to Arrow without a per-value Python call."""
+    if not records:
+        return [[] for _ in columns]
+    table = [list(column) for column in zip(*records, strict=True)]
+    for index, (_, kind, _) in enumerate(columns):
+        if kind == "date":
+            table[index] = [None if d is None else d.toordinal() - EPOCH for d in table[index]]
+    return table
 
 
 def arrow_schema(columns: Sequence[Column], drop: str | None = None) -> Any:
@@ -103,7 +118,9 @@ class TableSink:
             self._excel_stream = path.open("w", encoding="utf-8-sig", newline="")
             self._excel = csv.writer(self._excel_stream, lineterminator="\r\n")
             self._excel.writerow(self.names)
-        self._pending: list[tuple[Any, ...]] = []
+        self._dates = [i for i, (_, kind, _) in enumerate(columns) if kind == "date"]
+        self._pending: Columns = [[] for _ in self.names]
+        self._pending_rows = 0
         self._writer: Any = None
         self._partition_value: Any = object()
         self._partition_dir: Path | None = None
@@ -120,22 +137,41 @@ class TableSink:
 
     def write(self, records: Sequence[tuple[Any, ...]]) -> None:
         """Append rows: tuples whose fields are this table's columns, in order."""
-        if not records:
+        self.write_columns(records_to_columns(records, self.columns))
+
+    def write_columns(self, columns: Columns) -> None:
+        """Append rows given as columns (dates as days since 1970, see records_to_columns)."""
+        count = len(columns[0]) if columns else 0
+        if not count:
             return
-        self.rows += len(records)
+        self.rows += count
         if self._excel_stream is not None:
-            self._excel.writerows([excel_value(v) for v in row] for row in records)
+            self._write_excel(columns)
         if self.partition_by is None:
-            self._pending.extend(records)
+            self._extend(columns, 0, count)
         else:
-            index = self._partition_index
-            for value, group in itertools.groupby(records, key=lambda row: row[index]):
-                if value != self._partition_value:
+            values = columns[self._partition_index]
+            start = 0
+            for end in [*(i for i in range(1, count) if values[i] != values[i - 1]), count]:
+                if values[start] != self._partition_value:
                     self._flush()
-                    self._open_partition(value)
-                self._pending.extend(group)
-        if len(self._pending) >= BATCH_ROWS:
+                    self._open_partition(values[start])
+                self._extend(columns, start, end)
+                start = end
+        if self._pending_rows >= BATCH_ROWS:
             self._flush()
+
+    def _extend(self, columns: Columns, start: int, end: int) -> None:
+        for pending, column in zip(self._pending, columns, strict=True):
+            pending.extend(column[start:end])
+        self._pending_rows += end - start
+
+    def _write_excel(self, columns: Columns) -> None:
+        converted = list(columns)
+        for index in self._dates:
+            converted[index] = [None if d is None else dt.date.fromordinal(d + EPOCH)
+                                for d in columns[index]]
+        self._excel.writerows([excel_value(v) for v in row] for row in zip(*converted, strict=True))
 
     def _open_partition(self, value: Any) -> None:
         if self._writer is not None:
@@ -152,11 +188,10 @@ class TableSink:
     def _flush(self) -> None:
         import pyarrow as pa
 
-        if not self._pending:
+        if not self._pending_rows:
             return
-        columns = list(zip(*self._pending, strict=True))
-        arrays = [pa.array(values, type=field.type)
-                  for values, field in zip(columns, self._schema, strict=True)]
+        arrays = [pa.array(values, type=field.type)  # date32 takes the day numbers as they are
+                  for values, field in zip(self._pending, self._schema, strict=True)]
         batch = pa.RecordBatch.from_arrays(arrays, schema=self._schema)
         self._csv.write_batch(batch)
         if self.partition_by is not None:
@@ -164,7 +199,8 @@ class TableSink:
         elif self._writer is None:
             self._writer = self._open_single()
         self._writer.write_batch(batch)
-        self._pending = []
+        self._pending = [[] for _ in self.names]
+        self._pending_rows = 0
 
     def _open_single(self) -> Any:
         return self._pq.ParquetWriter(self._parquet_path, self._schema, compression="zstd")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pipeline.model import EntryRecord
 
@@ -43,6 +43,10 @@ class PartnerTable:
 
     def __init__(self) -> None:
         self._tallies: dict[tuple[int | None, str], _Tally] = {}
+
+    def add_columns(self, columns: list[list[Any]]) -> None:
+        """Entries given as columns (the cache's form, see outputs.records_to_columns)."""
+        self.add([EntryRecord._make(row) for row in zip(*columns, strict=True)])
 
     def add(self, entries: list[EntryRecord]) -> None:
         for entry in entries:

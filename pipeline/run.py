@@ -17,13 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__, cache
-from pipeline.cache import ReportResult
+from pipeline.cache import ReportResult, StoredReport
 from pipeline.datapackage import datapackage
 from pipeline.extract import extract_bytes
 from pipeline.model import Extraction, Issue, RejectRecord
 from pipeline.outputs import TableSink, json_bytes, write_atomic
 from pipeline.partners import PartnerTable
 from pipeline.schema import TABLES
+
+_EVENT_ID = [name for name, _, _ in TABLES["events"]].index("event_id")
+_PERIOD_EVENT_ID = [name for name, _, _ in TABLES["periods"]].index("event_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,22 +179,22 @@ def _store(todo: list[tuple[InputFile, str]], extracted: Iterator[tuple[int | No
         yield Summary(item.name, year, key, reused=False)
 
 
-def _keep_ids_unique(result: ReportResult, used: dict[str, int]) -> None:
+def _keep_ids_unique(report: StoredReport, used: dict[str, int]) -> None:
     """Two reports of one year may hold the same event (a corrected re-issue beside the
     original); the later file's copy gets the next occurrence number so ids stay a key.
     `used` maps each base id to the highest occurrence given out so far in this year."""
+    ids = report.tables["events"][_EVENT_ID]
     renamed: dict[str, str] = {}
-    for index, event in enumerate(result.events):
-        base, _, number = event.event_id.partition("-")
+    for index, event_id in enumerate(ids):
+        base, _, number = event_id.partition("-")
         occurrence = int(number) if number else 1
         if occurrence <= used.get(base, 0):
             occurrence = used[base] + 1
-            renamed[event.event_id] = f"{base}-{occurrence}"
-            result.events[index] = event._replace(event_id=renamed[event.event_id])
+            ids[index] = renamed[event_id] = f"{base}-{occurrence}"
         used[base] = max(used.get(base, 0), occurrence)
     if renamed:
-        result.periods = [p._replace(event_id=renamed[p.event_id]) if p.event_id in renamed
-                          else p for p in result.periods]
+        periods = report.tables["periods"]
+        periods[_PERIOD_EVENT_ID] = [renamed.get(i, i) for i in periods[_PERIOD_EVENT_ID]]
 
 
 def run(inputs: Sequence[Path], out_dir: Path, options: RunOptions | None = None,
@@ -232,7 +235,7 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
         for summary in summaries:
             report = store.get(summary.key)
             if report is None:  # an unreadable cache entry: extract the report again
-                report = extract_file(by_name[summary.name])
+                report = cache.to_stored(extract_file(by_name[summary.name]))
             if report.fiscal_year != year:  # ids can only collide within one fiscal year
                 used_ids, year = {}, report.fiscal_year
             _keep_ids_unique(report, used_ids)
@@ -242,14 +245,12 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
                 result.unreadable.append(report.error)
             elif report.fiscal_year is None:
                 result.missing_year.append(report.name)
-            sinks["entries"].write(report.entries)
-            sinks["events"].write(report.events)
-            sinks["periods"].write(report.periods)
-            sinks["rejects"].write(report.rejects)
-            partners.add(report.entries)
+            for name, columns in report.tables.items():
+                sinks[name].write_columns(columns)
+            partners.add_columns(report.tables["entries"])
             result.warnings.extend(report.warnings)
-            result.events += len(report.events)
-            result.rejects += len(report.rejects)
+            result.events += len(report.tables["events"][_EVENT_ID])
+            result.rejects += len(report.tables["rejects"][0])
         sinks["partners"].write(partners.records())
         for sink in sinks.values():
             sink.close()
