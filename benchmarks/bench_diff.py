@@ -26,7 +26,7 @@ import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
 from pipeline.diff import read_table  # noqa: E402
-from pipeline.run import run  # noqa: E402
+from pipeline.runner import run  # noqa: E402
 from pipeline.schema import ENTRIES, EVENTS, PERIODS  # noqa: E402
 
 CHANGES = {"date": 1500, "removed": 1000, "added": 1000, "reworded": 1000, "moved": 2000,

@@ -31,7 +31,7 @@ STAGES = {  # module path fragment -> stage name, first match wins
     "pipeline/cells": "cells", "pipeline/entities": "entities", "pipeline/countries": "entities",
     "pipeline/dates": "dates", "pipeline/numerals": "dates", "pipeline/events": "events",
     "pipeline/outputs": "write", "pipeline/partners": "write", "pyarrow": "write",
-    "pipeline/cache": "cache", "pickle": "cache", "pipeline/run": "run",
+    "pipeline/cache": "cache", "pickle": "cache", "pipeline/runner": "run",
 }
 
 
@@ -77,7 +77,7 @@ def measure(command: list[str]) -> tuple[float, float, str]:
 
 
 def profile_stages(corpus: Path, count: int = 400) -> list[tuple[str, float]]:
-    from pipeline.run import RunOptions, run
+    from pipeline.runner import RunOptions, run
 
     sample = Path(tempfile.mkdtemp(prefix="bench-sample-"))
     for path in sorted(corpus.iterdir())[:count]:

@@ -15,7 +15,7 @@ __all__ = ["__version__", "extract_bytes", "find_dates", "run"]
 if TYPE_CHECKING:
     from pipeline.dates import find_dates
     from pipeline.extract import extract_bytes
-    from pipeline.run import run
+    from pipeline.runner import run
 
 
 def __getattr__(name: str) -> Any:
@@ -28,7 +28,7 @@ def __getattr__(name: str) -> Any:
 
         return extract_bytes
     if name == "run":
-        from pipeline.run import run
+        from pipeline.runner import run
 
         return run
     raise AttributeError(name)

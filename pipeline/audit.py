@@ -180,7 +180,7 @@ def gather(source: Path | Extraction | Sequence[Extraction | Issue]) -> AuditDat
     if is_output_folder(source):
         return folder_to_data(source)
     from pipeline.extract import extract_bytes
-    from pipeline.run import InputError, discover
+    from pipeline.runner import InputError, discover
 
     try:
         found = discover([source])

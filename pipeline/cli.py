@@ -72,7 +72,7 @@ def _progress_bar(items: Iterator[Any], total: int) -> Iterator[Any]:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    from pipeline.run import InputError, RunOptions, default_jobs, run
+    from pipeline.runner import InputError, RunOptions, default_jobs, run
 
     inputs = args.inputs or [Path("raw")]
     if args.jobs is not None and args.jobs < 1:

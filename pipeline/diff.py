@@ -180,7 +180,7 @@ def load(path: Path, workdir: Path) -> dict[str, pa.Table]:
         raise DiffError(f"{path}: no such file or folder")
     folder = path
     if not is_output_folder(path):
-        from pipeline.run import InputError, run
+        from pipeline.runner import InputError, run
 
         folder = workdir
         try:

@@ -104,7 +104,7 @@ def layout_to_records(layout: Layout) -> tuple[
     issues: list[Issue] = []
     fiscal_year = layout.fiscal_year
     seen: Counter[str] = Counter()
-    bureau_above: dict[int, tuple[str, str]] = {}
+    bureau_above: dict[int, tuple[str, str, str]] = {}  # table -> bureau, contact, cell
     name = layout.source_file
     low, high = _fiscal_bounds(fiscal_year) if fiscal_year is not None else (dt.date.min,
                                                                               dt.date.max)
@@ -117,12 +117,12 @@ def layout_to_records(layout: Layout) -> tuple[
     for row in layout.rows:
         if row.bureau_cell:
             bureau, contact = bureau_to_parts(row.bureau_cell)
-            inherited = row.bureau_merged
-            bureau_above[row.table_no] = (bureau, contact)
+            inherited, bureau_cell = row.bureau_merged, row.bureau_cell
+            bureau_above[row.table_no] = (bureau, contact, bureau_cell)
         elif row.table_no in bureau_above:
-            (bureau, contact), inherited = bureau_above[row.table_no], True
+            (bureau, contact, bureau_cell), inherited = bureau_above[row.table_no], True
         else:
-            bureau, contact, inherited = "", "", False
+            bureau, contact, inherited, bureau_cell = "", "", False, ""
             issue(row, "bureau-missing", "no bureau in this row or above it in the table")
         try:
             partner = label_to_partner(row.label)
@@ -134,7 +134,10 @@ def layout_to_records(layout: Layout) -> tuple[
         except CellError as error:
             issue(row, "cell-html", str(error), "reject")
             continue
-        source_sha = hashlib.sha256(row.content.encode("utf-8")).hexdigest()
+        # The cells the event was read from: label, content, and the bureau cell it took
+        # (its own or the one above). Same hash, different values: the extractor changed.
+        source_sha = hashlib.sha256("\x1f".join([row.label, row.content, bureau_cell])
+                                    .encode("utf-8")).hexdigest()
         for item_no, item in enumerate(cell.items, start=1):
             description, found, date_text, warnings = item_to_dates(item, fiscal_year)
             for code, message in warnings:

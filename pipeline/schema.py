@@ -37,7 +37,8 @@ EVENTS: Final[tuple[Column, ...]] = (
     ("period_count", "integer", "Number of rows of this event in periods."),
     ("date_inferred", "boolean", "True where a year was taken from the report's fiscal year."),
     ("note", "string", "A ※ note printed after the item."),
-    ("source_sha256", "string", "sha256 of the source content cell the event was read from."),
+    ("source_sha256", "string", "sha256 of the source cells the event was read from: partner "
+     "label, content cell and the bureau cell it took (its own or the one above)."),
 )
 
 PERIODS: Final[tuple[Column, ...]] = (

@@ -99,3 +99,19 @@ def test_every_output_column_is_documented_in_the_readme() -> None:
         assert f"`{table}`" in readme
         for name, _, _ in columns:
             assert f"`{name}`" in readme, (table, name)
+
+
+def test_the_library_api_is_what_the_readme_names(tmp_path: Path) -> None:
+    """Regression: `pipeline.run` used to turn into the submodule after its first use."""
+    import pipeline
+
+    first = pipeline.run
+    result = pipeline.run([str(REPORT.parent)], str(tmp_path / "out"))  # str paths work too
+    assert pipeline.run is first and callable(pipeline.run)
+    assert result.events == 35
+    from pipeline import extract_bytes, find_dates, run
+
+    assert run is first
+    assert len(find_dates("平成24年6月").periods) == 1
+    assert len(extract_bytes(REPORT.read_bytes(), REPORT.name).events) == 35  # type: ignore[union-attr]
+

@@ -339,3 +339,19 @@ def test_html_format_of_a_corrected_date(corrected: tuple[Path, Path, str],
     (row,) = tree.xpath('//tr[@data-field="date_text"]')
     assert [d.text_content() for d in row.xpath(".//del")] == ["6"]
     assert [i.text_content() for i in row.xpath(".//ins")] == ["7"]
+
+
+def test_rows_swapped_that_change_an_inherited_bureau_are_a_source_change(tmp_path: Path) -> None:
+    """Regression: swapping the row that carries the bureau with one that inherits it
+    changed the inherited bureau, and diff blamed the extractor; the source changed."""
+    from pipeline.diff import diff_outputs
+
+    lines = REPORT.read_text(encoding="utf-8").split("\n")
+    lines[7], lines[8] = lines[8], lines[7]  # New York (with the bureau) and Beijing (blank)
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    (tmp_path / "old" / REPORT.name).write_bytes(REPORT.read_bytes())
+    (tmp_path / "new" / REPORT.name).write_text("\n".join(lines), encoding="utf-8")
+    diff = diff_outputs(tmp_path / "old", tmp_path / "new")
+    assert diff.changed, "the bureau of the moved rows did change"
+    assert {change.cause for change in diff.changed} == {"source"}

@@ -197,14 +197,15 @@ def _keep_ids_unique(report: StoredReport, used: dict[str, int]) -> None:
         periods[_PERIOD_EVENT_ID] = [renamed.get(i, i) for i in periods[_PERIOD_EVENT_ID]]
 
 
-def run(inputs: Sequence[Path], out_dir: Path, options: RunOptions | None = None,
+def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions | None = None,
         progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None = None,
         ) -> RunResult:
     """Extract every report under `inputs` and write the tables and manifest to `out_dir`."""
     options = options or RunOptions()
+    paths, out_dir = [Path(p) for p in inputs], Path(out_dir)
     if options.partition_by not in (None, "fiscal_year"):
         raise InputError(f"cannot partition by {options.partition_by!r}; only fiscal_year")
-    files = discover(inputs)
+    files = discover(paths)
     out_dir.mkdir(parents=True, exist_ok=True)
     store = cache.ReportCache(out_dir)
     try:

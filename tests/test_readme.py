@@ -1,0 +1,54 @@
+"""The README's examples, run as written: a front door that lies is worse than none."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def console_block(start: str) -> list[str]:
+    """The lines of the ```console block that begins with `start`."""
+    block = README.split(f"```console\n{start}", 1)[1].split("```", 1)[0]
+    return (start + block).rstrip("\n").split("\n")
+
+
+def test_the_dates_example(capsys: pytest.CaptureFixture[str]) -> None:
+    command, *expected = console_block("$ pipeline dates ")
+    assert main(["dates", *shlex.split(command.removeprefix("$ pipeline dates "))]) == 0
+    assert capsys.readouterr().out.splitlines() == expected
+
+
+def test_the_diff_example(tmp_path: Path) -> None:
+    lines = console_block("$ mkdir old new")
+    at = next(i for i, line in enumerate(lines) if line.startswith("$ pipeline diff"))
+    setup = "\n".join(line.removeprefix("$ ") for line in lines[:at])
+    shutil.copytree(ROOT / "raw", tmp_path / "raw")
+    subprocess.run(setup, shell=True, check=True, cwd=tmp_path)
+    command = lines[at].removeprefix("$ pipeline ")
+    done = subprocess.run([sys.executable, "-m", "pipeline", *shlex.split(command)],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 1  # something differs
+    assert done.stdout.rstrip("\n").split("\n") == lines[at + 1 :]
+
+
+def test_the_run_example(tmp_path: Path) -> None:
+    lines = console_block("$ pipeline run")
+    shutil.copytree(ROOT / "raw", tmp_path / "raw")
+    first = subprocess.run([sys.executable, "-m", "pipeline", "run"], cwd=tmp_path,
+                           capture_output=True, text=True)
+    assert first.stderr.strip() == lines[1]
+    listed = set(" ".join(lines[3:5]).split())
+    assert listed == {p.name for p in (tmp_path / "output").iterdir() if not p.name.startswith(".")}
+    again = subprocess.run([sys.executable, "-m", "pipeline", "run"], cwd=tmp_path,
+                           capture_output=True, text=True)
+    assert again.stderr.strip() == lines[6]
