@@ -31,11 +31,15 @@ _MAY_HOLD_DATE = re.compile(r"[年月日旬]|[0-9０-９][./／][0-9０-９]")
 _SEPARATORS = re.compile(r"^[\s\u3000、，,及びおよ並にと]*$")
 
 
-def make_event_id(fiscal_year: int | None, partner: Partner, bureau: str, description: str,
-                  occurrence: int) -> str:
-    """Stable across runs: no position and no date goes in, so a corrected date keeps its id."""
-    key = "\x1f".join([str(fiscal_year or ""), partner.country_code or partner.country,
-                       partner.city, bureau, description])
+def event_key(fiscal_year: int | None, partner: Partner, bureau: str, description: str) -> str:
+    """What identifies an event: no position and no date, so a corrected date keeps its id;
+    the country by its code, so 米国 and アメリカ合衆国 are the same partner."""
+    return "\x1f".join([str(fiscal_year or ""), partner.country_code or partner.country,
+                        partner.city, bureau, description])
+
+
+def make_event_id(key: str, occurrence: int) -> str:
+    """A short hash of the key, with -N for the Nth event of the same key in a report."""
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     return digest if occurrence == 1 else f"{digest}-{occurrence}"
 
@@ -115,6 +119,12 @@ def layout_to_records(layout: Layout) -> tuple[
                             name, row.source_line, row.raw if severity == "reject" else ""))
 
     for row in layout.rows:
+        if row.bureau_after_reject is not None:  # the rejected row above opened a new bureau
+            rejected_line, rejected_cell = row.bureau_after_reject
+            bureau_above[row.table_no] = (*bureau_to_parts(rejected_cell), rejected_cell)
+            if not row.bureau_cell:
+                issue(row, "bureau-after-reject", f"the bureau comes from line {rejected_line}, "
+                      "a row that was rejected")
         if row.bureau_cell:
             bureau, contact = bureau_to_parts(row.bureau_cell)
             inherited, bureau_cell = row.bureau_merged, row.bureau_cell
@@ -144,9 +154,9 @@ def layout_to_records(layout: Layout) -> tuple[
                 issue(row, code, f"item {item_no}: {message}")
             if not found and not warnings:
                 issue(row, "date-missing", f"item {item_no} has no date: {item.text[:40]}")
-            seen_key = "\x1f".join([partner.country, partner.city, bureau, description])
-            seen[seen_key] += 1
-            event_id = make_event_id(fiscal_year, partner, bureau, description, seen[seen_key])
+            key = event_key(fiscal_year, partner, bureau, description)
+            seen[key] += 1  # the same key as the hash's, so ids are unique in a report
+            event_id = make_event_id(key, seen[key])
             if fiscal_year is not None:
                 for period in found:
                     if period.end < low or period.start > high:

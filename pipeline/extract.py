@@ -11,6 +11,12 @@ from pipeline.sources import ReadError, read_document
 def extract_document(document: SourceDocument) -> Extraction:
     layout = document_to_layout(document)
     entries, events, periods, issues = layout_to_records(layout)
+    # Rows rejected while reading their cells were counted as rows by layout; recount.
+    span = {row.source_line: row.line_span for row in layout.rows}
+    for issue in issues:
+        if issue.severity == "reject" and issue.source_line in span:
+            layout.line_kinds["row"] -= span[issue.source_line]
+            layout.line_kinds["rejected"] += span[issue.source_line]
     return Extraction(document=document, layout=layout, entries=entries, events=events,
                       periods=periods, issues=[*document.issues, *layout.issues, *issues])
 

@@ -89,10 +89,17 @@ def document_to_layout(doc: SourceDocument) -> Layout:
     table_no = row_no = 0
     raw_rows = doc.rows
 
+    carried: tuple[int, str] | None = None  # bureau cell of the last rejected table row
+
     def reject(row: RawRow, code: str, reason: str) -> None:
+        nonlocal carried
         kinds["rejected"] += row.line_span
         issues.append(Issue(code, f"{doc.name}:{row.line}: {reason}", "reject", doc.name,
                             row.line, row.raw))
+        if columns is not None and columns.bureau is not None and len(row.cells) > columns.bureau:
+            cell = row.cells[columns.bureau].strip()
+            if cell:
+                carried = (row.line, cell)
 
     for index, row in enumerate(raw_rows):
         filled = _non_blank(row.cells)
@@ -102,7 +109,7 @@ def document_to_layout(doc: SourceDocument) -> Layout:
         found = header_columns(row.cells)
         if found is not None:
             kinds["header"] += row.line_span
-            columns, table_no, row_no = found, table_no + 1, 0
+            columns, table_no, row_no, carried = found, table_no + 1, 0, None
             continue
         if len(filled) == 1 and _NOTE_MARK.match(filled[0]):
             kinds["note"] += row.line_span
@@ -126,8 +133,8 @@ def document_to_layout(doc: SourceDocument) -> Layout:
             continue
         extra = [c for c in row.cells[columns.width :] if c.strip()]
         if extra:
-            reject(row, "row-cells", f"the row has {len(_non_blank(row.cells))} filled cells; "
-                   f"the header has {columns.width} columns")
+            reject(row, "row-cells", f"the row has {columns.width + len(extra)} or more cells "
+                   f"with text; the header has {columns.width} columns")
             continue
         if len(row.cells) <= columns.content or not row.cells[columns.content].strip():
             reject(row, "row-cells", "the row has no content cell")
@@ -145,7 +152,9 @@ def document_to_layout(doc: SourceDocument) -> Layout:
             source_file=doc.name, source_line=row.line, table_no=table_no, row_no=row_no,
             label=label, content=row.cells[columns.content], bureau_cell=bureau.strip(),
             bureau_merged=columns.bureau in row.inherited, raw=row.raw,
+            line_span=row.line_span, bureau_after_reject=carried,
         ))
+        carried = None
 
     if fiscal_year is None:
         fiscal_year = name_to_fiscal_year(doc.name)

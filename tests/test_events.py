@@ -1,0 +1,57 @@
+"""Rows -> entries, events and periods: ids, bureau inheritance, accounting."""
+
+from __future__ import annotations
+
+from pipeline.extract import extract_bytes
+from pipeline.model import Extraction
+from tests.conftest import REPORT
+
+LINES = REPORT.read_text(encoding="utf-8").split("\n")
+
+
+def extract_lines(lines: list[str]) -> Extraction:
+    found = extract_bytes("\n".join(lines).encode("utf-8"), REPORT.name)
+    assert isinstance(found, Extraction)
+    return found
+
+
+def test_one_partner_printed_two_ways_keeps_event_ids_unique() -> None:
+    """Regression: 米国 and アメリカ合衆国 shared an occurrence counter by printed name but
+    not an id, so two events got one id and the periods went to the wrong one."""
+    lines = [*LINES]
+    lines.insert(8, "米国 ニューヨーク市\t<ul style=\"list-style-type: none\"> "
+                    "・環境局長のニューヨーク市訪問(平成24年9月) \t")
+    found = extract_lines(lines)
+    ids = [e.event_id for e in found.events]
+    assert len(ids) == len(set(ids)) == 36
+    september = next(e for e in found.events if e.date_start and e.date_start.month == 9
+                     and e.partner_city == "ニューヨーク市")
+    (period,) = [p for p in found.periods if p.event_id == september.event_id]
+    assert period.date_text == "平成24年9月"
+
+
+def test_a_rejected_row_opens_the_bureau_for_the_blank_rows_below() -> None:
+    """Regression: rows below a rejected row took the bureau from before it, silently."""
+    lines = [*LINES]
+    new_york = lines.index(next(line for line in LINES if line.startswith("アメリカ合衆国ニューヨーク市 (S35)\t平成24年7月")))
+    lines[new_york] += "\t余分なセル"  # rejected: one cell too many; its bureau is 環境局…
+    seoul = new_york + 1
+    label, content, _ = lines[seoul].split("\t")
+    lines[seoul] = f"{label}\t{content}\t"  # blank bureau: belongs to the rejected row's bureau
+    found = extract_lines(lines)
+    assert [i.code for i in found.issues if i.severity == "reject"] == ["row-cells"]
+    event = next(e for e in found.events if e.source_line == seoul + 1)
+    assert (event.bureau, event.bureau_inherited) == ("環境局都市地球環境部国際環境協力課", True)
+    assert any(i.code == "bureau-after-reject" and i.source_line == seoul + 1
+               for i in found.issues)
+
+
+def test_rows_rejected_for_their_label_are_counted_as_rejected_lines() -> None:
+    """Regression: a row layout accepted but events rejected was still counted as a row."""
+    lines = [*LINES]
+    lines.insert(8, "ナルニア国ケアパラベル\t・訪問(平成24年5月)\t")
+    found = extract_lines(lines)
+    assert found.layout is not None
+    kinds = found.layout.line_kinds
+    assert (kinds["row"], kinds["rejected"]) == (15, 1)
+    assert sum(kinds.values()) == found.document.line_count
