@@ -100,6 +100,8 @@ def command_run(args: argparse.Namespace) -> int:
     if result.unreadable:
         return EXIT_FAILED
     if args.strict and (result.rejects or result.warnings):
+        for reason in result.reject_reasons:
+            print(f"pipeline run: reject: {reason}", file=sys.stderr)
         for warning in result.warnings:
             print(f"pipeline run: warning: {warning.message} [{warning.code}]", file=sys.stderr)
         return EXIT_FAILED

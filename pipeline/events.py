@@ -26,6 +26,7 @@ from pipeline.sources.decode import nfkc_collapse
 
 # The parenthesised group at the end of an item: "(平成24年4～5月)".
 _TRAILING_GROUP = re.compile(r"[(（](?P<inner>[^()（）]*)[)）]\s*$")
+MAX_DATE_SCAN = 5_000  # characters; the longest prose cell in a real report is a few hundred
 # A date expression always holds one of these (or is dotted/slashed: H24.4.1, 2012/4/1).
 _MAY_HOLD_DATE = re.compile(r"[年月日旬]|[0-9０-９][./／][0-9０-９]")
 _SEPARATORS = re.compile(r"^[\s\u3000、，,及びおよ並にと]*$")
@@ -60,6 +61,10 @@ def item_to_dates(item: Item, fiscal_year: int | None) -> tuple[str, list[Period
     text stays whole (a prose cell keeps its sentence).
     """
     text = item.text
+    if len(text) > MAX_DATE_SCAN:  # no real item is this long: do not scan it for dates
+        doubt = (f"the item has {len(text)} characters; dates are not read in items longer "
+                 f"than {MAX_DATE_SCAN}")
+        return nfkc_collapse(text), [], "", [("item-too-long", doubt)]
     group = _TRAILING_GROUP.search(text)
     if group:
         inner = group.group("inner")

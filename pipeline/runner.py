@@ -8,8 +8,13 @@ reads the records back in output order and streams them to the table writers.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import os
+import signal
+import threading
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -26,6 +31,7 @@ from pipeline.partners import PartnerTable
 from pipeline.schema import TABLES
 
 _EVENT_ID = [name for name, _, _ in TABLES["events"]].index("event_id")
+_REJECT_REASON = [name for name, _, _ in TABLES["rejects"]].index("reason")
 _PERIOD_EVENT_ID = [name for name, _, _ in TABLES["periods"]].index("event_id")
 
 
@@ -60,6 +66,7 @@ class RunResult:
     missing_year: list[str] = field(default_factory=list)
     events: int = 0
     rejects: int = 0
+    reject_reasons: list[str] = field(default_factory=list)
     reused: int = 0
     warnings: list[Issue] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
@@ -69,22 +76,24 @@ class InputError(Exception):
     """An input path that does not exist, or a bad option: a usage error."""
 
 
-def discover(inputs: Sequence[Path]) -> list[InputFile]:
-    """Files named directly, and every non-hidden file under folders, recursively."""
+def discover(inputs: Sequence[Path], skip: Path | None = None) -> list[InputFile]:
+    """Files named directly, and every non-hidden file under folders, recursively; never
+    anything under `skip` (the output folder, which may sit inside an input folder)."""
     found: list[InputFile] = []
+    skipped = skip.resolve() if skip is not None else None
     for given in inputs:
         if given.is_dir():
             for path in sorted(given.rglob("*")):
                 relative = path.relative_to(given)
-                if path.is_file() and not any(p.startswith(".") for p in relative.parts):
+                if (path.is_file() and not any(p.startswith(".") for p in relative.parts)
+                        and not (skipped and path.resolve().is_relative_to(skipped))):
                     found.append(InputFile(path, relative.as_posix()))
         elif given.is_file():
             found.append(InputFile(given, given.name))
         else:
             raise InputError(f"{given}: no such file or folder")
-    names = [f.name for f in found]
-    if len(set(names)) != len(names):
-        twice = sorted({n for n in names if names.count(n) > 1})
+    counts = Counter(f.name for f in found)
+    if twice := sorted(name for name, count in counts.items() if count > 1):
         raise InputError(f"two inputs have the same name: {', '.join(twice)}")
     return sorted(found, key=lambda f: f.name)
 
@@ -141,6 +150,17 @@ def extract_file(item: InputFile) -> ReportResult:
     return result
 
 
+@functools.cache
+def code_version() -> str:
+    """The version and a hash of the pipeline's own source: a changed extractor (even
+    without a version bump) never reuses results cached by the old one."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
 def _extract_payload(item: InputFile) -> tuple[int | None, bytes]:
     """Worker: extract one report and hand back its pickled result (small IPC, and the
     main process stores it without unpickling)."""
@@ -157,7 +177,7 @@ def _first_pass(files: list[InputFile], store: cache.ReportCache,
             sha = hashlib.sha256(item.path.read_bytes()).hexdigest()
         except OSError:
             sha = "unreadable"  # extract_file reports why
-        key = cache.cache_key(__version__, item.name, sha)
+        key = cache.cache_key(code_version(), item.name, sha)
         found, year = store.fiscal_year(key) if not options.force else (False, None)
         if found and sha != "unreadable":
             yield Summary(item.name, year, key, reused=True)
@@ -203,9 +223,11 @@ def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions |
     """Extract every report under `inputs` and write the tables and manifest to `out_dir`."""
     options = options or RunOptions()
     paths, out_dir = [Path(p) for p in inputs], Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"{out_dir}: exists and is not a folder")
     if options.partition_by not in (None, "fiscal_year"):
         raise InputError(f"cannot partition by {options.partition_by!r}; only fiscal_year")
-    files = discover(paths)
+    files = discover(paths, skip=out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     store = cache.ReportCache(out_dir)
     try:
@@ -251,7 +273,9 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
             partners.add_columns(report.tables["entries"])
             result.warnings.extend(report.warnings)
             result.events += len(report.tables["events"][_EVENT_ID])
-            result.rejects += len(report.tables["rejects"][0])
+            rejects = report.tables["rejects"]
+            result.rejects += len(rejects[0])
+            result.reject_reasons.extend(rejects[_REJECT_REASON])
         sinks["partners"].write(partners.records())
         for sink in sinks.values():
             sink.close()
@@ -260,8 +284,16 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
             sink.abort()
         raise
     outputs: dict[str, Any] = {}
-    for sink in sinks.values():
-        outputs.update(sink.commit())
+    with interrupts_deferred():  # the renames below go together or not at all
+        for sink in sinks.values():
+            outputs.update(sink.commit())
+        _write_descriptions(out_dir, outputs, manifest_inputs, result)
+    store.keep_only({s.key for s in summaries})
+    return result
+
+
+def _write_descriptions(out_dir: Path, outputs: dict[str, Any],
+                        manifest_inputs: list[dict[str, Any]], result: RunResult) -> None:
     package = json_bytes(datapackage(outputs))
     write_atomic(out_dir / "datapackage.json", package)
     outputs["datapackage.json"] = {"sha256": hashlib.sha256(package).hexdigest(),
@@ -274,8 +306,23 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
         "outputs": dict(sorted(outputs.items())),
     }
     write_atomic(out_dir / "manifest.json", json_bytes(result.manifest))
-    store.keep_only({s.key for s in summaries})
-    return result
+
+
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) until the block is done, then deliver it: a run interrupted
+    while renaming its outputs into place would leave new tables beside an old manifest."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, _frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def default_jobs() -> int:

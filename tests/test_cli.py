@@ -115,3 +115,21 @@ def test_the_library_api_is_what_the_readme_names(tmp_path: Path) -> None:
     assert len(find_dates("平成24年6月").periods) == 1
     assert len(extract_bytes(REPORT.read_bytes(), REPORT.name).events) == 35  # type: ignore[union-attr]
 
+
+
+def test_an_output_path_that_is_a_file_is_a_usage_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "output"
+    target.write_text("not a folder", encoding="utf-8")
+    assert main(["run", str(REPORT.parent), "--out", str(target)]) == 2
+    assert capsys.readouterr().err == f"pipeline run: error: {target}: exists and is not a folder\n"
+
+
+def test_strict_names_each_reject(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    text = REPORT.read_text(encoding="utf-8").replace("イタリア ローマ市 (H8)", "ナルニア国")
+    (folder / "report.txt").write_text(text, encoding="utf-8")
+    assert main(["run", str(folder), "--out", str(tmp_path / "out"), "--strict"]) == 1
+    err = capsys.readouterr().err
+    assert "pipeline run: reject: partner-label: report.txt:18: no known country" in err

@@ -270,3 +270,51 @@ def test_the_same_report_twice_keeps_event_id_a_key(tmp_path: Path) -> None:
     assert run_quiet(str(folder / "a.txt"), "--out", str(tmp_path / "single")) == 0
     alone = sorted(e["event_id"] for e in read_csv(tmp_path / "single" / "events.csv"))
     assert sorted(e["event_id"] for e in events if e["source_file"] == "a.txt") == alone
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_read_as_reports(tmp_path: Path) -> None:
+    """Regression: outputs under the input folder were read back as reports on re-runs."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "fy2012.txt").write_text(fy2012_text(), encoding="utf-8")
+    for _ in range(3):
+        assert run_quiet(str(folder), "--out", str(folder / "out")) == 0
+    manifest = json.loads((folder / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert [i["name"] for i in manifest["inputs"]] == ["fy2012.txt"]
+
+
+def test_a_changed_extractor_does_not_reuse_old_results(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: the cache was keyed on the version string only, so a run after a code
+    change reused what the old code had extracted."""
+    from pipeline import runner
+
+    folder = build_folder(tmp_path / "reports")
+    out = tmp_path / "out"
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    monkeypatch.setattr(runner, "code_version", lambda: "0.1.0+changed")
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert not any(i["reused"] for i in manifest["inputs"])
+
+
+def test_code_version_hashes_the_package_source() -> None:
+    from pipeline import __version__
+    from pipeline.runner import code_version
+
+    version, _, digest = code_version().partition("+")
+    assert version == __version__ and len(digest) == 12
+    assert code_version() == code_version()
+
+
+def test_interrupts_wait_until_the_outputs_are_in_place() -> None:
+    import os
+    import signal
+
+    from pipeline.runner import interrupts_deferred
+
+    done = []
+    with pytest.raises(KeyboardInterrupt), interrupts_deferred():
+        os.kill(os.getpid(), signal.SIGINT)
+        done.append("renamed")  # still runs: the interrupt waits for the block's end
+    assert done == ["renamed"]
