@@ -9,6 +9,7 @@ several times and prints the best rate.
 from __future__ import annotations
 
 import random
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -66,6 +67,30 @@ def main() -> None:
     print(f"{len(sentences)} sentences, {min(lengths)}-{max(lengths)} chars "
           f"(mean {sum(lengths) / len(lengths):.0f}), {with_date} with a date")
     print(f"find_dates: {len(sentences) / best:,.0f} sentences/second (best of 10 runs, one core)")
+    measure_processes(sentences)
+
+
+def _best_wall(command: list[str], stdin: str = "", runs: int = 5) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        began = time.perf_counter()
+        subprocess.run(command, input=stdin, capture_output=True, text=True, check=True)
+        best = min(best, time.perf_counter() - began)
+    return best
+
+
+def measure_processes(sentences: list[str]) -> None:
+    """The whole `pipeline dates` process: start-up alone, and 20,000 lines on stdin."""
+    command = [sys.executable, "-m", "pipeline"]
+    bare = _best_wall([sys.executable, "-c", "pass"])
+    startup = _best_wall([*command, "dates", "平成24年6月"])
+    helping = _best_wall([*command, "--help"])
+    lines = "\n".join((sentences * 5)[:20_000]) + "\n"
+    whole = _best_wall([*command, "dates", "--fiscal-year", "2012"], stdin=lines, runs=3)
+    print(f"pipeline dates start-up: {startup:.3f} s (bare python: {bare:.3f} s); "
+          f"pipeline --help: {helping:.3f} s")
+    print(f"pipeline dates on 20,000 lines: {whole:.2f} s ({20_000 / whole:,.0f} lines/second, "
+          "start-up and JSON output included)")
 
 
 if __name__ == "__main__":
