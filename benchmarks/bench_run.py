@@ -26,12 +26,20 @@ sys.path.insert(0, str(HERE))
 
 from corpus import make_corpus  # noqa: E402
 
-STAGES = {  # module path fragment -> stage name, first match wins
-    "pipeline/sources/": "read (decode, split)", "pipeline/layout": "layout",
-    "pipeline/cells": "cells", "pipeline/entities": "entities", "pipeline/countries": "entities",
-    "pipeline/dates": "dates", "pipeline/numerals": "dates", "pipeline/events": "events",
-    "pipeline/outputs": "write", "pipeline/partners": "write", "pyarrow": "write",
-    "pipeline/cache": "cache", "pickle": "cache", "pipeline/runner": "run",
+# Stage -> the functions whose cumulative time is that stage (module fragment, name).
+STAGES: dict[str, list[tuple[str, str]]] = {
+    "read (decode, split rows)": [("pipeline/sources/__init__", "read_document")],
+    "layout (rows -> tables)": [("pipeline/layout", "document_to_layout")],
+    "cells (items)": [("pipeline/cells", "cell_to_items")],
+    "entities (partner, bureau)": [("pipeline/entities", "label_to_partner"),
+                                   ("pipeline/entities", "bureau_to_parts")],
+    "dates (items -> periods)": [("pipeline/events", "item_to_dates")],
+    "cache (pickle, SQLite)": [("pipeline/cache", "dump"), ("pipeline/cache", "get"),
+                               ("pipeline/cache", "put")],
+    "write (CSV, Parquet, manifest)": [("pipeline/outputs", "write_columns"),
+                                       ("pipeline/outputs", "close"),
+                                       ("pipeline/outputs", "commit"),
+                                       ("pipeline/runner", "_write_descriptions")],
 }
 
 
@@ -77,6 +85,8 @@ def measure(command: list[str]) -> tuple[float, float, str]:
 
 
 def profile_stages(corpus: Path, count: int = 400) -> list[tuple[str, float]]:
+    """Cumulative seconds per stage for one in-process run over `count` reports; events is
+    what layout_to_records spends beyond cells, entities and dates."""
     from pipeline.runner import RunOptions, run
 
     sample = Path(tempfile.mkdtemp(prefix="bench-sample-"))
@@ -86,12 +96,18 @@ def profile_stages(corpus: Path, count: int = 400) -> list[tuple[str, float]]:
     profiler.enable()
     run([sample], sample.with_name(sample.name + "-out"), RunOptions(jobs=1, force=True))
     profiler.disable()
-    stats = pstats.Stats(profiler)
-    totals: dict[str, float] = {}
-    for (filename, _, _), (_, _, own, _, _) in stats.stats.items():  # type: ignore[attr-defined]
-        stage = next((name for key, name in STAGES.items() if key in filename), "other")
-        totals[stage] = totals.get(stage, 0.0) + own
-    return sorted(totals.items(), key=lambda kv: -kv[1])
+    raw = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+
+    def cumulative(module: str, name: str) -> float:
+        return sum(v[3] for (f, _, n), v in raw.items() if module in f and n == name)
+
+    total = cumulative("pipeline/runner", "run")
+    stages = {stage: sum(cumulative(m, n) for m, n in parts) for stage, parts in STAGES.items()}
+    inner = sum(stages[s] for s in ("cells (items)", "entities (partner, bureau)",
+                                    "dates (items -> periods)"))
+    stages["events (records, ids)"] = cumulative("pipeline/events", "layout_to_records") - inner
+    stages["other (imports, discovery, ...)"] = total - sum(stages.values())
+    return [*sorted(stages.items(), key=lambda kv: -kv[1]), ("total", total)]
 
 
 def main(sizes: list[int]) -> None:
@@ -119,9 +135,10 @@ def main(sizes: list[int]) -> None:
             results.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
             if size == sizes[0]:
-                print("where the time goes (own time, in-process, 400 reports, --jobs 1):")
+                print("where the time goes (cProfile, in-process, 400 reports, --jobs 1; "
+                      "profiling slows everything about 2x):")
                 for stage, seconds in profile_stages(corpus):
-                    print(f"  {stage:22s} {seconds:6.2f} s")
+                    print(f"  {stage:32s} {seconds:6.2f} s")
     if len(results) >= 2:
         small, large = results[0], results[-1]
         scale = large["reports"] / small["reports"]
