@@ -102,6 +102,9 @@ def document_to_layout(doc: SourceDocument) -> Layout:
                 carried = (row.line, cell)
 
     for index, row in enumerate(raw_rows):
+        if row.problem is not None:  # the reader could not decode it: never read its cells
+            reject(row, "line-encoding", row.problem)
+            continue
         filled = _non_blank(row.cells)
         if not filled:
             kinds["blank"] += row.line_span

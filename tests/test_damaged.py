@@ -151,8 +151,12 @@ UNREADABLE = [
     ("empty", b"", "the file is empty"),
     ("blank", b" \r\n\t\n", "the file is empty"),
     ("png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
-    # 0xFF is no lead byte in UTF-8, CP932 or EUC-JP.
-    ("no-encoding", CLEAN_BYTES[:300] + b"\xff\xff" + CLEAN_BYTES[300:],
+    # No control bytes (so not "binary"), but no line decodes in any candidate:
+    # 0xFF is no lead byte in UTF-8 or EUC-JP, and 0x81 0x20 is no CP932 character.
+    ("no-encoding", (b"\xff\x81 " + bytes(range(0xA0, 0x100)) + b"\n") * 30,
+     "no encoding decodes it"),
+    # One good line among many undecodable ones is no report either.
+    ("mostly-undecodable", CLEAN_LINES[3].encode() + b"\n" + b"\xff\x81 \xfe\n" * 20,
      "no encoding decodes it"),
 ]
 
@@ -164,6 +168,71 @@ def test_unreadable_file_is_an_error_issue(data: bytes, reason: str) -> None:
     assert isinstance(result, Issue)
     assert (result.code, result.severity, result.source_file) == ("file-unreadable", "error", NAME)
     assert reason in result.message and result.message.startswith(f"{NAME}: ")
+
+
+def _at_line(number: int, piece: bytes, end: bool = False, encoding: str = "utf-8") -> bytes:
+    """The report in `encoding` with `piece` at the start (or end) of line `number`."""
+    lines = [line.replace("\uff5e", "\u301c").encode(encoding) if encoding == "euc_jp"
+             else line.encode(encoding) for line in CLEAN_LINES]
+    lines[number - 1] = lines[number - 1] + piece if end else piece + lines[number - 1]
+    return b"\n".join(lines)
+
+
+STRAY_BYTES = [
+    pytest.param(_at_line(PARIS, b"\xff"), "utf-8", id="utf-8-line-start"),
+    # A lead byte without its trail byte (0x81 before a space).
+    pytest.param(_at_line(PARIS, b"\x81 ", encoding="cp932"), "cp932", id="cp932-lone-lead-byte"),
+    pytest.param(_at_line(LAST, b"\x81", end=True, encoding="cp932") + b"\n", "cp932",
+                 id="cp932-lead-byte-at-end-of-a-line"),
+    pytest.param(_at_line(PARIS, b"\xff", encoding="euc_jp"), "euc_jp", id="euc-jp-line-start"),
+    pytest.param(CLEAN_BYTES.replace(b"\n", b"\r\n")[:300] + b"\xff\xff"
+                 + CLEAN_BYTES.replace(b"\n", b"\r\n")[300:], "utf-8", id="crlf-mid-line"),
+]
+
+
+@pytest.mark.parametrize(("data", "encoding"), STRAY_BYTES)
+def test_stray_byte_costs_only_its_line(data: bytes, encoding: str, clean: Extraction) -> None:
+    from pipeline.sources import read_document
+
+    document = read_document(data, NAME)
+    assert document.encoding == encoding
+    (bad,) = [row for row in document.rows if row.problem is not None]
+    assert "\ufffd" in bad.raw and f"line {bad.line} " in bad.problem
+    assert {row.line for row in document.rows} == set(range(1, document.line_count + 1))
+    assert "file-encoding" in {i.code for i in document.issues if i.severity == "warning"}
+    result = extract(data)
+    assert isinstance(result, Extraction) and result.layout is not None
+    expected = Counter(event_key(e) for e in clean.events if e.source_line != bad.line)
+    assert expected - Counter(event_key(e) for e in result.events) == Counter()
+    assert sum(result.layout.line_kinds.values()) == result.document.line_count
+
+
+def test_stray_bytes_in_an_html_page_cost_only_their_row() -> None:
+    from pipeline.sources import read_document
+    from tests.test_sources import html_page
+
+    lines = html_page().encode().split(b"\n")
+    title = next(n for n, line in enumerate(lines, 1) if line.startswith(b"<title>"))
+    cairo = next(n for n, line in enumerate(lines, 1) if "カイロ県".encode() in line)
+    for number in (title, cairo):
+        lines[number - 1] = lines[number - 1].replace(b">", b">\xff", 1)
+    document = read_document(b"\n".join(lines), "fy2012.html")
+    damaged = [(row.line, row.problem) for row in document.rows if row.problem]
+    assert [line for line, _ in damaged] == [title, cairo - 1]  # the <tr> holding the cell
+    assert all(f"line {n} " in str(problem) for n, (_, problem) in zip((title, cairo), damaged,
+                                                                     strict=True))
+    assert document.line_count == len(document.rows)
+    assert sum(1 for row in document.rows if "エジプト" in row.cells[0]) == 1
+
+
+def test_stray_byte_line_is_rejected_as_line_encoding(clean: Extraction) -> None:
+    result = extract(_at_line(PARIS, b"\xff"))
+    assert isinstance(result, Extraction)
+    rejects = [i for i in result.issues if i.severity == "reject"]
+    assert [(i.code, i.source_line) for i in rejects] == [("line-encoding", PARIS)]
+    assert "\ufffd" in rejects[0].raw
+    expected = Counter(event_key(e) for e in clean.events if e.source_line != PARIS)
+    assert Counter(event_key(e) for e in result.events) == expected
 
 
 def test_deep_tags_in_an_html_page_cost_no_other_row() -> None:
@@ -250,8 +319,8 @@ def _check(data: bytes) -> None:
         assert result.severity == "error"
         return
     assert result.layout is not None
-    if result.document.line_based:
-        assert sum(result.layout.line_kinds.values()) == result.document.line_count
+    # Every line (or, for HTML and workbooks, every row) is counted exactly once.
+    assert sum(result.layout.line_kinds.values()) == result.document.line_count
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

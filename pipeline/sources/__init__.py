@@ -6,18 +6,25 @@ reader returns the same RawRow shape so that the later stages never know the for
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
+from collections.abc import Callable
+from dataclasses import replace
 
-from pipeline.model import Issue, SourceDocument
+from pipeline.model import Issue, RawRow, SourceDocument
 from pipeline.sources.csvfile import csv_to_rows
-from pipeline.sources.decode import DecodeError, decode
-from pipeline.sources.text import text_to_rows
+from pipeline.sources.decode import Decoded, DecodeError, decode
+from pipeline.sources.text import split_lines, text_to_rows
 
 FORMATS = ("text", "csv", "html", "xlsx")
 _EXTENSIONS = {".txt": "text", ".tsv": "text", ".csv": "csv", ".htm": "html", ".html": "html",
                ".xlsx": "xlsx"}
-_HTML_START = re.compile(r"\A\s*(?:<!doctype html|<html|<head|<body|<table|<h\d|<p[\s>])", re.I)
+# Only a page that opens as a whole document is surely HTML; a <table> or <p> may just as
+# well sit in a cell or wrap a title line of a tab-separated report.
+_HTML_DOCUMENT = re.compile(r"\A\s*(?:<!doctype html|<html|<head|<body)", re.I)
+_HTML_HINT = re.compile(r"\A\s*(?:<table|<h\d|<p[\s>])|<table[\s>]", re.I)
+SNIFF_LINES = 40
 
 
 class ReadError(Exception):
@@ -29,22 +36,43 @@ class ReadError(Exception):
         self.message = message
 
 
+def _plain_format(lines: list[str]) -> str | None:
+    """text or csv when these (non-blank) lines say so, else None."""
+    if any("\t" in line.strip() for line in lines):  # indentation is no cell break
+        return "text"
+    if any(line.count(",") >= 2 or line.startswith('"') for line in lines):
+        return "csv"
+    return None
+
+
+def _head_lines(text: str) -> list[str]:
+    return [line for line in text[:4096].splitlines()[:SNIFF_LINES] if line.strip()]
+
+
 def detect_format(data: bytes, text: str | None, name: str) -> str:
     if data.startswith(b"PK\x03\x04"):
         return "xlsx"
     if text is not None:
-        head = text[:4096]
-        if _HTML_START.match(head) or re.search(r"<table[\s>]", head, re.I):
+        if _HTML_DOCUMENT.match(text[:4096]):
             return "html"
-        lines = [line for line in head.splitlines()[:40] if line.strip()]
-        tabs = sum(line.count("\t") for line in lines)
-        commas = sum(1 for line in lines if line.count(",") >= 2 or line.startswith('"'))
-        if tabs:
-            return "text"
-        if commas:
-            return "csv"
+        lines = _head_lines(text)
+        tabbed = sum(1 for line in lines if "\t" in line.strip())
+        if lines and 2 * tabbed >= len(lines):
+            return "text"  # mostly tab-separated lines, whatever markup the cells hold
+        if _HTML_HINT.search(text[:4096]):
+            return "html"
+        plain = _plain_format(lines)
+        if plain is not None:
+            return plain
     suffix = name[name.rfind(".") :].lower() if "." in name else ""
     return _EXTENSIONS.get(suffix, "text")
+
+
+def _has_header(rows: list[RawRow]) -> bool:
+    from pipeline.sources.html import is_header
+
+    # Header cells are short; skipping long rows spares NFKC on a 5 MB line.
+    return any(is_header(row.cells) for row in rows if sum(map(len, row.cells)) < 1000)
 
 
 def read_document(data: bytes, name: str) -> SourceDocument:
@@ -59,19 +87,79 @@ def read_document(data: bytes, name: str) -> SourceDocument:
         decoded = decode(data)
     except DecodeError as error:
         raise ReadError("file-unreadable", str(error)) from None
+    issues.extend(decoding_issues(decoded, name))
+    fmt = detect_format(data, decoded.text, name)
+    if fmt == "html":
+        from pipeline.sources.html import html_to_document, row_extent
+
+        try:
+            document = html_to_document(decoded.text, name, sha, len(data), decoded.encoding,
+                                        issues)
+        except ReadError as error:
+            # Markup in a tab-separated or CSV file can pass for a page: try those readers.
+            fallback = _plain_format(_head_lines(decoded.text)) or "text"
+            if error.code != "no-table" or not _has_header(_plain_rows(decoded.text, fallback)):
+                raise
+            fmt = fallback
+        else:
+            rows = mark_undecodable(list(document.rows), decoded, row_extent)
+            return replace(document, rows=tuple(rows), line_count=len(rows))
+    rows = mark_undecodable(_plain_rows(decoded.text, fmt), decoded, lambda row: row.line_span)
+    line_count = sum(row.line_span for row in rows)
+    return SourceDocument(name=name, format=fmt, encoding=decoded.encoding, sha256=sha,
+                          size=len(data), line_count=line_count, line_based=True,
+                          rows=tuple(rows), issues=tuple(issues))
+
+
+def _plain_rows(text: str, fmt: str) -> list[RawRow]:
+    return csv_to_rows(text) if fmt == "csv" else text_to_rows(text)
+
+
+def decoding_issues(decoded: Decoded, name: str) -> list[Issue]:
+    issues: list[Issue] = []
     if decoded.truncated:
         issues.append(Issue("file-truncated", f"{name}: the file ends in the middle of a "
                             "character; read up to the cut", "warning", name, 0))
     if decoded.control_chars:
         issues.append(Issue("control-chars", f"{name}: removed {decoded.control_chars} stray "
                             "control character(s)", "warning", name, 0))
-    fmt = detect_format(data, decoded.text, name)
-    if fmt == "html":
-        from pipeline.sources.html import html_to_document
+    if decoded.bad_lines:
+        issues.append(Issue("file-encoding", f"{name}: {len(decoded.bad_lines)} line(s) do not "
+                            f"decode as {decoded.encoding}; they are rejected, the rest is "
+                            "read", "warning", name, 0))
+    return issues
 
-        return html_to_document(decoded.text, name, sha, len(data), decoded.encoding, issues)
-    rows = csv_to_rows(decoded.text) if fmt == "csv" else text_to_rows(decoded.text)
-    line_count = sum(row.line_span for row in rows)
-    return SourceDocument(name=name, format=fmt, encoding=decoded.encoding, sha256=sha,
-                          size=len(data), line_count=line_count, line_based=True,
-                          rows=tuple(rows), issues=tuple(issues))
+
+def mark_undecodable(rows: list[RawRow], decoded: Decoded, extent: Callable[[RawRow], int]
+                     ) -> list[RawRow]:
+    """Rows covering an undecodable line get a `problem`, so that layout rejects them.
+
+    `extent` says how many physical lines a row covers. A bad line that no row covers (in
+    an HTML page's head, say) becomes a one-cell row of its own: never silently lost.
+    """
+    bad = decoded.bad_lines  # ascending
+    if not bad:
+        return rows
+    covered: set[int] = set()
+    marked: list[RawRow] = []
+    for row in rows:
+        first = bisect.bisect_left(bad, row.line)
+        hit = bad[first : bisect.bisect_left(bad, row.line + max(extent(row), 1))]
+        if hit:
+            covered.update(hit)
+            row = replace(row, problem=_encoding_problem(hit, decoded.encoding))
+        marked.append(row)
+    if len(covered) < len(bad):
+        lines = split_lines(decoded.text)
+        marked.extend(RawRow(line=n, cells=(lines[n - 1],), raw=lines[n - 1],
+                             problem=_encoding_problem((n,), decoded.encoding))
+                      for n in bad if n not in covered and n <= len(lines))
+        marked.sort(key=lambda row: row.line)
+    return marked
+
+
+def _encoding_problem(lines: tuple[int, ...], encoding: str) -> str:
+    if len(lines) == 1:
+        return f"line {lines[0]} does not decode as {encoding}; bad bytes shown as U+FFFD"
+    numbers = ", ".join(map(str, lines))
+    return f"lines {numbers} do not decode as {encoding}; bad bytes shown as U+FFFD"

@@ -4,6 +4,9 @@ Candidates are tried strictly (UTF-8 with or without BOM, CP932 which is Shift_J
 Windows writes it, EUC-JP). When more than one decodes without error, the one whose text
 reads most like Japanese wins: EUC-JP bytes read as CP932 come out as half-width katakana
 and rare symbols, which the score counts against.
+
+When none decodes the whole file, lines are decoded one by one: a stray byte costs only
+its own line (kept with U+FFFD and listed in `bad_lines`) unless too many lines are bad.
 """
 
 from __future__ import annotations
@@ -19,6 +22,12 @@ _UNLIKELY = re.compile(r"[\uff61-\uff9f\ue000-\uf8ff\u2460-\u24ff\u2500-\u257f]"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"\x7fELF")
+# CR and LF are never part of a multibyte character in these encodings, so the bytes
+# split into the same physical lines as the text (text.split_lines).
+_LINE_END = re.compile(rb"(\r\n|\r|\n)")
+# More undecodable lines than this share means the file is not text in that encoding.
+MAX_BAD_SHARE = 0.1
+_TRIED = "tried UTF-8, Shift_JIS/CP932, EUC-JP"
 
 
 class DecodeError(Exception):
@@ -31,6 +40,7 @@ class Decoded:
     encoding: str  # as written to the manifest: utf-8, utf-8-sig, cp932, euc_jp
     truncated: bool  # the file ended in the middle of a character
     control_chars: int  # stray control characters removed
+    bad_lines: tuple[int, ...] = ()  # 1-based lines that did not decode (U+FFFD in the text)
 
 
 def _score(text: str) -> int:
@@ -75,7 +85,8 @@ def decode(data: bytes) -> Decoded:
     if data.startswith(b"\xef\xbb\xbf"):
         found = _strict(data[3:], "utf-8")
         if found is None:
-            raise DecodeError("the file starts with a UTF-8 BOM but is not valid UTF-8")
+            return decode_lines(data[3:], ("utf-8",), "the file starts with a UTF-8 BOM "
+                                "but is not valid UTF-8", bom=True)
         return _clean(found[0], "utf-8-sig", found[1])
     decoded: list[tuple[int, str, str, bool]] = []
     for order, encoding in enumerate(CANDIDATES):
@@ -86,14 +97,62 @@ def decode(data: bytes) -> Decoded:
             return _clean(found[0], encoding, False)  # valid UTF-8 is never anything else
         decoded.append((_score(found[0]) - order, encoding, found[0], found[1]))
     if not decoded:
-        raise DecodeError("no encoding decodes it (tried UTF-8, Shift_JIS/CP932, EUC-JP)")
+        return decode_lines(data, CANDIDATES, f"no encoding decodes it ({_TRIED})")
     _, encoding, text, truncated = max(decoded, key=lambda entry: entry[0])
     return _clean(text, encoding, truncated)
 
 
-def _clean(text: str, encoding: str, truncated: bool) -> Decoded:
+def byte_lines(data: bytes) -> list[bytes]:
+    """Physical lines, each with its own line end; a final line end adds no line."""
+    parts = _LINE_END.split(data)
+    lines = [parts[i] + parts[i + 1] for i in range(0, len(parts) - 1, 2)]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def _by_line(lines: list[bytes], encoding: str) -> tuple[str, bool, tuple[int, ...]]:
+    """Each line decoded strictly on its own; the bad ones with U+FFFD for bad bytes."""
+    texts: list[str] = []
+    bad: list[int] = []
+    truncated = False
+    for number, line in enumerate(lines, start=1):
+        found = _strict(line, encoding) if number == len(lines) else None
+        try:
+            text = found[0] if found else line.decode(encoding)
+            truncated = bool(found and found[1])
+        except UnicodeDecodeError:
+            text = line.decode(encoding, errors="replace")
+            bad.append(number)
+        texts.append(text)
+    return "".join(texts), truncated, tuple(bad)
+
+
+def decode_lines(data: bytes, candidates: tuple[str, ...], reason: str, bom: bool = False
+                 ) -> Decoded:
+    """Decode line by line with the candidate that leaves the fewest undecodable lines.
+
+    Raises DecodeError(`reason`) when even that one fails on more than MAX_BAD_SHARE of
+    the non-blank lines: then the file is not text with a few stray bytes.
+    """
+    lines = byte_lines(data)
+    results = []
+    for order, encoding in enumerate(candidates):
+        text, truncated, bad = _by_line(lines, encoding)
+        results.append(((len(bad), -_score(text), order), encoding, text, truncated, bad))
+    _, encoding, text, truncated, bad = min(results, key=lambda result: result[0])
+    filled = sum(1 for line in lines if line.strip())
+    if len(bad) > filled * MAX_BAD_SHARE:
+        raise DecodeError(f"{reason}: {len(bad)} of {filled} lines are undecodable even "
+                          f"as {encoding}")
+    return _clean(text, "utf-8-sig" if bom else encoding, truncated, bad)
+
+
+def _clean(text: str, encoding: str, truncated: bool, bad_lines: tuple[int, ...] = ()
+           ) -> Decoded:
     text, removed = _CONTROL.subn("", text)
-    return Decoded(text=text, encoding=encoding, truncated=truncated, control_chars=removed)
+    return Decoded(text=text, encoding=encoding, truncated=truncated, control_chars=removed,
+                   bad_lines=bad_lines)
 
 
 def nfkc_collapse(text: str) -> str:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import lxml.html
 from lxml import etree
 
 from pipeline.model import Issue, RawRow, SourceDocument
-from pipeline.sources.text import split_lines
 
 # Header words, as layout reads them (NFKC, whitespace removed). Kept here too because a
 # reader must not import layout; both only need a header to name a partner and a content.
@@ -140,17 +141,27 @@ def is_report_table(table: etree._Element) -> bool:
                for row in table_rows(table)[:HEADER_SEARCH])
 
 
-def table_to_rows(table: etree._Element) -> list[RawRow]:
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """What a table hands on to its continuation: spans still open, the content column."""
+
+    below: dict[int, tuple[str, int]] = field(default_factory=dict)  # column -> (text, rows)
+    content_column: int | None = None
+    line: int = 1
+
+
+def table_to_rows(table: etree._Element, grid: Grid | None = None) -> tuple[list[RawRow], Grid]:
     """Rows of a report table on a full grid: rowspans copied down and marked inherited.
 
     A cell spread across columns (colspan) leaves the extra columns empty: copying it
     would turn a one-cell heading or note into a row of identical cells. Cells of the
-    content column (named by the latest header row) keep their inner HTML.
+    content column (named by the latest header row) keep their inner HTML. `grid` is the
+    state left by the table this one continues; the state after this table is returned.
     """
+    grid = grid or Grid()
+    below = dict(grid.below)
+    content_column, previous_line = grid.content_column, grid.line
     rows: list[RawRow] = []
-    below: dict[int, tuple[str, int]] = {}  # column -> (text, rows still covered)
-    content_column: int | None = None
-    previous_line = 1
     for tr in table_rows(table):
         cells: dict[int, str] = {}
         inherited: set[int] = set()
@@ -191,6 +202,79 @@ def table_to_rows(table: etree._Element) -> list[RawRow]:
         raw = etree.tostring(tr, encoding="unicode", method="html", with_tail=False)
         rows.append(RawRow(line=line, cells=tuple(cells.get(i, "") for i in range(width)),
                            raw=raw.strip(), inherited=frozenset(inherited)))
+    return rows, Grid(below, content_column, previous_line)
+
+
+def row_extent(row: RawRow) -> int:
+    """Physical lines an HTML row covers (its serialised markup keeps the source's breaks)."""
+    return row.raw.count("\n") + 1
+
+
+def page_tables(root: etree._Element) -> list[tuple[etree._Element, bool]]:
+    """The report tables, each with the headerless tables after it, in page order.
+
+    A table without a header row after a report table continues it (the page editor cut
+    the table, not the report): (table, True) for a report table, False for a continuation.
+    A table inside a chosen one is part of a cell; one holding a report table is a frame.
+    """
+    reports = [table for table in root.iter("table") if is_report_table(table)]
+    report_set = set(reports)
+    framing = {ancestor for table in reports for ancestor in table.iterancestors("table")
+               if ancestor not in report_set}
+    chosen: list[tuple[etree._Element, bool]] = []
+    inside: set[etree._Element] = set()
+    for table in root.iter("table"):
+        if table in inside or table in framing or (not chosen and table not in report_set):
+            continue
+        chosen.append((table, table in report_set))
+        inside.update(table.iterdescendants("table"))
+    return chosen
+
+
+# A one-cell line that layout records as a note (layout.py's _NOTE_MARK; a reader must
+# not import layout).
+_NOTE_MARK = re.compile(r"^(?:※|\*|注[:：\s)）]|\(注\)|（注）)")
+# Elements that start a line of their own when the page is read as lines.
+_BLOCKS = _BREAKS | frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "ul", "ol",
+                               "dl", "table", "tr", "td", "th", "caption", "section",
+                               "article", "footer", "main", "body", "html", "blockquote"})
+
+
+def _flow(element: etree._Element) -> Iterator[str]:
+    """The element's text as the page shows it: a line break at each block or <br>."""
+    block = isinstance(element.tag, str) and element.tag.lower() in _BLOCKS
+    if block:
+        yield "\n"
+    if isinstance(element.tag, str):  # a comment's text is no page text
+        yield _HTML_SPACE.sub(" ", element.text or "")
+    for child in element:
+        yield from _flow(child)
+    if block:
+        yield "\n"
+    yield _HTML_SPACE.sub(" ", element.tail or "")
+
+
+def notes_after(last: etree._Element, line: int) -> list[RawRow]:
+    """Note lines (※…, 注：…) after the last table, as one-cell rows for layout.
+
+    Everything after the table is read as lines; only lines that layout takes for notes
+    are kept, the rest is page furniture (links, footers). Rows carry the source line of
+    the element they come from.
+    """
+    pieces: list[tuple[int | None, str]] = []
+    node: etree._Element | None = last
+    while node is not None:
+        pieces.append((None, "\n" + _HTML_SPACE.sub(" ", node.tail or "")))
+        pieces.extend((sibling.sourceline if isinstance(sibling.sourceline, int) else None,
+                       "".join(_flow(sibling))) for sibling in node.itersiblings())
+        node = node.getparent()
+    rows: list[RawRow] = []
+    for at, text in pieces:
+        line = max(line, at) if isinstance(at, int) else line
+        for piece in text.split("\n"):
+            piece = " ".join(piece.split())
+            if _NOTE_MARK.match(piece):
+                rows.append(RawRow(line=line, cells=(piece,), raw=piece))
     return rows
 
 
@@ -228,13 +312,17 @@ def html_to_document(text: str, name: str, sha256: str, size: int, encoding: str
         root = lxml.html.document_fromstring(page, parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise ReadError("no-table", f"no report table in the page ({error})") from None
-    tables = [table for table in root.iter("table") if is_report_table(table)]
-    # A report table inside another one's cell is part of that cell, not a table of its own.
-    tables = [t for t in tables if not any(a in tables for a in t.iterancestors("table"))]
+    tables = page_tables(root)
     if not tables:
         raise ReadError("no-table", "no table with a header row naming 提携都市 and 内容")
-    rows = [row for table in tables for row in table_to_rows(table)]
-    title, period = _hints(root, tables[0])
+    rows: list[RawRow] = []
+    grid = Grid()
+    for table, is_report in tables:
+        found_rows, grid = table_to_rows(table, grid if not is_report else Grid(line=grid.line))
+        rows.extend(found_rows)
+    rows.extend(notes_after(tables[-1][0], grid.line))
+    title, period = _hints(root, tables[0][0])
+    # Each row counts once: the manifest's line kinds then add up to line_count.
     return SourceDocument(name=name, format="html", encoding=encoding, sha256=sha256, size=size,
-                          line_count=len(split_lines(text)), line_based=False, rows=tuple(rows),
+                          line_count=len(rows), line_based=False, rows=tuple(rows),
                           issues=tuple(found), title_hint=title, period_hint=period)

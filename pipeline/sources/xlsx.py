@@ -1,4 +1,4 @@
-"""Excel workbooks (.xlsx): the first worksheet with a report header, merged cells filled.
+"""Excel workbooks (.xlsx): every worksheet with a report header, merged cells filled.
 
 openpyxl is used with read_only=False because only then are merged ranges known, and
 data_only=True so that a formula cell gives the value Excel last computed.
@@ -12,7 +12,7 @@ import warnings
 import zipfile
 from typing import Any
 
-from pipeline.model import RawRow, SourceDocument
+from pipeline.model import Issue, RawRow, SourceDocument
 from pipeline.sources.html import is_header
 
 # Refuse a zip that would inflate past this: a report is a few hundred kilobytes.
@@ -77,8 +77,19 @@ def _check_zip(data: bytes) -> None:
                         f"unpacks to {unpacked} bytes, more than {MAX_UNPACKED}")
 
 
+def sheet_to_rows(sheet: Any, first_line: int) -> list[RawRow]:
+    """A worksheet's rows, numbered on from `first_line` (sheets are read one after another)."""
+    grid = sheet_to_grid(sheet)
+    ranges = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in sheet.merged_cells.ranges]
+    inherited = fill_merged(grid, ranges)
+    return [RawRow(line=first_line + number, cells=tuple(cells), raw="\t".join(cells),
+                   inherited=frozenset(inherited.get(number, ())))
+            for number, cells in enumerate(grid)]
+
+
 def xlsx_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
-    """Read the first worksheet that has a report header row. Raises ReadError."""
+    """Read every worksheet that has a report header row, in workbook order, as the
+    tables of one report. A filled sheet without one is a warning. Raises ReadError."""
     import openpyxl
 
     from pipeline.sources import ReadError
@@ -91,18 +102,19 @@ def xlsx_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
     except Exception as error:  # openpyxl raises whatever its zip or XML layer raised
         raise ReadError("file-unreadable", "the file is not a readable Excel workbook: "
                         f"{type(error).__name__}: {error}") from None
+    rows: list[RawRow] = []
+    issues: list[Issue] = []
     for sheet in book.worksheets:
         grid = sheet_to_grid(sheet)
-        if not any(is_header(row) for row in grid):
-            continue
-        ranges = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in sheet.merged_cells.ranges]
-        inherited = fill_merged(grid, ranges)
-        rows = tuple(
-            RawRow(line=number + 1, cells=tuple(cells), raw="\t".join(cells),
-                   inherited=frozenset(inherited.get(number, ())))
-            for number, cells in enumerate(grid)
-        )
-        return SourceDocument(name=name, format="xlsx", encoding=None, sha256=sha256,
-                              size=len(data), line_count=len(rows), line_based=False,
-                              rows=rows)
-    raise ReadError("no-table", "no worksheet has a header row naming 提携都市 and 内容")
+        if any(is_header(row) for row in grid):
+            # Line numbers run on across sheets so that every row has its own.
+            rows.extend(sheet_to_rows(sheet, len(rows) + 1))
+        elif any(cell.strip() for row in grid for cell in row):
+            issues.append(Issue("sheet-skipped", f"{name}: worksheet {sheet.title!r} has no "
+                                "header row naming 提携都市 and 内容; not read", "warning",
+                                name, 0))
+    if not rows:
+        raise ReadError("no-table", "no worksheet has a header row naming 提携都市 and 内容")
+    return SourceDocument(name=name, format="xlsx", encoding=None, sha256=sha256,
+                          size=len(data), line_count=len(rows), line_based=False,
+                          rows=tuple(rows), issues=tuple(issues))
