@@ -133,3 +133,9 @@ def test_strict_names_each_reject(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["run", str(folder), "--out", str(tmp_path / "out"), "--strict"]) == 1
     err = capsys.readouterr().err
     assert "pipeline run: reject: partner-label: report.txt:18: no known country" in err
+
+
+def test_the_progress_bar_passes_every_report_through() -> None:
+    from pipeline.cli import _progress_bar
+
+    assert list(_progress_bar(iter(range(5)), 5)) == [0, 1, 2, 3, 4]
