@@ -7,12 +7,12 @@ resolves anything external, and stays linear on unclosed or 20,000-deep tags.
 
 from __future__ import annotations
 
-import html
 import itertools
 import re
 import unicodedata
 
 from pipeline.model import CellItems, Item
+from pipeline.normalise import ANY_TAG, html_to_text
 
 # Bullet marks that start an item; only at an item's start (cell start, after a line
 # break, a tag or whitespace). `・` inside a word (ニュー・サウス・ウェールズ州) never is.
@@ -21,7 +21,6 @@ BULLET_MARKS = "・●○■◆◇□▪•◎"
 LINE_ONLY_MARKS = "-－‐"
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*>")
-_ANY_TAG = re.compile(r"<[^<>]*>")
 _UNCLOSED_TAG = re.compile(r"<[A-Za-z/][^<>]*$")
 _ITEM_TAGS = {"li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td"}
 _LINE_TAGS = {"br", "p", "div"}
@@ -33,15 +32,6 @@ _NO_ACTIVITY = re.compile(r"^(?:(?:平成|令和|昭和|H|R)?[0-9０-９元一�
 
 class CellError(ValueError):
     """Cell HTML that cannot be read; the row goes to rejects."""
-
-
-def html_to_text(fragment: str) -> str:
-    """Tags removed and entities decoded; nothing else changed."""
-    if "<" in fragment:
-        fragment = _ANY_TAG.sub("", fragment)
-    if "&" in fragment:
-        fragment = html.unescape(fragment).replace("\xa0", " ")
-    return fragment
 
 
 def _segments(cell: str) -> tuple[list[tuple[int, int]], bool]:
@@ -86,7 +76,7 @@ def _cuts(cell: str, begin: int, end: int) -> list[int]:
     cuts = [m.start() for m in _MARK.finditer(cell, begin, end)
             if m.start() > begin and _starts_piece(cell, m.start(), begin)]
     if cuts and "<" in cell[begin:end]:
-        inside = [(t.start(), t.end()) for t in _ANY_TAG.finditer(cell, begin, end)]
+        inside = [(t.start(), t.end()) for t in ANY_TAG.finditer(cell, begin, end)]
         cuts = [cut for cut in cuts if not any(a < cut < b for a, b in inside)]
     return cuts
 

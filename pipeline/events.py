@@ -22,7 +22,7 @@ from pipeline.model import (
     PeriodRecord,
     TableRow,
 )
-from pipeline.sources.decode import nfkc_collapse
+from pipeline.normalise import nfkc_collapse
 
 # The parenthesised group at the end of an item: "(平成24年4～5月)".
 _TRAILING_GROUP = re.compile(r"[(（](?P<inner>[^()（）]*)[)）]\s*$")

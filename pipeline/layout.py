@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from pipeline.dates import find_dates
 from pipeline.model import Issue, Layout, RawRow, SourceDocument, TableRow
+from pipeline.normalise import html_to_text
 
 LINE_KINDS = ("blank", "title", "period", "header", "row", "note", "rejected")
 
@@ -114,12 +115,14 @@ def document_to_layout(doc: SourceDocument) -> Layout:
             kinds["header"] += row.line_span
             columns, table_no, row_no, carried = found, table_no + 1, 0, None
             continue
-        if len(filled) == 1 and _NOTE_MARK.match(filled[0]):
+        # One-cell lines are notes, titles and period lines; a text report may wrap them
+        # in HTML (<p>…</p>), which is not part of what they say.
+        text = " ".join(html_to_text(filled[0]).split()) if len(filled) == 1 else ""
+        if text and _NOTE_MARK.match(text):
             kinds["note"] += row.line_span
-            notes.append((row.line, filled[0]))
+            notes.append((row.line, text))
             continue
-        if len(filled) == 1 and (columns is None or _next_is_header(raw_rows, index)):
-            text = filled[0]
+        if text and (columns is None or _next_is_header(raw_rows, index)):
             year = period_to_fiscal_year(text)
             if year is not None and period_text is None:
                 kinds["period"] += row.line_span

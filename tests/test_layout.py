@@ -78,3 +78,11 @@ def test_missing_period_line_takes_the_year_from_the_name_with_a_warning() -> No
     layout = layout_of("\n".join([HEADER, "\t英国 ロンドン市\t・a\t課"]), name="fy2015.txt")
     assert layout.fiscal_year == 2015
     assert [i.code for i in layout.issues] == ["fiscal-year-from-name"]
+
+
+def test_title_period_and_notes_wrapped_in_html_are_read_as_text() -> None:
+    layout = layout_of("\n".join(["<p>姉妹都市との交流</p>", "<p>平成24年度実績</p>", HEADER,
+                                  "\t英国 ロンドン市\t・a\t課", "<p>※所管局欄の括弧内は内線番号</p>"]))
+    assert (layout.title, layout.period_text, layout.fiscal_year) == (
+        "姉妹都市との交流", "平成24年度実績", 2012)
+    assert layout.notes == ((5, "※所管局欄の括弧内は内線番号"),)

@@ -12,7 +12,6 @@ its own line (kept with U+FFFD and listed in `bad_lines`) unless too many lines 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 CANDIDATES: tuple[str, ...] = ("utf-8", "cp932", "euc_jp")
@@ -153,8 +152,3 @@ def _clean(text: str, encoding: str, truncated: bool, bad_lines: tuple[int, ...]
     text, removed = _CONTROL.subn("", text)
     return Decoded(text=text, encoding=encoding, truncated=truncated, control_chars=removed,
                    bad_lines=bad_lines)
-
-
-def nfkc_collapse(text: str) -> str:
-    """NFKC with runs of whitespace collapsed: the normal form of description columns."""
-    return " ".join(unicodedata.normalize("NFKC", text).split())
