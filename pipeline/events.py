@@ -113,7 +113,8 @@ def layout_to_records(layout: Layout) -> tuple[
     issues: list[Issue] = []
     fiscal_year = layout.fiscal_year
     seen: Counter[str] = Counter()
-    bureau_above: dict[int, tuple[str, str, str]] = {}  # table -> bureau, contact, cell
+    # table -> bureau, contact, the cell they come from, a rejected line inherited across
+    bureau_above: dict[int, tuple[str, str, str, int | None]] = {}
     name = layout.source_file
     low, high = _fiscal_bounds(fiscal_year) if fiscal_year is not None else (dt.date.min,
                                                                               dt.date.max)
@@ -124,18 +125,23 @@ def layout_to_records(layout: Layout) -> tuple[
                             name, row.source_line, row.raw if severity == "reject" else ""))
 
     for row in layout.rows:
-        if row.bureau_after_reject is not None:  # the rejected row above opened a new bureau
+        if row.bureau_after_reject is not None:  # a rejected row above may open a new bureau
             rejected_line, rejected_cell = row.bureau_after_reject
-            bureau_above[row.table_no] = (*bureau_to_parts(rejected_cell), rejected_cell)
-            if not row.bureau_cell:
-                issue(row, "bureau-after-reject", f"the bureau comes from line {rejected_line}, "
-                      "a row that was rejected")
+            if rejected_cell:
+                bureau_above[row.table_no] = (*bureau_to_parts(rejected_cell), rejected_cell,
+                                              rejected_line)
+            elif row.table_no in bureau_above:
+                bureau_above[row.table_no] = (*bureau_above[row.table_no][:3], rejected_line)
         if row.bureau_cell:
             bureau, contact = bureau_to_parts(row.bureau_cell)
             inherited, bureau_cell = row.bureau_merged, row.bureau_cell
-            bureau_above[row.table_no] = (bureau, contact, bureau_cell)
+            bureau_above[row.table_no] = (bureau, contact, bureau_cell, None)
         elif row.table_no in bureau_above:
-            (bureau, contact, bureau_cell), inherited = bureau_above[row.table_no], True
+            bureau, contact, bureau_cell, across = bureau_above[row.table_no]
+            inherited = True
+            if across is not None:  # every row that inherits across it says so
+                issue(row, "bureau-after-reject", f"the bureau is inherited across line "
+                      f"{across}, a rejected row; check it against the source")
         else:
             bureau, contact, inherited, bureau_cell = "", "", False, ""
             issue(row, "bureau-missing", "no bureau in this row or above it in the table")

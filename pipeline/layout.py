@@ -90,21 +90,30 @@ def document_to_layout(doc: SourceDocument) -> Layout:
     table_no = row_no = 0
     raw_rows = doc.rows
 
-    carried: tuple[int, str] | None = None  # bureau cell of the last rejected table row
+    # The last rejected row of the table: its line, and its bureau cell where that can be
+    # trusted (its cells sit in their columns and the cell decoded cleanly), else None.
+    carried: tuple[int, str | None] | None = None
 
     def reject(row: RawRow, code: str, reason: str) -> None:
         nonlocal carried
         kinds["rejected"] += row.line_span
         issues.append(Issue(code, f"{doc.name}:{row.line}: {reason}", "reject", doc.name,
                             row.line, row.raw))
-        if columns is not None and columns.bureau is not None and len(row.cells) > columns.bureau:
-            cell = row.cells[columns.bureau].strip()
-            if cell:
-                carried = (row.line, cell)
+        if columns is not None:
+            cell = None
+            aligned = (code in ("row-label", "line-encoding")
+                       and not any(c.strip() for c in row.cells[columns.width :]))
+            if aligned and columns.bureau is not None and len(row.cells) > columns.bureau:
+                cell = row.cells[columns.bureau].strip()
+                cell = cell if cell and "\ufffd" not in cell else None
+            carried = (row.line, cell)
 
     for index, row in enumerate(raw_rows):
         if row.problem is not None:  # the reader could not decode it: never read its cells
             reject(row, "line-encoding", row.problem)
+            # A damaged header still starts a table, or every row below would be lost too.
+            if (found := header_columns(row.cells)) is not None:
+                columns, table_no, row_no, carried = found, table_no + 1, 0, None
             continue
         filled = _non_blank(row.cells)
         if not filled:

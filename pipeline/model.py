@@ -73,9 +73,9 @@ class TableRow:
     bureau_merged: bool  # the source marks the bureau as spanning from above (rowspan, merge)
     raw: str
     line_span: int = 1
-    # The bureau cell of a rejected row just above, with its line: blank rows below it
-    # belong to that bureau, not to the one before the rejected row.
-    bureau_after_reject: tuple[int, str] | None = None
+    # A rejected row just above: its line, and its bureau cell where it could be read.
+    # Blank bureau cells below belong to that row's bureau, which may be unknown.
+    bureau_after_reject: tuple[int, str | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,20 +30,51 @@ def test_one_partner_printed_two_ways_keeps_event_ids_unique() -> None:
     assert period.date_text == "平成24年9月"
 
 
-def test_a_rejected_row_opens_the_bureau_for_the_blank_rows_below() -> None:
+def _new_york_prose_line() -> int:
+    return LINES.index(next(line for line in LINES
+                            if line.startswith("アメリカ合衆国ニューヨーク市 (S35)\t平成24年7月")))
+
+
+def test_a_row_rejected_for_its_label_opens_the_bureau_for_the_blank_rows_below() -> None:
     """Regression: rows below a rejected row took the bureau from before it, silently."""
     lines = [*LINES]
-    new_york = lines.index(next(line for line in LINES if line.startswith("アメリカ合衆国ニューヨーク市 (S35)\t平成24年7月")))
-    lines[new_york] += "\t余分なセル"  # rejected: one cell too many; its bureau is 環境局…
+    new_york = _new_york_prose_line()
+    lines[new_york] = "\t" + lines[new_york].split("\t", 1)[1]  # no label: its cells align
     seoul = new_york + 1
     label, content, _ = lines[seoul].split("\t")
-    lines[seoul] = f"{label}\t{content}\t"  # blank bureau: belongs to the rejected row's bureau
+    lines[seoul] = f"{label}\t{content}\t"  # blank: the bureau of the rejected row above
     found = extract_lines(lines)
-    assert [i.code for i in found.issues if i.severity == "reject"] == ["row-cells"]
+    assert [i.code for i in found.issues if i.severity == "reject"] == ["row-label"]
     event = next(e for e in found.events if e.source_line == seoul + 1)
     assert (event.bureau, event.bureau_inherited) == ("環境局都市地球環境部国際環境協力課", True)
-    assert any(i.code == "bureau-after-reject" and i.source_line == seoul + 1
-               for i in found.issues)
+    assert [i.source_line for i in found.issues if i.code == "bureau-after-reject"] == [seoul + 1]
+
+
+def test_a_row_rejected_for_its_cells_leaves_the_bureau_in_doubt_on_every_row_below() -> None:
+    """A row with a cell too many cannot say which cell is its bureau: the rows below keep
+    inheriting, and each of them is flagged."""
+    lines = [*LINES]
+    new_york = _new_york_prose_line()
+    lines[new_york] += "\t余分なセル"
+    for below in (new_york + 1, new_york + 2):
+        label, content, _ = lines[below].split("\t")
+        lines[below] = f"{label}\t{content}\t"
+    found = extract_lines(lines)
+    assert [i.code for i in found.issues if i.severity == "reject"] == ["row-cells"]
+    flagged = [i.source_line for i in found.issues if i.code == "bureau-after-reject"]
+    assert flagged == [new_york + 2, new_york + 3]
+
+
+def test_a_damaged_header_line_still_starts_its_table() -> None:
+    lines = [*LINES]
+    header = next(i for i, line in enumerate(LINES) if line.startswith("提携都市名"))
+    data = "\n".join(lines).encode("utf-8").split(b"\n")
+    data[header] += b"\xff"
+    found = extract_bytes(b"\n".join(data), REPORT.name)
+    assert isinstance(found, Extraction)
+    assert [(i.code, i.source_line) for i in found.issues if i.severity == "reject"] == [
+        ("line-encoding", header + 1)]
+    assert len(found.events) == 35
 
 
 def test_rows_rejected_for_their_label_are_counted_as_rejected_lines() -> None:
@@ -69,3 +100,17 @@ def test_a_huge_item_is_not_scanned_for_dates_and_says_so() -> None:
     (event,) = [e for e in found.events if e.partner_city == "ボストン市"]
     assert event.period_count == 0 and event.date_start is None
     assert any(i.code == "item-too-long" for i in found.issues)
+
+
+def test_a_garbled_bureau_cell_is_never_inherited() -> None:
+    """Regression: a stray byte in the bureau cell of a rejected row spread the garbled
+    bureau (with U+FFFD) to every row below it."""
+    garbled = "外務".encode() + b"\xff" + "課 (21-415)".encode()
+    data = REPORT.read_bytes().replace("外務課 (21-415)".encode(), garbled, 1)
+    found = extract_bytes(data, REPORT.name)
+    assert isinstance(found, Extraction)
+    assert not any("\ufffd" in e.bureau for e in found.events)
+    table_one = [e for e in found.events if e.table_no == 1]
+    assert table_one and all(e.bureau == "" for e in table_one)
+    assert {i.source_line for i in found.issues if i.code == "bureau-missing"} == {
+        e.source_line for e in table_one} | {18}
