@@ -26,8 +26,10 @@ _ITEM_TAGS = {"li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td"}
 _LINE_TAGS = {"br", "p", "div"}
 _MARK = re.compile("[" + re.escape(BULLET_MARKS + LINE_ONLY_MARKS + "※") + "]")
 _LINE = re.compile(r"[^\r\n]*")
+# A cell that says there was nothing that year: 平成24年度実績なし, 該当なし, 特になし, なし.
 _NO_ACTIVITY = re.compile(r"^(?:(?:平成|令和|昭和|H|R)?[0-9０-９元一二三四五六七八九十]*年度)?\s*"
-                          r"(?:の)?(?:実績|活動|交流|該当)\s*(?:は)?\s*(?:なし|無し|ありません)[。.]?$")
+                          r"(?:の)?(?:実績|活動|交流|該当|特に)?\s*(?:は)?\s*"
+                          r"(?:なし|無し|ありません)[。.]?$")
 
 
 class CellError(ValueError):

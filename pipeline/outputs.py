@@ -50,14 +50,16 @@ EPOCH = dt.date(1970, 1, 1).toordinal()
 
 
 def records_to_columns(records: Sequence[tuple[Any, ...]], columns: Sequence[Column]) -> Columns:
-    """Rows -> one list per column, dates as days since 1970 (what Arrow's date32 stores):
-    compact to keep in the cache and converted to Arrow without a per-value Python call."""
+    """Rows -> one list per column, dates as days since 1970 (what Arrow's date32 stores),
+    empty text as null: compact to keep in the cache, converted to Arrow in one call."""
     if not records:
         return [[] for _ in columns]
     table = [list(column) for column in zip(*records, strict=True)]
     for index, (_, kind, _) in enumerate(columns):
         if kind == "date":
             table[index] = [None if d is None else d.toordinal() - EPOCH for d in table[index]]
+        elif kind == "string":  # one convention: absent text is null, never "" (a CSV
+            table[index] = [v or None for v in table[index]]  # cannot tell them apart)
     return table
 
 

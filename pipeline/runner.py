@@ -11,9 +11,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.metadata
 import os
+import shutil
 import signal
 import threading
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -78,16 +81,20 @@ class InputError(Exception):
 
 def discover(inputs: Sequence[Path], skip: Path | None = None) -> list[InputFile]:
     """Files named directly, and every non-hidden file under folders, recursively; never
-    anything under `skip` (the output folder, which may sit inside an input folder)."""
+    anything under `skip` (the output folder, which may sit inside an input folder).
+    Names are relative to their folder; with several folders (`pipeline run 2012/ 2013/`)
+    they start with the folder's own name, so 2012/report.html and 2013/report.html differ."""
     found: list[InputFile] = []
     skipped = skip.resolve() if skip is not None else None
+    folders = sum(1 for given in inputs if given.is_dir())
     for given in inputs:
+        prefix = f"{given.resolve().name}/" if folders > 1 else ""
         if given.is_dir():
             for path in sorted(given.rglob("*")):
                 relative = path.relative_to(given)
                 if (path.is_file() and not any(p.startswith(".") for p in relative.parts)
                         and not (skipped and path.resolve().is_relative_to(skipped))):
-                    found.append(InputFile(path, relative.as_posix()))
+                    found.append(InputFile(path, prefix + relative.as_posix()))
         elif given.is_file():
             found.append(InputFile(given, given.name))
         else:
@@ -150,22 +157,33 @@ def extract_file(item: InputFile) -> ReportResult:
     return result
 
 
+def _library_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
+
+
 @functools.cache
 def code_version() -> str:
-    """The version and a hash of the pipeline's own source: a changed extractor (even
-    without a version bump) never reuses results cached by the old one."""
+    """The version and a hash of the pipeline's own source and of what it reads with: a
+    changed extractor (even without a version bump) never reuses the old one's results."""
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256(__version__.encode())
+    # What the extraction reads with: its libraries' versions and Unicode's (for NFKC).
+    for library in ("lxml", "openpyxl", "pycountry"):
+        digest.update(f"{library}={_library_version(library)}\0".encode())
+    digest.update(f"unicode={unicodedata.unidata_version}\0".encode())
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
 
-def _extract_payload(item: InputFile) -> tuple[int | None, bytes]:
+def _extract_payload(item: InputFile) -> tuple[int | None, str, bytes]:
     """Worker: extract one report and hand back its pickled result (small IPC, and the
-    main process stores it without unpickling)."""
+    main process stores it without unpickling), with the sha256 of the bytes it read."""
     result = extract_file(item)
-    return result.fiscal_year, cache.dump(result)
+    return result.fiscal_year, result.manifest.get("sha256", ""), cache.dump(result)
 
 
 def _first_pass(files: list[InputFile], store: cache.ReportCache,
@@ -192,9 +210,12 @@ def _first_pass(files: list[InputFile], store: cache.ReportCache,
         yield from _store(todo, pool.map(_extract_payload, items, chunksize=chunk), store)
 
 
-def _store(todo: list[tuple[InputFile, str]], extracted: Iterator[tuple[int | None, bytes]],
+def _store(todo: list[tuple[InputFile, str]],
+           extracted: Iterator[tuple[int | None, str, bytes]],
            store: cache.ReportCache) -> Iterator[Summary]:
-    for (item, key), (year, payload) in zip(todo, extracted, strict=True):
+    for (item, key), (year, sha, payload) in zip(todo, extracted, strict=True):
+        if sha:  # key the result by the bytes actually read, even if the file just changed
+            key = cache.cache_key(code_version(), item.name, sha)
         store.put(key, year, payload)
         yield Summary(item.name, year, key, reused=False)
 
@@ -287,6 +308,8 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
     with interrupts_deferred():  # the renames below go together or not at all
         for sink in sinks.values():
             outputs.update(sink.commit())
+        if not options.excel:  # an Excel copy from an earlier run would no longer match
+            shutil.rmtree(out_dir / "excel", ignore_errors=True)
         _write_descriptions(out_dir, outputs, manifest_inputs, result)
     store.keep_only({s.key for s in summaries})
     return result

@@ -49,7 +49,7 @@ def test_cell_to_items(cell: str, kind: str, texts: list[str]) -> None:
 
 
 @pytest.mark.parametrize("cell", ["平成24年度実績なし", " 平成24年度実績なし ", "実績なし",
-                                  "令和元年度実績なし", "該当なし"])
+                                  "令和元年度実績なし", "該当なし", "特になし", "なし", "実績はありません"])
 def test_no_activity_cell_is_a_note_not_an_event(cell: str) -> None:
     found = cell_to_items(cell)
     assert found.kind == "none" and found.items == () and found.note == cell.strip()

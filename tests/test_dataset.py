@@ -219,7 +219,7 @@ def test_a_report_without_a_fiscal_year_is_named(tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "reports"
     folder.mkdir()
-    (folder / "report.txt").write_text(fy2012_text().replace("平成24年度実績", ""),
+    (folder / "report.txt").write_text(fy2012_text().replace("\n平成24年度実績\n", "\n\n"),
                                        encoding="utf-8")
     assert main(["run", str(folder), "--out", str(tmp_path / "out")]) == 0
     assert ("pipeline run: warning: report.txt: no fiscal year found (no period line, no year "
@@ -318,3 +318,57 @@ def test_interrupts_wait_until_the_outputs_are_in_place() -> None:
         os.kill(os.getpid(), signal.SIGINT)
         done.append("renamed")  # still runs: the interrupt waits for the block's end
     assert done == ["renamed"]
+
+
+def test_csv_and_parquet_hold_the_same_values(dataset: Path) -> None:
+    """Empty text is written as null in both, so a CSV reader and a Parquet reader agree."""
+    import pyarrow.parquet as pq
+
+    from pipeline.schema import TABLES as COLUMNS
+
+    for table, columns in COLUMNS.items():
+        kinds = {name: kind for name, kind, _ in columns}
+        parquet = pq.read_table(dataset / f"{table}.parquet").to_pylist()
+        as_text = [{k: "" if v is None else (str(v).lower() if kinds[k] == "boolean" else str(v))
+                    for k, v in row.items()} for row in parquet]
+        assert read_csv(dataset / f"{table}.csv") == as_text, table
+        for row in parquet:
+            assert "" not in row.values(), table
+
+
+def test_several_folders_with_the_same_file_names(tmp_path: Path) -> None:
+    """`pipeline run 2012/ 2013/` with report.txt in each: names keep their folder."""
+    for year in ("2012", "2013"):
+        (tmp_path / year).mkdir()
+        (tmp_path / year / "report.txt").write_text(report_for_year(int(year)), encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_quiet(str(tmp_path / "2012"), str(tmp_path / "2013"), "--out", str(out)) == 0
+    events = read_csv(out / "events.csv")
+    assert {e["source_file"] for e in events} == {"2012/report.txt", "2013/report.txt"}
+
+
+def test_an_excel_copy_from_an_earlier_run_is_removed(tmp_path: Path) -> None:
+    folder = build_folder(tmp_path / "reports")
+    out = tmp_path / "out"
+    assert run_quiet(str(folder), "--out", str(out), "--excel") == 0
+    assert (out / "excel" / "events.csv").exists()
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    assert not (out / "excel").exists()
+
+
+def test_partitioned_dataset_reads_back_with_a_typed_hive_schema(tmp_path: Path) -> None:
+    """What the README shows: an int64 fiscal_year partition, a report without a year
+    in the null partition."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    folder = build_folder(tmp_path / "reports")
+    (folder / "undated.txt").write_text(fy2012_text().replace("\n平成24年度実績\n", "\n\n"),
+                                        encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_quiet(str(folder), "--out", str(out), "--partition-by", "fiscal_year") == 0
+    partitioning = ds.partitioning(pa.schema([("fiscal_year", pa.int64())]), flavor="hive")
+    table = ds.dataset(out / "events", partitioning=partitioning).to_table()
+    assert table.num_rows == 5 * 35
+    years = table.column("fiscal_year").to_pylist()
+    assert years.count(None) == 35 and set(years) == {None, 2010, 2012, 2015, 2016}
