@@ -235,6 +235,67 @@ def test_stray_byte_line_is_rejected_as_line_encoding(clean: Extraction) -> None
     assert Counter(event_key(e) for e in result.events) == expected
 
 
+def _stray_in_visit(data: bytes, *numbers: int) -> bytes:
+    """`data` with 0xFF inside the first 訪問 of each of lines `numbers` (訪\xff問)."""
+    lines = data.split(b"\n")
+    visit = "訪問".encode()
+    for number in numbers:
+        lines[number - 1] = lines[number - 1].replace(visit, visit[:3] + b"\xff" + visit[3:], 1)
+        assert b"\xff" in lines[number - 1]
+    return b"\n".join(lines)
+
+
+def _short_report() -> bytes:
+    """A 7-line report: title, period and header lines, then four rows."""
+    header = line_of("提携都市名")
+    kept = [n for n, line in enumerate(CLEAN_LINES, 1) if line.strip()][:2]
+    rows = [header, line_of("アメリカ合衆国"), BEIJING, PARIS, NSW]
+    return "\n".join(CLEAN_LINES[n - 1] for n in [*kept, *rows]).encode()
+
+
+SHORT_PARIS = 6  # PARIS's line in _short_report()
+
+
+@pytest.mark.parametrize(("data", "bad_lines"), [
+    pytest.param(_stray_in_visit(CLEAN_BYTES, PARIS, JAKARTA), (PARIS, JAKARTA),
+                 id="two-of-19-lines"),
+    pytest.param(_stray_in_visit(CLEAN_BYTES, BEIJING, PARIS, JAKARTA), (BEIJING, PARIS, JAKARTA),
+                 id="three-of-19-lines"),
+    pytest.param(_stray_in_visit(_short_report(), SHORT_PARIS), (SHORT_PARIS,),
+                 id="one-of-7-lines"),
+])
+def test_a_few_stray_bytes_cost_only_their_lines(data: bytes, bad_lines: tuple[int, ...],
+                                                 clean: Extraction) -> None:
+    result = extract(data)
+    assert isinstance(result, Extraction), result
+    assert result.document.encoding == "utf-8"
+    rejects = [i for i in result.issues if i.severity == "reject"]
+    assert [(i.code, i.source_line) for i in rejects] == [("line-encoding", n) for n in bad_lines]
+    assert all("\ufffd" in i.raw for i in rejects)
+    # Every other row gives exactly its clean events.
+    text = data.decode("utf-8", errors="replace").split("\n")
+    kept = {text[n - 1] for n in range(1, len(text) + 1) if n not in bad_lines}
+    expected = Counter(event_key(e) for e in clean.events if CLEAN_LINES[e.source_line - 1] in kept)
+    assert expected and Counter(event_key(e) for e in result.events) == expected
+
+
+@pytest.mark.parametrize(("bad", "filled", "damaged"), [
+    (1, 1, True),  # nothing left to read
+    (1, 2, False),
+    (2, 3, True),  # most lines bad: not a text file with stray bytes
+    (1, 7, False),
+    (2, 19, False),
+    (3, 19, False),
+    (4, 19, True),
+    (10, 100, False),
+    (11, 100, True),
+])
+def test_too_damaged_table(bad: int, filled: int, damaged: bool) -> None:
+    from pipeline.sources.decode import too_damaged
+
+    assert too_damaged(bad, filled) is damaged
+
+
 def test_deep_tags_in_an_html_page_cost_no_other_row() -> None:
     from tests.test_sources import html_page
 

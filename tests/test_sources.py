@@ -429,7 +429,8 @@ def test_xlsx_uses_the_first_sheet_with_a_header(tmp_path: Path) -> None:
     document = read_document((tmp_path / "book.xlsx").read_bytes(), "book.xlsx")
     assert document.rows[1].cells == ("英国 ロンドン市 (H18)", "・会談(平成24年8月)\n・出張(平成25年1月)",
                                       "21415")
-    assert [row.line for row in document.rows] == [1, 2]
+    # Rows 1 and 2 of the workbook's second sheet (xlsx.SHEET_LINES per sheet).
+    assert [row.line for row in document.rows] == [100_001, 100_002]
 
 
 # ---------------------------------------------------------------------------------------
@@ -564,17 +565,19 @@ def test_html_table_without_a_header_continues_the_table_above(
     assert [i for i in extraction.issues if i.severity == "reject"] == []
 
 
-def test_html_headerless_table_of_another_width_is_rejected_not_dropped() -> None:
+def test_html_headerless_table_wider_than_the_report_is_a_warning_not_dropped() -> None:
     from pipeline.extract import extract_bytes
 
     extra = ("<table><tr><td>英国 ロンドン市</td><td>・会談(平成24年8月)</td><td>外務課</td>"
              "<td>余分</td></tr></table>")
     page = html_page().replace("</body>", extra + "\n</body>")
+    line = page.split("\n").index(extra) + 1
     extraction = extract_bytes(page.encode(), "fy2012.html")
     assert isinstance(extraction, Extraction)
     assert len(extraction.events) == 35
-    rejects = [i for i in extraction.issues if i.severity == "reject"]
-    assert [(i.code, "英国 ロンドン市" in i.raw) for i in rejects] == [("row-cells", True)]
+    assert [i for i in extraction.issues if i.severity == "reject"] == []
+    assert [(i.code, i.severity, i.source_line) for i in extraction.issues] == [
+        ("html-table-skipped", "warning", line)]
 
 
 def test_html_notes_after_the_last_table_reach_the_notes() -> None:
@@ -659,3 +662,116 @@ def test_html_nested_and_framing_tables_are_no_continuations() -> None:
     document = read_document(page.encode(), "x.html")
     assert [row.cells[0] for row in document.rows] == ["提携都市名", "英国 ロンドン市", "※戻る"]
     assert "パリ市" in document.rows[1].cells[1]  # the nested table stays in its cell
+
+
+NOTE = "※所管局欄の括弧内は内線番号"
+_XHTML_DOCTYPE = ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+                  '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">')
+# A saved page's head: keywords with commas, then enough links to push <table> past 4 KB.
+_BIG_HEAD = ('<meta name="keywords" content="東京都,姉妹都市,交流,政策提携" />\n' + "".join(
+    f'<link rel="stylesheet" href="/css/style{n}.css" media="screen,print,projection" />\n'
+    for n in range(60)))
+
+
+def _saved_page(preamble: str, keep_html_tag: bool = True) -> str:
+    page = html_page().replace("<!DOCTYPE html>\n", preamble, 1)
+    page = page.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n' + _BIG_HEAD, 1)
+    if not keep_html_tag:  # a fragment saved without <html>/<head>: only the name says HTML
+        page = page.replace('<html lang="ja">\n<head>', "", 1).replace("</head>", "", 1)
+    assert page.index("<table") > 4096
+    return page
+
+
+@pytest.mark.parametrize(("page", "name"), [
+    pytest.param(_saved_page(f'<?xml version="1.0" encoding="UTF-8"?>\n{_XHTML_DOCTYPE}\n'),
+                 "fy2012", id="xml-declaration-and-xhtml-doctype"),
+    pytest.param(_saved_page("<!-- saved from url=(0040)https://www.metro.tokyo.lg.jp/ -->\n"
+                             "<!DOCTYPE html>\n"), "fy2012", id="saved-from-comment"),
+    pytest.param(_saved_page("<!-- a\ncomment, over, lines -->\n<!-- two -->\n"),
+                 "fy2012", id="comments-before-html"),
+    # No name says HTML in the cases above (a page saved without an extension); here only
+    # the name does.
+    pytest.param(_saved_page("", keep_html_tag=False), "fy2012.html", id="html-extension"),
+    pytest.param(_saved_page("", keep_html_tag=False), "fy2012.htm", id="htm-extension"),
+])
+def test_saved_page_with_a_large_head_is_read_as_html(
+        page: str, name: str, reference: dict[tuple[int, int, int], tuple[Any, ...]]) -> None:
+    from pipeline.extract import extract_bytes
+
+    assert read_document(page.encode(), name).format == "html"
+    extraction = extract_bytes(page.encode(), name)
+    _same_events(extraction, reference)
+    assert isinstance(extraction, Extraction)
+    assert [i for i in extraction.issues if i.severity == "reject"] == []
+
+
+_FOOTER = ('<div id="footer"><table class="contact"><tr><td>お問い合わせ</td>'
+           "<td>生活文化局 国際課 電話 03-5388-0000 (平成25年4月更新)</td></tr>"
+           "<tr><td>ページ</td><td>先頭へ戻る</td></tr></table></div>")
+
+
+def test_html_footer_table_is_no_continuation_and_the_note_before_it_is_kept(
+        reference: dict[tuple[int, int, int], tuple[Any, ...]]) -> None:
+    from pipeline.extract import extract_bytes
+
+    page = html_page().replace("</body>", f"<p>{NOTE}</p>\n{_FOOTER}\n</body>")
+    extraction = extract_bytes(page.encode(), "fy2012.html")
+    _same_events(extraction, reference)
+    assert isinstance(extraction, Extraction) and extraction.layout is not None
+    assert extraction.issues == []  # a narrower table is page furniture: no reject, no warning
+    line = page.split("\n").index(f"<p>{NOTE}</p>") + 1
+    assert list(extraction.layout.notes) == [(line, NOTE)]
+
+
+
+def test_html_notes_between_tables_are_kept_in_page_order(
+        reference: dict[tuple[int, int, int], tuple[Any, ...]]) -> None:
+    from pipeline.extract import extract_bytes
+
+    # Notes after the first report table, inside a cut table (before its continuation),
+    # and after the last table, each on its own source line.
+    label = _label_html(REPORT_PARTS.tables[0][2][0])
+    page = _split_first_table(html_page(), label, "<p>※表はつづく</p>\n")
+    first_end = page.index("</table>", page.index("※表はつづく"))
+    page = page[:first_end] + "</table>\n<p>注：一つ目の表の注</p>" + page[first_end + 8:]
+    page = page.replace("</body>", f"<div>{NOTE}</div>\n</body>")
+    extraction = extract_bytes(page.encode(), "fy2012.html")
+    _same_events(extraction, reference)
+    assert isinstance(extraction, Extraction) and extraction.layout is not None
+    assert [i for i in extraction.issues if i.severity == "reject"] == []
+    lines = page.split("\n")
+
+    def line_of(text: str) -> int:
+        return next(n for n, line in enumerate(lines, 1) if text in line)
+
+    assert list(extraction.layout.notes) == [
+        (line_of("※表はつづく"), "※表はつづく"), (line_of("注：一つ目の表の注"), "注：一つ目の表の注"),
+        (line_of(NOTE), NOTE)]
+
+
+def test_xlsx_rows_are_numbered_within_their_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    from pipeline.extract import extract_bytes
+
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "H24"
+    for row in ([REPORT_PARTS.title], [REPORT_PARTS.period],
+                [cell.strip() for cell in REPORT_PARTS.header],
+                ["アメリカ合衆国ニューヨーク市 (S35)", "・訪問(平成24年6月)", "知事本局外務部外務課"]):
+        first.append(row)
+    more = book.create_sheet("続き")
+    for row in ([cell.strip() for cell in REPORT_PARTS.header],
+                ["フランス共和国 パリ市(S57)", "・会談(平成24年10月)", None],
+                ["英国 ロンドン市 (H18)", "・会談(平成24年8月)", "外務課", "余分"]):
+        more.append(row)
+    book.save(tmp_path / "book.xlsx")
+    extraction = extract_bytes((tmp_path / "book.xlsx").read_bytes(), "book.xlsx")
+    assert isinstance(extraction, Extraction)
+    # Row 4 of the first sheet; row 2 of the second (sheet index 1 * 100,000 + row).
+    assert [(e.partner_city, e.source_line) for e in extraction.events] == [
+        ("ニューヨーク市", 4), ("パリ市", 100_002)]
+    (reject,) = [i for i in extraction.issues if i.severity == "reject"]
+    assert (reject.code, reject.source_line) == ("row-cells", 100_003)
+    assert reject.raw == "[続き] 英国 ロンドン市 (H18)\t・会談(平成24年8月)\t外務課\t余分"

@@ -21,8 +21,11 @@ FORMATS = ("text", "csv", "html", "xlsx")
 _EXTENSIONS = {".txt": "text", ".tsv": "text", ".csv": "csv", ".htm": "html", ".html": "html",
                ".xlsx": "xlsx"}
 # Only a page that opens as a whole document is surely HTML; a <table> or <p> may just as
-# well sit in a cell or wrap a title line of a tab-separated report.
-_HTML_DOCUMENT = re.compile(r"\A\s*(?:<!doctype html|<html|<head|<body)", re.I)
+# well sit in a cell or wrap a title line of a tab-separated report. An XML declaration
+# (XHTML), comments (a browser's `<!-- saved from url=... -->`) and any doctype may come
+# before the first tag.
+_HTML_DOCUMENT = re.compile(r"\A\s*(?:(?:<\?xml[^>]*>|<!--.*?-->|<!doctype[^>]*>)\s*)*"
+                            r"(?:<!doctype html|<html|<head|<body)", re.I | re.S)
 _HTML_HINT = re.compile(r"\A\s*(?:<table|<h\d|<p[\s>])|<table[\s>]", re.I)
 SNIFF_LINES = 40
 
@@ -52,6 +55,8 @@ def _head_lines(text: str) -> list[str]:
 def detect_format(data: bytes, text: str | None, name: str) -> str:
     if data.startswith(b"PK\x03\x04"):
         return "xlsx"
+    suffix = name[name.rfind(".") :].lower() if "." in name else ""
+    by_extension = _EXTENSIONS.get(suffix, "text")
     if text is not None:
         if _HTML_DOCUMENT.match(text[:4096]):
             return "html"
@@ -61,11 +66,15 @@ def detect_format(data: bytes, text: str | None, name: str) -> str:
             return "text"  # mostly tab-separated lines, whatever markup the cells hold
         if _HTML_HINT.search(text[:4096]):
             return "html"
+        # Commas in a page's head (<meta name="keywords" content="a,b,c">) look like CSV:
+        # a page's own extension goes first. Should it hold no report table, read_document
+        # still tries the plain readers.
+        if by_extension == "html":
+            return "html"
         plain = _plain_format(lines)
         if plain is not None:
             return plain
-    suffix = name[name.rfind(".") :].lower() if "." in name else ""
-    return _EXTENSIONS.get(suffix, "text")
+    return by_extension
 
 
 def _has_header(rows: list[RawRow]) -> bool:

@@ -6,7 +6,8 @@ reads most like Japanese wins: EUC-JP bytes read as CP932 come out as half-width
 and rare symbols, which the score counts against.
 
 When none decodes the whole file, lines are decoded one by one: a stray byte costs only
-its own line (kept with U+FFFD and listed in `bad_lines`) unless too many lines are bad.
+its own line (kept with U+FFFD and listed in `bad_lines`) unless too many lines are bad:
+more than MAX_BAD_SHARE of the non-blank lines and more than MIN_BAD_LINES, or over half.
 """
 
 from __future__ import annotations
@@ -24,8 +25,12 @@ _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"\
 # CR and LF are never part of a multibyte character in these encodings, so the bytes
 # split into the same physical lines as the text (text.split_lines).
 _LINE_END = re.compile(rb"(\r\n|\r|\n)")
-# More undecodable lines than this share means the file is not text in that encoding.
+# More undecodable lines than this share means the file is not text in that encoding...
 MAX_BAD_SHARE = 0.1
+# ...unless they are this few: two stray bytes must not cost a 19-line report, nor one
+# byte a 9-line one. Binary data is caught before (looks_binary), and a file whose lines
+# are mostly bad is never text with stray bytes (too_damaged).
+MIN_BAD_LINES = 3
 _TRIED = "tried UTF-8, Shift_JIS/CP932, EUC-JP"
 
 
@@ -131,8 +136,8 @@ def decode_lines(data: bytes, candidates: tuple[str, ...], reason: str, bom: boo
                  ) -> Decoded:
     """Decode line by line with the candidate that leaves the fewest undecodable lines.
 
-    Raises DecodeError(`reason`) when even that one fails on more than MAX_BAD_SHARE of
-    the non-blank lines: then the file is not text with a few stray bytes.
+    Raises DecodeError(`reason`) when even that one leaves too many lines undecodable
+    (too_damaged): then the file is not text with a few stray bytes.
     """
     lines = byte_lines(data)
     results = []
@@ -141,10 +146,19 @@ def decode_lines(data: bytes, candidates: tuple[str, ...], reason: str, bom: boo
         results.append(((len(bad), -_score(text), order), encoding, text, truncated, bad))
     _, encoding, text, truncated, bad = min(results, key=lambda result: result[0])
     filled = sum(1 for line in lines if line.strip())
-    if len(bad) > filled * MAX_BAD_SHARE:
+    if too_damaged(len(bad), filled):
         raise DecodeError(f"{reason}: {len(bad)} of {filled} lines are undecodable even "
                           f"as {encoding}")
     return _clean(text, "utf-8-sig" if bom else encoding, truncated, bad)
+
+
+def too_damaged(bad: int, filled: int) -> bool:
+    """True when `bad` undecodable lines of `filled` non-blank ones are more than stray bytes.
+
+    A few bad lines are kept however short the file (up to MIN_BAD_LINES, or
+    MAX_BAD_SHARE of a long one), but never more than half of its lines.
+    """
+    return bad > max(MIN_BAD_LINES, filled * MAX_BAD_SHARE) or 2 * bad > filled
 
 
 def _clean(text: str, encoding: str, truncated: bool, bad_lines: tuple[int, ...] = ()

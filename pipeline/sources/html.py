@@ -40,6 +40,7 @@ _FLAT_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "inpu
                         "tr", "option", "thead", "tbody", "tfoot", "colgroup", "caption"})
 _BREAKS = frozenset({"br", "p", "div", "li"})  # a word boundary in a label or a header
 _MAX_SPAN = 1000  # a colspan/rowspan beyond this is damage, not a layout
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>")
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 HEADER_SEARCH = 5  # a table may open with a title or period row above its header
 
@@ -148,6 +149,7 @@ class Grid:
     below: dict[int, tuple[str, int]] = field(default_factory=dict)  # column -> (text, rows)
     content_column: int | None = None
     line: int = 1
+    width: int | None = None  # grid columns of the latest header row
 
 
 def table_to_rows(table: etree._Element, grid: Grid | None = None) -> tuple[list[RawRow], Grid]:
@@ -160,7 +162,7 @@ def table_to_rows(table: etree._Element, grid: Grid | None = None) -> tuple[list
     """
     grid = grid or Grid()
     below = dict(grid.below)
-    content_column, previous_line = grid.content_column, grid.line
+    content_column, previous_line, header_width = grid.content_column, grid.line, grid.width
     rows: list[RawRow] = []
     for tr in table_rows(table):
         cells: dict[int, str] = {}
@@ -197,12 +199,14 @@ def table_to_rows(table: etree._Element, grid: Grid | None = None) -> tuple[list
             content_column = next((i for i, c in enumerate(squashed)
                                    if any(w in c for w in CONTENT_WORDS)), None)
         width = max(cells, default=-1) + 1
+        if header:
+            header_width = width
         line = tr.sourceline if isinstance(tr.sourceline, int) else previous_line
         previous_line = line
         raw = etree.tostring(tr, encoding="unicode", method="html", with_tail=False)
         rows.append(RawRow(line=line, cells=tuple(cells.get(i, "") for i in range(width)),
                            raw=raw.strip(), inherited=frozenset(inherited)))
-    return rows, Grid(below, content_column, previous_line)
+    return rows, Grid(below, content_column, previous_line, header_width)
 
 
 def row_extent(row: RawRow) -> int:
@@ -213,8 +217,9 @@ def row_extent(row: RawRow) -> int:
 def page_tables(root: etree._Element) -> list[tuple[etree._Element, bool]]:
     """The report tables, each with the headerless tables after it, in page order.
 
-    A table without a header row after a report table continues it (the page editor cut
-    the table, not the report): (table, True) for a report table, False for a continuation.
+    A table without a header row after a report table may continue it (the page editor
+    cut the table, not the report): (table, True) for a report table, False for such a
+    candidate, which html_to_document keeps only when its rows fit the report's columns.
     A table inside a chosen one is part of a cell; one holding a report table is a frame.
     """
     reports = [table for table in root.iter("table") if is_report_table(table)]
@@ -240,41 +245,72 @@ _BLOCKS = _BREAKS | frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "
                                "article", "footer", "main", "body", "html", "blockquote"})
 
 
-def _flow(element: etree._Element) -> Iterator[str]:
-    """The element's text as the page shows it: a line break at each block or <br>."""
-    block = isinstance(element.tag, str) and element.tag.lower() in _BLOCKS
-    if block:
-        yield "\n"
-    if isinstance(element.tag, str):  # a comment's text is no page text
-        yield _HTML_SPACE.sub(" ", element.text or "")
-    for child in element:
-        yield from _flow(child)
-    if block:
-        yield "\n"
-    yield _HTML_SPACE.sub(" ", element.tail or "")
-
-
-def notes_after(last: etree._Element, line: int) -> list[RawRow]:
-    """Note lines (※…, 注：…) after the last table, as one-cell rows for layout.
-
-    Everything after the table is read as lines; only lines that layout takes for notes
-    are kept, the rest is page furniture (links, footers). Rows carry the source line of
-    the element they come from.
+def continues(rows: list[RawRow], width: int | None) -> bool:
+    """A headerless table continues the report when most of its rows span the report's
+    columns. A footer or link table of another width is page furniture; a damaged row
+    (one cell too many) in a real continuation still continues it, and layout rejects it.
     """
-    pieces: list[tuple[int | None, str]] = []
-    node: etree._Element | None = last
-    while node is not None:
-        pieces.append((None, "\n" + _HTML_SPACE.sub(" ", node.tail or "")))
-        pieces.extend((sibling.sourceline if isinstance(sibling.sourceline, int) else None,
-                       "".join(_flow(sibling))) for sibling in node.itersiblings())
-        node = node.getparent()
+    widths = [len(row.cells) for row in rows if any(cell.strip() for cell in row.cells)]
+    return width is not None and 2 * widths.count(width) > len(widths)
+
+
+def _lines_between(element: etree._Element, tables: dict[etree._Element, list[RawRow]]
+                   ) -> Iterator[tuple[int | None, str | list[RawRow]]]:
+    """The page in document order: the rows of each table in `tables` where it stands,
+    text as the page shows it (a line break at each block or <br>) everywhere else, each
+    piece with the source line of the element it comes from when known."""
+    at = element.sourceline if isinstance(element.sourceline, int) else None
+    if element in tables:
+        yield at, tables[element]
+    else:
+        block = isinstance(element.tag, str) and element.tag.lower() in _BLOCKS
+        if block:
+            yield at, "\n"
+        if isinstance(element.tag, str):  # a comment's text is no page text
+            yield at, _HTML_SPACE.sub(" ", element.text or "")
+        for child in element:
+            yield from _lines_between(child, tables)
+        if block:
+            yield None, "\n"
+    yield None, _HTML_SPACE.sub(" ", element.tail or "")
+
+
+def rows_with_notes(root: etree._Element, tables: dict[etree._Element, list[RawRow]]
+                    ) -> list[RawRow]:
+    """The tables' rows and the note lines (※…, 注：…) after the first table, in page order.
+
+    Text between and after the tables is read as lines; only lines that layout takes for
+    notes become one-cell rows, the rest is page furniture (links, footers, the cells of a
+    skipped table). Text before the first table gives the title and period (_hints).
+    Note rows carry the source line of the element they come from.
+    """
     rows: list[RawRow] = []
-    for at, text in pieces:
-        line = max(line, at) if isinstance(at, int) else line
-        for piece in text.split("\n"):
-            piece = " ".join(piece.split())
-            if _NOTE_MARK.match(piece):
-                rows.append(RawRow(line=line, cells=(piece,), raw=piece))
+    line = 1  # the latest source line known
+    text, text_line = "", 1  # the page line being read, and where its text starts
+    started = False  # past the first table
+    for at, piece in _lines_between(root, tables):
+        if isinstance(at, int):
+            line = max(line, at)
+        if isinstance(piece, list):
+            text = ""
+            rows.extend(piece)
+            line = max([line, *(row.line for row in piece)])
+            started = True
+            continue
+        if not started:
+            continue
+        for number, part in enumerate(piece.split("\n")):
+            if number:  # a line ends: keep it when it is a note
+                note = " ".join(text.split())
+                if _NOTE_MARK.match(note):
+                    rows.append(RawRow(line=text_line, cells=(note,), raw=note))
+                text = ""
+            if not text.strip() and part.strip():
+                text_line = line
+            text += part
+    note = " ".join(text.split())
+    if started and _NOTE_MARK.match(note):
+        rows.append(RawRow(line=text_line, cells=(note,), raw=note))
     return rows
 
 
@@ -303,6 +339,9 @@ def html_to_document(text: str, name: str, sha256: str, size: int, encoding: str
     from pipeline.sources import ReadError
 
     found = list(issues)
+    # lxml refuses text that declares its encoding (XHTML's <?xml ... encoding="UTF-8"?>);
+    # the text is decoded already. Its line breaks stay, so source lines stay right.
+    text = _XML_DECLARATION.sub(lambda match: "\n" * match.group(0).count("\n"), text, count=1)
     page, removed = flatten_deep_tags(text)
     if removed:
         found.append(Issue("html-depth", f"{name}: {removed} tag(s) nested deeper than "
@@ -315,12 +354,20 @@ def html_to_document(text: str, name: str, sha256: str, size: int, encoding: str
     tables = page_tables(root)
     if not tables:
         raise ReadError("no-table", "no table with a header row naming 提携都市 and 内容")
-    rows: list[RawRow] = []
+    read: dict[etree._Element, list[RawRow]] = {}
     grid = Grid()
     for table, is_report in tables:
-        found_rows, grid = table_to_rows(table, grid if not is_report else Grid(line=grid.line))
-        rows.extend(found_rows)
-    rows.extend(notes_after(tables[-1][0], grid.line))
+        found_rows, after = table_to_rows(table, grid if not is_report else Grid(line=grid.line))
+        if is_report or continues(found_rows, grid.width):
+            read[table], grid = found_rows, after
+        elif any(len(row.cells) >= (grid.width or 0) for row in found_rows):
+            line = table.sourceline if isinstance(table.sourceline, int) else 0
+            found.append(Issue("html-table-skipped", f"{name}:{line}: a table without a header "
+                               f"row whose rows do not have the report's {grid.width} columns; "
+                               "not read as part of the report", "warning", name, line))
+        # A narrower table (links, a contact box) cannot hold the report's columns: it is
+        # page furniture like the text around it, whose notes are still read.
+    rows = rows_with_notes(root, read)
     title, period = _hints(root, tables[0][0])
     # Each row counts once: the manifest's line kinds then add up to line_count.
     return SourceDocument(name=name, format="html", encoding=encoding, sha256=sha256, size=size,

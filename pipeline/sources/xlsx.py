@@ -17,6 +17,13 @@ from pipeline.sources.html import is_header
 
 # Refuse a zip that would inflate past this: a report is a few hundred kilobytes.
 MAX_UNPACKED = 200 * 1024 * 1024
+# A row's line (source_line in every output) is sheet_index * SHEET_LINES + its row number
+# in its own sheet, sheet_index counting every worksheet from 0 in workbook order: a
+# one-sheet book keeps Excel's row numbers, and line 100007 is row 7 of the second sheet.
+# Lines stay unique across sheets (later stages key rows by line). The row's `raw` starts
+# with the sheet's name in brackets, so a reject names its sheet too. A sheet's rows from
+# SHEET_LINES on are not read (warning `sheet-truncated`): no report has that many.
+SHEET_LINES = 100_000
 
 
 def value_to_text(value: Any) -> str:
@@ -77,14 +84,19 @@ def _check_zip(data: bytes) -> None:
                         f"unpacks to {unpacked} bytes, more than {MAX_UNPACKED}")
 
 
-def sheet_to_rows(sheet: Any, first_line: int) -> list[RawRow]:
-    """A worksheet's rows, numbered on from `first_line` (sheets are read one after another)."""
-    grid = sheet_to_grid(sheet)
+def sheet_to_rows(sheet: Any, index: int) -> list[RawRow]:
+    """A worksheet's rows; `index` is the sheet's 0-based place in the workbook.
+
+    Row r (1-based, as Excel shows it) gets line index * SHEET_LINES + r and a `raw` that
+    starts with the sheet's name: `[続き] label<TAB>content<TAB>bureau`.
+    """
+    grid = sheet_to_grid(sheet)[: SHEET_LINES - 1]
     ranges = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in sheet.merged_cells.ranges]
     inherited = fill_merged(grid, ranges)
-    return [RawRow(line=first_line + number, cells=tuple(cells), raw="\t".join(cells),
-                   inherited=frozenset(inherited.get(number, ())))
-            for number, cells in enumerate(grid)]
+    return [RawRow(line=index * SHEET_LINES + number, cells=tuple(cells),
+                   raw=f"[{sheet.title}] " + "\t".join(cells),
+                   inherited=frozenset(inherited.get(number - 1, ())))
+            for number, cells in enumerate(grid, start=1)]
 
 
 def xlsx_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
@@ -104,11 +116,14 @@ def xlsx_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
                         f"{type(error).__name__}: {error}") from None
     rows: list[RawRow] = []
     issues: list[Issue] = []
-    for sheet in book.worksheets:
+    for index, sheet in enumerate(book.worksheets):
         grid = sheet_to_grid(sheet)
         if any(is_header(row) for row in grid):
-            # Line numbers run on across sheets so that every row has its own.
-            rows.extend(sheet_to_rows(sheet, len(rows) + 1))
+            rows.extend(sheet_to_rows(sheet, index))
+            if len(grid) >= SHEET_LINES:
+                issues.append(Issue("sheet-truncated", f"{name}: worksheet {sheet.title!r} has "
+                                    f"{len(grid)} rows; read up to row {SHEET_LINES - 1}",
+                                    "warning", name, 0))
         elif any(cell.strip() for row in grid for cell in row):
             issues.append(Issue("sheet-skipped", f"{name}: worksheet {sheet.title!r} has no "
                                 "header row naming 提携都市 and 内容; not read", "warning",
