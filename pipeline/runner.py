@@ -285,18 +285,7 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
             _keep_ids_unique(report, used_ids)
             manifest_inputs.append({**report.manifest, "reused": summary.reused})
             result.reused += summary.reused
-            if report.error is not None:
-                result.unreadable.append(report.error)
-            elif report.fiscal_year is None:
-                result.missing_year.append(report.name)
-            for name, columns in report.tables.items():
-                sinks[name].write_columns(columns)
-            partners.add_columns(report.tables["entries"])
-            result.warnings.extend(report.warnings)
-            result.events += len(report.tables["events"][_EVENT_ID])
-            rejects = report.tables["rejects"]
-            result.rejects += len(rejects[0])
-            result.reject_reasons.extend(rejects[_REJECT_REASON])
+            _write_report(report, sinks, partners, result)
         sinks["partners"].write(partners.records())
         for sink in sinks.values():
             sink.close()
@@ -313,6 +302,23 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
         _write_descriptions(out_dir, outputs, manifest_inputs, result)
     store.keep_only({s.key for s in summaries})
     return result
+
+
+def _write_report(report: StoredReport, sinks: dict[str, TableSink], partners: PartnerTable,
+                  result: RunResult) -> None:
+    """Stream one report's tables to the writers and tally what the summary line says."""
+    if report.error is not None:
+        result.unreadable.append(report.error)
+    elif report.fiscal_year is None:
+        result.missing_year.append(report.name)
+    for name, columns in report.tables.items():
+        sinks[name].write_columns(columns)
+    partners.add_columns(report.tables["entries"])
+    result.warnings.extend(report.warnings)
+    result.events += len(report.tables["events"][_EVENT_ID])
+    rejects = report.tables["rejects"]
+    result.rejects += len(rejects[0])
+    result.reject_reasons.extend(rejects[_REJECT_REASON])
 
 
 def _write_descriptions(out_dir: Path, outputs: dict[str, Any],
