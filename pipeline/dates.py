@@ -1,12 +1,13 @@
 """The Japanese date engine: every date expression in a sentence -> ISO periods.
 
-`find_dates` reads era dates (平成24年4月1日, 令和元年度, H24.4.1, 平24.4.1), Western dates
-(2012年4月1日, 2012/4/1, 2012年度), full-width and kanji numerals, 上旬/中旬/下旬, ranges
-(～ 〜 ~ － and から…まで, the second end leaving out what the first gives), lists
-(、 ， , 及び および 並びに, later items taking the year and month of earlier ones), 同年 /
-同月 / 翌年 / 翌月 / 同年度 / 翌年度 (relative to the date read just before) and bare months
-and days, whose year comes from the `fiscal_year` argument. Whatever it cannot read as a
-date but looks like one comes back as a warning, never as a guess; it never raises.
+`find_dates` reads era dates (平成24年4月1日, 令和元年度, H24.4.1, 平24.4.1, H24年度, R元年),
+Western dates (2012年4月1日, 2012/4/1, 2012年度), full-width and kanji numerals,
+上旬/中旬/下旬, ranges (～ 〜 ~ － and から…まで, the second end leaving out what the first
+gives), lists (、 ， , ・ 及び および 並びに, later items taking the year and month of earlier
+ones), 同年 / 同月 / 同年同月 / 同10日 / 翌年 / 翌月 / 同年度 / 翌年度 (relative to the date read
+just before) and bare months and days, whose year comes from the `fiscal_year` argument.
+Whatever it cannot read as a date but looks like one comes back as a warning, never as a
+guess; it never raises.
 
 How it works: the text is translated one character for one character (full-width digits
 and letters to ASCII), so every offset found in the translation is an offset in the input.
@@ -25,14 +26,28 @@ Reading rules where the text leaves a choice (each is pinned by tests/test_dates
 - A bare month or day (not after a list separator) takes its year from fiscal_year
   (inferred=True); so does each later bare month of such a list (3月、4月 with fiscal year
   2020 -> 2021-03, 2020-04), while a range's second end follows its first.
-- 25年 / 24年度 without an era take the era of the date read before them; 同年, 翌年, 同月,
+- A list item may leave its unit to the next item, as a range's first end does:
+  平成24年7・8月 is 7月 and 8月, 平成24・25年度 two fiscal years (each item its own period).
+  ・ separates items only after a date (東京・ソウル, 3・11 are not dates); a weekday marker
+  (土・日) belongs to its day and is read first.
+- 25年 / 24年度 without an era take the era of the date read before them, but never right
+  after an ASCII letter: H24年度 is 平成24年度 (a one-letter era needs 年 or 年度 right after its
+  year, or a range or list to one: H24～H26年度, R2・3年度), X24年度 is nothing; 同年, 翌年, 同月,
   翌月, 同年度 and 翌年度 are relative to the date read before them (a range's second end is
-  relative to its first end). With nothing before: date-unresolved. 25年 alone (a duration)
-  and a day alone (十日, 5日間) are not dates.
+  relative to its first end); 同年同月 is 同月 and 同10日 is day 10 of the same month. With
+  nothing before: date-unresolved. 25年 alone (a duration) and a day alone (十日, 5日間) are
+  not dates.
 - A range whose first end leaves its unit to a second end that cannot be read (平成24年4～)
   is date-unresolved; 平成24年4月1日～ with nothing after reads as the day itself.
 - Dotted forms: M and T and the one-kanji forms (平24.4.1) need the day, and a one-kanji form
   must not follow another kanji (最大2.5.1); Western dotted and slashed forms need the day.
+  The second end of a dotted range is dotted, or month.day after a day (H24.7.22～8.3), or a
+  bare day after a day (H24.7.22～29, 2012/4/1～5) or a bare month after a month (H24.7～8);
+  if what follows the separator looks like a date but cannot be read (H24.7.22～99), the range
+  is date-unresolved, never its first end alone.
+- A bare kanji month (no year written, no day or 旬) is a date only where a date may end:
+  before punctuation, a bracket, a space, a range mark, the end of the text or a particle
+  (五月、 （十月） 五月に); 五月雨, 十月桜 and 十二月党 are words.
 - Weekday markers: see `_Scanner.check_weekday`.
 - Days before 1873 (明治5年 and earlier, when Japan used the lunisolar calendar) are
   converted as if Gregorian, like every other day.
@@ -106,9 +121,13 @@ _ERA_END[ERAS[-1].name] = None
 _SP = "[ \u3000]*"
 _KNUM = "〇一二三四五六七八九十"
 _N = rf"(?:[0-9]{{1,2}}|[{_KNUM}]{{1,4}})"  # an era year, month or day number
-_NOT_AFTER_NUM = rf"(?<![0-9{_KNUM}])"
+_NOT_AFTER_NUM = rf"(?<![0-9A-Za-z{_KNUM}])"
 _DASH = "[~～〜－\\-‐−]"
 _RANGE = rf"(?:{_DASH}|から)"
+# H24年度, R元年, H24～H26年度, R2・3年度: a one-letter era needs 年 right after its year, or
+# a range or list to a year with 年 (H24-1 is a part number).
+_LETTER_YEAR = (rf"(?:元|[0-9]{{1,2}})"
+                rf"(?=年|{_SP}(?:{_RANGE}|[・･]){_SP}[MTSHR]?(?:元|[0-9]{{1,2}})年)")
 # (日), （木）, (土・日), (月・祝); checked against the date in `_Scanner.check_weekday`.
 _WD = r"[(（](?P<wd>[月火水木金土日](?:[・･,、][月火水木金土日])*(?:[・･]?祝)?|祝)[)）]"
 _MONTH = "(?:1[0-2]|0?[1-9])"
@@ -123,6 +142,7 @@ _POINT = re.compile(
     (?:
         (?:
             (?P<era>明治|大正|昭和|平成|令和){_SP}(?P<ey>元|{_N})
+          | (?<![0-9A-Za-z])(?P<le>[MTSHR])(?P<ly>{_LETTER_YEAR})
           | (?<![0-9])(?P<wy>[12][0-9]{{3}})(?![0-9])
           | (?P<rel>[同翌])(?=年)
           | {_NOT_AFTER_NUM}(?P<ny>{_N})(?={_SP}年)
@@ -130,7 +150,7 @@ _POINT = re.compile(
         (?:{_SP}(?:(?P<fy>年度)|(?P<yu>年)(?![間齢代輩])))?
     )?
     (?(fy)|
-        (?:{_SP}(?:(?P<mrel>[同翌])月|(?P<m>{_N}){_SP}月(?!曜)))?
+        (?:{_SP}(?:(?P<mrel>[同翌])月|(?P<m>{_N}){_SP}月(?!曜)|(?P<dsame>同)(?={_SP}{_N}{_SP}日)))?
         (?:{_SP}(?:(?P<d>{_N}){_SP}日(?![間目])(?:{_SP}{_WD})?|(?P<jun>[上中下初])旬))?
     )
     """,
@@ -139,7 +159,11 @@ _POINT = re.compile(
 
 # The first end of a range may leave its last unit to the second: 平成24年4～5月, 7月22～29日,
 # 平成24～26年度, 11～12月.
-_DANGLE = re.compile(rf"{_SP}(?P<n>{_N}){_SP}(?={_RANGE})")
+_DANGLE = re.compile(rf"{_SP}(?P<n>{_N}){_SP}(?={_RANGE}|[・･])")
+# ... or to a later list item: 平成24年7・8月, 平成24・25年度, 平成24年6・7・8月.
+_LIST_UNIT = re.compile(
+    rf"{_SP}(?:[・･]{_SP}{_N}{_SP})+(?P<u>年度|年(?![間齢代輩])|月(?!曜)|日(?![間目]))")
+_UNIT_LEVEL = {"年度": 0, "年": 0, "月": 1, "日": 2}
 
 # Dotted forms: H24.4.1, R元.5.1, H30.7 (month), 平成24.4.1, 平24.4.1 (one-kanji forms need
 # the day: 最大2.5 is not a date), 2012/4/1, 2012.4.1 (Western forms need the day: 2012.5 is
@@ -158,18 +182,30 @@ _DOTTED = re.compile(
 )
 # The second end of a dotted day range may be month.day only: H24.7.22～7.29.
 _DOTTED_MD = re.compile(rf"(?P<am>{_MONTH})[./](?P<ad>{_DAY}){_DOT_END}(?:{_SP}{_WD})?")
+# ... or a bare day after a day (H24.7.22～29, 2012/4/1～5), a bare month after a month
+# (H24.7～8); the unit may be written (H24.7.22～29日).
+_DOTTED_BARE = re.compile(
+    rf"(?P<n>[0-9]{{1,2}})(?:(?P<u>日(?![間目])|月(?!曜))|{_DOT_END})(?:{_SP}{_WD})?")
+# After a dotted range separator, what a second end would start with: if it cannot be read,
+# the range is date-unresolved (H24.7.22～99), never the first end alone.
+_DOTTED_SECOND_START = frozenset("0123456789MTSHR明大昭平令同翌")
+# What may follow a bare kanji month (五月): the end of a date, not of a word (五月雨, 十月桜).
+_KANJI_MONTH_END = re.compile(
+    r"$|[\s、。，,．.・･:：;；!?！？)）」』】〕］\]〉》～〜~－\-‐−]|から|まで|頃|ごろ|末|中|以降"
+    r"|[にのはもをとや]")
 
 _DOTTED_FIRST = frozenset("MTSHR明大昭平令0123456789")
 _RANGE_SEP = re.compile(rf"{_SP}{_RANGE}{_SP}")
 _UNTIL = re.compile(rf"{_SP}まで")
-_LIST_SEP = re.compile(rf"{_SP}(?:[、，,]|及び|および|並びに){_SP}")
+_LIST_SEP = re.compile(rf"{_SP}(?:[、，,・･]|及び|および|並びに){_SP}")
 
 # Where an expression may start. Only positions matter: the reading is done from there by
 # the patterns above. The pattern opens with a character class, which lets the regex engine
 # skip the other characters at C speed; each branch then checks that first character with a
 # lookbehind, and what stands before it with a two-character lookbehind (X.).
 _YEAR_AHEAD = rf"(?={_SP}年(?:度|{_SP}{_N}{_SP}月))"  # 24年度, 25年1月 (era from context)
-_MONTH_AHEAD = rf"(?={_SP}(?:{_DASH}{_SP}{_N}{_SP})?月(?!曜))"  # 3月, 4～5月
+# 3月, 4～5月, 7・8月, 6・7・8月
+_MONTH_AHEAD = rf"(?={_SP}(?:(?:{_DASH}|[・･]){_SP}{_N}{_SP}){{0,3}}月(?!曜))"
 _ANCHOR = re.compile(
     rf"""
     [0-9MTSHR明大昭平令同翌{_KNUM}]
@@ -177,7 +213,7 @@ _ANCHOR = re.compile(
         (?<=[0-9])(?<![0-9].)                  # a number of ASCII digits starts here
         (?:
             (?<=[12])(?<![.].)[0-9]{{3}}(?={_SP}(?:年|{_RANGE})|[./][0-9])  # 2012年, 2012/4/1
-          | [0-9]?{_YEAR_AHEAD}
+          | (?<![A-Za-z].)[0-9]?{_YEAR_AHEAD}      # not H24年度: see the next branch
           | (?<!第.)[0-9]?{_MONTH_AHEAD}
         )
       | (?<=[{_KNUM}])(?<![{_KNUM}].)          # a kanji numeral starts here
@@ -185,13 +221,15 @@ _ANCHOR = re.compile(
             [{_KNUM}]{{0,3}}{_YEAR_AHEAD}
           | (?<!第.)[{_KNUM}]{{0,3}}{_MONTH_AHEAD}
         )
-      | (?<=[MTSHR])(?<![0-9A-Za-z.].)(?:元|[0-9]{{1,2}})[.][0-9]                  # H24.4.1
+      | (?<=[MTSHR])(?<![0-9A-Za-z.].)
+        (?:(?:元|[0-9]{{1,2}})[.][0-9]|{_LETTER_YEAR})                           # H24.4.1, H24年
       | (?<=[明大昭平令])
         (?:
             (?<![0-9A-Za-z.\u4e00-\u9fff].)(?:元|[0-9]{{1,2}})[.][0-9]                # 平24.4.1
           | (?<=明)治|(?<=大)正|(?<=昭)和|(?<=平)成|(?<=令)和                        # 平成
         )
       | (?<=[同翌])(?=年|月)                                                   # 同年, 翌月
+      | (?<=同)(?={_SP}{_N}{_SP}日)                                            # 同10日
     )
     """,
     re.VERBOSE,
@@ -228,6 +266,7 @@ class _Point:
     day: int | None = None
     jun: int | None = None  # 0 上旬, 1 中旬, 2 下旬
     kanji_day: bool = False
+    kanji_month: bool = False  # 五月: a date only where a date ends (not 五月雨)
     weekdays: str | None = None  # inside the weekday marker: 日, 土・日
 
     def has_year(self) -> bool:
@@ -260,13 +299,17 @@ class _Point:
         return not (self.has_year() and self.unit is None and (has_month or self.day))
 
 
-_POINT_GROUPS = ("era", "ey", "wy", "rel", "ny", "fy", "yu", "mrel", "m", "d", "wd", "jun")
+_POINT_GROUPS = ("era", "ey", "le", "ly", "wy", "rel", "ny", "fy", "yu", "mrel", "m", "dsame",
+                 "d", "wd", "jun")
 
 
 def _point_from_match(m: re.Match[str]) -> _Point | None:
     """A _POINT match -> _Point; None when a numeral in it is malformed (十十)."""
-    era, ey, wy, rel, ny, fy, yu, mrel, month, day, wd, jun = m.group(*_POINT_GROUPS)
+    era, ey, le, ly, wy, rel, ny, fy, yu, mrel, month, dsame, day, wd, jun = m.group(
+        *_POINT_GROUPS)
     p = _Point(unit=fy or yu)
+    if le is not None:
+        era, ey = le, ly
     try:
         if era is not None:
             p.era = _ERA_BY_NAME[era]
@@ -279,8 +322,13 @@ def _point_from_match(m: re.Match[str]) -> _Point | None:
             p.eraless = _need_int(ny)
         if mrel is not None:
             p.rel_month = 0 if mrel == "同" else 1
+            if p.rel_month == 0 and p.rel_year == 0:  # 同年同月 is 同月
+                p.rel_year = p.unit = None
+        elif dsame is not None:  # 同10日: the same month
+            p.rel_month = 0
         elif month is not None:
             p.month = _need_int(month)
+            p.kanji_month = not month.isascii()
         if day is not None:
             p.day = _need_int(day)
             p.kanji_day = not day.isascii()
@@ -311,6 +359,21 @@ def _dotted_point(m: re.Match[str]) -> _Point | None:
     p.month = int(month)
     p.day = None if day is None else int(day)
     return p
+
+
+def _dotted_bare(s: str, pos: int, after_day: bool) -> tuple[_Point | None, int]:
+    """A bare second end of a dotted range at pos: (day or month point, end), or (None, pos)."""
+    m = _DOTTED_BARE.match(s, pos)
+    if m is None:
+        return None, pos
+    n, unit = int(m.group("n")), m.group("u")
+    if after_day:
+        if unit == "月" or not 1 <= n <= 31:
+            return None, pos
+        return _Point(day=n, weekdays=m.group("wd")), m.end()
+    if unit == "日" or not 1 <= n <= 12:
+        return None, pos
+    return _Point(month=n), m.end()
 
 
 def _need_int(text: str) -> int:
@@ -424,7 +487,8 @@ class _Scanner:
         if m is not None:
             return _dotted_point(m), m.end(), True
         if dotted_second is not None:
-            return None, pos, True
+            point, end = _dotted_bare(s, pos, after_day=dotted_second.day is not None)
+            return point, end, True
         m = _POINT.match(s, pos)
         if m is None or m.end() == pos:
             return (_Point() if m is not None else None), pos, False
@@ -456,17 +520,32 @@ class _Scanner:
                     fine = first.fine()
                     dangle_level = -1 if fine is None else fine + 1  # -1: the second says
                     range_from = dm.end()
+        if dangle_level is not None and self.s.startswith(("・", "･"), range_from):
+            first.kanji_day = not self.s[end:range_from].isascii()  # 十・十一日 (十日町)
+            # 平成24年7・8月: the unit comes from the next list item, which is read on its own.
+            if not self.list_dangle_ok(first, range_from, dangle_level, dangle_value):
+                if dangle_value is None:
+                    return None
+                dangle_level, dangle_value, range_from = None, None, end  # 平成24年3・11
+            elif not self.single_ok(first, in_list) or (
+                    in_list and not self.list_item_ok(first, None)):
+                return None
+            else:
+                self.emit(first, None, pos, range_from, in_list)
+                return range_from
         second: _Point | None = None
-        item_end = end
+        item_end = last_end = end
         sep = _RANGE_SEP.match(self.s, range_from)
         if sep is not None:
             second, second_end, _ = self.read_point(sep.end(), first if dotted else None)
             if second is not None and self.range_ok(first, second, dangle_level, dangle_value):
-                item_end = second_end
+                item_end = last_end = second_end
                 if (until := _UNTIL.match(self.s, item_end)) is not None:
                     item_end = until.end()
             else:
                 second = None
+                if dotted and self.s[sep.end():sep.end() + 1] in _DOTTED_SECOND_START:
+                    dangle_level, range_from = _D, sep.end()  # H24.7.22～99: unresolved
         if second is None and dangle_level is not None:
             # 平成24年4～ or 平成24～ with no second end: the range cannot be read, and reading
             # only 平成24年 would be a guess. 2012～ and 7～ are numbers, not dates.
@@ -482,8 +561,34 @@ class _Scanner:
             return None
         if in_list and not self.list_item_ok(first, second):
             return None
+        last = first if second is None else second
+        if (last.kanji_month and last.day is None and last.jun is None
+                and not first.has_year() and not last.has_year()
+                and _KANJI_MONTH_END.match(self.s, last_end) is None):
+            return None  # 五月雨, 十月桜: a word, not a month
         self.emit(first, second, pos, item_end, in_list)
         return item_end
+
+    def list_dangle_ok(self, first: _Point, pos: int, level: int, value: int | None) -> bool:
+        """Whether the list after pos gives first its missing unit; fills it in (7・8月)."""
+        lm = _LIST_UNIT.match(self.s, pos)
+        if lm is None:
+            return False
+        unit = lm.group("u")
+        unit_level = _UNIT_LEVEL[unit]
+        if level == -1:
+            level = unit_level
+        elif unit_level != level:
+            return False
+        if level == _Y:
+            first.unit = unit
+            if value is not None:
+                first.eraless = value
+        elif level == _M:
+            first.month = value
+        else:
+            first.day = value
+        return first.shape_ok()
 
     def range_ok(self, first: _Point, second: _Point, dangle_level: int | None,
                  dangle_value: int | None) -> bool:

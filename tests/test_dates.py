@@ -505,3 +505,135 @@ def test_spans_are_offsets_in_the_input() -> None:
     found = find_dates(text)
     assert [p.text for p in found.periods] == ["平成２４年４～５月", "H24.8.1"]
     assert [text[p.span[0]:p.span[1]] for p in found.periods] == ["平成２４年４～５月", "H24.8.1"]
+
+
+# ---------------------------------------------------------------- regressions (review 2)
+
+# A one-letter era directly followed by its year and 年/年度 is an era date, and an era-less
+# year never starts right after an ASCII letter (H24年度 is not 24年度 of the era before).
+LETTER_ERA_YEAR: list[tuple[str, list[Row]]] = [
+    ("H24年度", [("H24年度", "2012-04-01", "2013-03-31", "fiscal_year")]),
+    ("R2年度", [("R2年度", "2020-04-01", "2021-03-31", "fiscal_year")]),
+    ("Ｈ２４年度", [("Ｈ２４年度", "2012-04-01", "2013-03-31", "fiscal_year")]),
+    ("R元年", [("R元年", "2019-01-01", "2019-12-31", "year")]),
+    ("H24年", [("H24年", "2012-01-01", "2012-12-31", "year")]),
+    ("H24年4月1日", [("H24年4月1日", "2012-04-01", "2012-04-01", "day")]),
+    ("H24～H26年度", [("H24～H26年度", "2012-04-01", "2015-03-31", "fiscal_year")]),
+    ("H24～26年度", [("H24～26年度", "2012-04-01", "2015-03-31", "fiscal_year")]),
+    ("令和2年4月 H24年度", [("令和2年4月", "2020-04-01", "2020-04-30", "month"),
+                           ("H24年度", "2012-04-01", "2013-03-31", "fiscal_year")]),
+    ("平成24年度 R2年度", [("平成24年度", "2012-04-01", "2013-03-31", "fiscal_year"),
+                          ("R2年度", "2020-04-01", "2021-03-31", "fiscal_year")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), LETTER_ERA_YEAR)
+def test_letter_era_with_year_unit(text: str, expected: list[Row]) -> None:
+    assert periods(text) == expected
+    assert codes(text) == []
+
+
+# ・ separates list items, and a first item may leave its unit to the next (7・8月).
+NAKAGURO: list[tuple[str, int | None, list[Row]]] = [
+    ("平成24年7・8月", None, [("平成24年7", "2012-07-01", "2012-07-31", "month"),
+                             ("8月", "2012-08-01", "2012-08-31", "month")]),
+    ("平成24年7・8月", 2011, [("平成24年7", "2012-07-01", "2012-07-31", "month"),
+                             ("8月", "2012-08-01", "2012-08-31", "month")]),
+    ("平成24年4月・5月", 2011, [("平成24年4月", "2012-04-01", "2012-04-30", "month"),
+                               ("5月", "2012-05-01", "2012-05-31", "month")]),
+    ("平成24年7月7日・8日", None, [("平成24年7月7日", "2012-07-07", "2012-07-07", "day"),
+                                  ("8日", "2012-07-08", "2012-07-08", "day")]),
+    ("平成24年7月7･8日", None, [("平成24年7月7", "2012-07-07", "2012-07-07", "day"),
+                               ("8日", "2012-07-08", "2012-07-08", "day")]),
+    ("平成24・25年度", None, [("平成24", "2012-04-01", "2013-03-31", "fiscal_year"),
+                             ("25年度", "2013-04-01", "2014-03-31", "fiscal_year")]),
+    ("平成24年6・7・8月", None, [("平成24年6", "2012-06-01", "2012-06-30", "month"),
+                                ("7", "2012-07-01", "2012-07-31", "month"),
+                                ("8月", "2012-08-01", "2012-08-31", "month")]),
+    ("R2・3年度", None, [("R2", "2020-04-01", "2021-03-31", "fiscal_year"),
+                        ("3年度", "2021-04-01", "2022-03-31", "fiscal_year")]),
+    ("平成23年度、24・25年度", None,
+     [("平成23年度", "2011-04-01", "2012-03-31", "fiscal_year"),
+      ("24", "2012-04-01", "2013-03-31", "fiscal_year"),
+      ("25年度", "2013-04-01", "2014-03-31", "fiscal_year")]),
+    ("7・8月", 2012, [("7", "2012-07-01", "2012-07-31", "month"),
+                     ("8月", "2012-08-01", "2012-08-31", "month")]),
+    ("平成24年7月22日(日)・23日(月)", None,
+     [("平成24年7月22日(日)", "2012-07-22", "2012-07-22", "day"),
+      ("23日(月)", "2012-07-23", "2012-07-23", "day")]),
+]
+
+
+@pytest.mark.parametrize(("text", "fiscal_year", "expected"), NAKAGURO)
+def test_nakaguro_separates_list_items(text: str, fiscal_year: int | None,
+                                       expected: list[Row]) -> None:
+    assert periods(text, fiscal_year) == expected
+    assert codes(text, fiscal_year) == []
+
+
+# A dotted or slashed first end may be followed by a bare day (after a day) or month.
+DOTTED_BARE_END = [
+    ("H24.7.22～29", "2012-07-22", "2012-07-29", "day"),
+    ("2012/4/1～5", "2012-04-01", "2012-04-05", "day"),
+    ("H24.7～8", "2012-07-01", "2012-08-31", "month"),
+    ("H24.7.30～2", "2012-07-30", "2012-08-02", "day"),
+    ("平24.7.22～29", "2012-07-22", "2012-07-29", "day"),
+    ("H24.7.22～29日", "2012-07-22", "2012-07-29", "day"),
+]
+
+
+@pytest.mark.parametrize(("text", "start", "end", "precision"), DOTTED_BARE_END)
+def test_dotted_range_with_bare_second_end(text: str, start: str, end: str,
+                                           precision: str) -> None:
+    one(text, start, end, precision)
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ("H24.7.22～99", "H24.7.22～"),
+    ("H24.7.22～29.5", "H24.7.22～"),
+    ("2012/4/1～40", "2012/4/1～"),
+])
+def test_dotted_range_with_unreadable_second_end_is_unresolved(text: str,
+                                                               written: str) -> None:
+    found = find_dates(text)
+    assert found.periods == ()
+    assert [(w.code, w.text) for w in found.warnings] == [("date-unresolved", written)]
+
+
+# 同年同月 (= 同月) and 同N日 (the same month) as a range end or list item.
+SAME_MONTH = [
+    ("平成24年4月1日～同年同月10日", "2012-04-01", "2012-04-10", "day"),
+    ("平成24年4月1日～同10日", "2012-04-01", "2012-04-10", "day"),
+    ("平成24年4月1日から同10日まで", "2012-04-01", "2012-04-10", "day"),
+    ("平成24年4月1日～同年同月十日", "2012-04-01", "2012-04-10", "day"),
+]
+
+
+@pytest.mark.parametrize(("text", "start", "end", "precision"), SAME_MONTH)
+def test_same_month_range_end(text: str, start: str, end: str, precision: str) -> None:
+    one(text, start, end, precision)
+
+
+def test_same_day_number_after_a_date_in_running_text() -> None:
+    assert periods("平成24年4月1日に着任し、同10日に帰国") == [
+        ("平成24年4月1日", "2012-04-01", "2012-04-01", "day"),
+        ("同10日", "2012-04-10", "2012-04-10", "day")]
+
+
+# A bare kanji month is a date only where a date ends (not 五月雨, 十月桜).
+KANJI_MONTH_ENDS = [
+    ("五月", "五月", "2012-05-01", "2012-05-31", "month"),
+    ("五月、", "五月", "2012-05-01", "2012-05-31", "month"),
+    ("（五月）", "五月", "2012-05-01", "2012-05-31", "month"),
+    ("五月上旬", "五月上旬", "2012-05-01", "2012-05-10", "dekad"),
+    ("五月に開催", "五月", "2012-05-01", "2012-05-31", "month"),
+    ("十月 開催", "十月", "2012-10-01", "2012-10-31", "month"),
+    ("十二月。", "十二月", "2012-12-01", "2012-12-31", "month"),
+]
+
+
+@pytest.mark.parametrize(("text", "written", "start", "end", "precision"), KANJI_MONTH_ENDS)
+def test_bare_kanji_month_where_a_date_ends(text: str, written: str, start: str, end: str,
+                                            precision: str) -> None:
+    assert periods(text, 2012) == [(written, start, end, precision)]
+    assert codes(text, 2012) == []

@@ -63,6 +63,21 @@ NOT_DATES = [
     "2012～",
     "7～",
     "4～5名",
+    # ・ separates list items only after a date
+    "ニュー・サウス・ウェールズ州",
+    "ニュー・サウス・ウェールズ州副首相の副知事表敬訪問",
+    "東京・ソウル",
+    "3・11",
+    "3・11の教訓",
+    # a bare kanji month must end where a date ends
+    "五月雨",
+    "五月雨式に提出",
+    "十月桜",
+    "十二月党",
+    "五月人形",
+    # an era-less year never starts after an ASCII letter
+    "COVID19年",
+    "X24年度",
 ]
 
 
