@@ -26,6 +26,9 @@ from pipeline.model import Extraction, Issue
 
 Record = dict[str, Any]
 RowKey = tuple[str, int, int]  # source_file, table_no, row_no
+# Rejects of a table row that layout read as a row but that gave no entry (events.py): on
+# the page each is an unread row, whichever the input, so rows = entries + these rejects.
+ROW_REJECTS = frozenset({"partner-label", "cell-html"})
 
 
 class AuditError(Exception):
@@ -60,16 +63,18 @@ class AuditRow:
 class AuditFile:
     name: str
     lines: dict[str, int]  # "total" plus one count per line kind
-    counted_events: int | None  # as the extraction counted them (manifest)
+    counted_events: int | None  # as the extraction counted them (manifest); None: unknown
     rows: list[AuditRow] = field(default_factory=list)
     issues: list[AuditIssue] = field(default_factory=list)
     entries: int = 0
+    counted_rejects: int | None = None  # as the extraction counted them; None: unknown
 
 
 @dataclass(slots=True)
 class AuditData:
     files: list[AuditFile]
     periods: dict[str, list[Record]]  # event_id -> periods in order
+    notes: list[str] = field(default_factory=list)  # said on the page, e.g. no manifest
 
 
 # ---- gathering ---------------------------------------------------------------------------
@@ -91,7 +96,9 @@ def extraction_to_file(extraction: Extraction) -> AuditFile:
     lines = {"total": document.line_count, **(layout.line_kinds if layout else {})}
     audit = AuditFile(document.name, lines, len(extraction.events),
                       issues=[_issue(i) for i in extraction.issues],
-                      entries=len(extraction.entries))
+                      entries=len(extraction.entries),
+                      counted_rejects=sum(1 for i in extraction.issues
+                                          if i.severity == "reject"))
     events: dict[RowKey, list[Record]] = defaultdict(list)
     for event in extraction.events:
         events[(event.source_file, event.table_no, event.row_no)].append(_record(event))
@@ -122,23 +129,30 @@ def extractions_to_data(extractions: Sequence[Extraction | Issue]) -> AuditData:
 
 def folder_to_data(folder: Path) -> AuditData:
     """From an output folder: the raw cells are not kept there, so each row's cell is its
-    items' source_text joined, and row-level rejects appear at their line."""
+    items' source_text joined, and each reject appears at its line; a row-level reject is
+    also an unread row (its raw line as the cell), as it is when read from the report.
+
+    manifest.json is optional: without it the line counts, warnings and the extraction's
+    own counts are unknown (the page says so) and the entries are counted from entries."""
     from pipeline.diff import DiffError, read_table
 
+    manifest_path = folder / "manifest.json"
     try:
         tables = {name: read_table(folder, name).to_pylist()
                   for name in ("events", "periods", "entries", "rejects")}
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        manifest: Record | None = (json.loads(manifest_path.read_text(encoding="utf-8"))
+                                   if manifest_path.exists() else None)
     except (DiffError, OSError, ValueError) as error:
         raise AuditError(f"{folder}: cannot read the outputs: {error}") from error
     files: dict[str, AuditFile] = {}
-    for item in manifest.get("inputs", []):
+    for item in (manifest or {}).get("inputs", []):
         counts = item.get("counts", {})
         issues = [AuditIssue(item["name"], 0, "error", item["error"].get("code", ""),
                              item["error"].get("message", ""))] if "error" in item else []
         files[item["name"]] = AuditFile(item["name"], dict(item.get("lines", {"total": 0})),
                                         counts.get("events"), issues=issues,
-                                        entries=counts.get("entries", 0))
+                                        entries=counts.get("entries", 0),
+                                        counted_rejects=counts.get("rejects"))
 
     def file(name: str) -> AuditFile:
         return files.setdefault(name, AuditFile(name, {"total": 0}, None))
@@ -153,19 +167,27 @@ def folder_to_data(folder: Path) -> AuditData:
         file(entry["source_file"]).rows.append(AuditRow(
             entry["source_file"], entry["source_line"], entry["table_no"], entry["row_no"],
             entry["partner_label"], cell, False, entry["bureau"], items))
+        if manifest is None:
+            file(entry["source_file"]).entries += 1
     for reject in tables["rejects"]:
         code, _, message = str(reject["reason"]).partition(": ")
-        file(reject["source_file"]).issues.append(AuditIssue(
-            reject["source_file"], reject["source_line"], "reject", code, message or code,
-            reject["raw"]))
-    for warning in manifest.get("warnings", []):
+        audit = file(reject["source_file"])
+        audit.issues.append(AuditIssue(reject["source_file"], reject["source_line"], "reject",
+                                       code, message or code, reject["raw"]))
+        if code in ROW_REJECTS:  # table and row numbers are not kept for a reject
+            audit.rows.append(AuditRow(reject["source_file"], reject["source_line"], 0, 0, "",
+                                       reject["raw"], True, "", read=False))
+    for warning in (manifest or {}).get("warnings", []):
         file(warning["source_file"]).issues.append(AuditIssue(
             warning["source_file"], warning["source_line"], "warning", warning["code"],
             warning["message"]))
     periods: dict[str, list[Record]] = defaultdict(list)
     for period in tables["periods"]:
         periods[period["event_id"]].append(period)
-    return AuditData([files[name] for name in sorted(files)], dict(periods))
+    notes = [] if manifest is not None else [
+        f"{manifest_path.name} is missing: line counts, warnings and the extraction's own "
+        "counts are unknown; entries and rejects are counted from the tables."]
+    return AuditData([files[name] for name in sorted(files)], dict(periods), notes)
 
 
 def gather(source: Path | Extraction | Sequence[Extraction | Issue]) -> AuditData:
@@ -285,6 +307,8 @@ def _row_html(row: AuditRow, periods: dict[str, list[Record]]) -> str:
 
 
 def _row_id(row: AuditRow) -> str:
+    if not row.table_no:  # an unread row from an output folder: only its line is known
+        return f"{row.source_file}:l{row.source_line}"
     return f"{row.source_file}:t{row.table_no}r{row.row_no}"
 
 
@@ -310,6 +334,7 @@ def _counts(data: AuditData) -> tuple[str, list[str]]:
     rows = sum(len(f.rows) for f in files)
     entries = sum(f.entries for f in files)
     events = sum(len(r.events) for f in files for r in f.rows)
+    known_events = all(f.counted_events is not None for f in files)
     counted = sum(f.counted_events or 0 for f in files)
     issues = [i for f in files for i in f.issues]
     rejects = sum(1 for i in issues if i.severity in ("reject", "error"))
@@ -317,16 +342,27 @@ def _counts(data: AuditData) -> tuple[str, list[str]]:
     problems = []
     if sum(lines.values()) != total:
         problems.append(f"lines: the kinds add up to {sum(lines.values())}, not {total}")
-    if counted != events:
+    if known_events and counted != events:
         problems.append(f"events: {events} shown, {counted} counted by the extraction")
     shown_entries = sum(1 for f in files for r in f.rows if r.read)
     if shown_entries != entries:
         problems.append(f"rows: {shown_entries} read shown, {entries} entries counted")
+    unread = rows - shown_entries
+    row_rejects = sum(1 for i in issues if i.severity == "reject" and i.code in ROW_REJECTS)
+    if unread != row_rejects:
+        problems.append(f"rows: {unread} unread shown, {row_rejects} row rejects")
+    shown_rejects = sum(1 for i in issues if i.severity == "reject")
+    if all(f.counted_rejects is not None for f in files):
+        counted_rejects = sum(f.counted_rejects or 0 for f in files)
+        if shown_rejects != counted_rejects:
+            problems.append(f"rejects: {shown_rejects} shown, {counted_rejects} counted by "
+                            "the extraction")
     kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(lines.items()))
     cells = [("files", "files", len(files), ""),
              ("lines", "lines", total, kinds),
-             ("rows", "rows", rows, f"{entries} read into entries, {rows - entries} rejected"),
-             ("events", "events", events, f"{counted} counted by the extraction"),
+             ("rows", "rows", rows, f"{shown_entries} read into entries, {unread} rejected"),
+             ("events", "events", events, f"{counted} counted by the extraction"
+              if known_events else "not counted by the extraction (no manifest)"),
              ("periods", "periods", sum(len(p) for p in data.periods.values()), ""),
              ("rejects", "rejects", rejects, "in red below, at their line"),
              ("warnings", "warnings", warnings, "in red below, at their line")]
@@ -439,11 +475,13 @@ def render(data: AuditData, title: str = "Extraction audit") -> str:
         + timeline_svg(month_counts(events, data.periods, year), year) for year in years)
     undated = sum(1 for e in events if not data.periods.get(e["event_id"]))
     files = "\n".join(_file_html(f, data.periods) for f in data.files)
+    notes = "".join(f'<p class="note" id="note-{n}">{escape(text)}</p>\n'
+                    for n, text in enumerate(data.notes, 1))
     return (
         '<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_csp()}">'
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>\n"
-        f"<h1>{escape(title)}</h1>\n{counts}\n{check}\n"
+        f"<h1>{escape(title)}</h1>\n{counts}\n{check}\n{notes}"
         '<p id="browser-check" data-ok="not run">The in-page check did not run.</p>\n'
         f'<h2>Timeline: events per partner per month</h2><div id="timeline">{timelines}'
         f"<p>Events without a date, not on the timeline: {undated}.</p></div>\n"

@@ -27,11 +27,13 @@ import pyarrow.compute as pc
 
 from pipeline.schema import ENTRIES, EVENTS, PERIODS, TABLES, Column
 
-Cause = Literal["source", "extractor"]
+Cause = Literal["source", "extractor", "unknown"]
 Record = dict[str, Any]
 
-POSITION: tuple[str, ...] = ("source_line", "table_no", "row_no", "item_no")
-ENTRY_POSITION: tuple[str, ...] = ("source_line", "table_no", "row_no")
+# Where a row sits, not what it says: a change here alone is a move. The file name is one
+# too, so `pipeline diff fy2012_v1.txt fy2012_v2.txt` compares contents, not names.
+POSITION: tuple[str, ...] = ("source_file", "source_line", "table_no", "row_no", "item_no")
+ENTRY_POSITION: tuple[str, ...] = ("source_file", "source_line", "table_no", "row_no")
 # The cell hash says why an event changed; on its own it is no change, since editing one
 # item of a cell changes the hash of every other item read from that cell.
 CAUSE_COLUMN = "source_sha256"
@@ -39,6 +41,8 @@ SIMILARITY = 0.8
 _ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "boolean": pa.bool_(),
                 "date": pa.date32()}
 _SEP = "\x1f"
+# Schema metadata key naming the columns conform() filled because the input lacked them.
+_ABSENT = b"pipeline.absent"
 
 
 class DiffError(Exception):
@@ -114,6 +118,8 @@ class DiffResult:
     periods: list[PeriodChange] = field(default_factory=list)
     entries: EntryDiff = field(default_factory=EntryDiff)
     ignored: tuple[str, ...] = ()
+    # (table, column, "OLD" | "NEW" | "OLD and NEW"): columns one side lacks, not compared
+    not_compared: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def differs(self) -> bool:
@@ -129,8 +135,12 @@ def _schema(columns: Iterable[Column]) -> pa.Schema:
 
 
 def conform(table: pa.Table, columns: tuple[Column, ...]) -> pa.Table:
-    """The schema's columns in its order and types; a missing string reads as "" as in CSV."""
+    """The schema's columns in its order and types; a missing string reads as "" as in CSV.
+
+    A column the input lacks (an older run) is filled with nulls so every table has one
+    shape, and named in the schema metadata (see `absent_columns`), so it is not compared."""
     arrays = []
+    absent = [name for name, _, _ in columns if name not in table.column_names]
     for name, kind, _ in columns:
         wanted = _ARROW_TYPES[kind]
         if name in table.column_names:
@@ -142,7 +152,16 @@ def conform(table: pa.Table, columns: tuple[Column, ...]) -> pa.Table:
         if kind == "string":
             array = pc.fill_null(array, "")
         arrays.append(array)
-    return pa.table(arrays, schema=_schema(columns))
+    schema = _schema(columns)
+    if absent:
+        schema = schema.with_metadata({_ABSENT: ",".join(absent).encode()})
+    return pa.table(arrays, schema=schema)
+
+
+def absent_columns(table: pa.Table) -> set[str]:
+    """The columns `conform` filled because the input did not have them."""
+    names = (table.schema.metadata or {}).get(_ABSENT, b"").decode()
+    return set(names.split(",")) if names else set()
 
 
 def read_table(folder: Path, name: str) -> pa.Table:
@@ -174,6 +193,12 @@ def is_output_folder(path: Path) -> bool:
                               or (path / "events").is_dir())
 
 
+def _has_table(item: Record) -> bool:
+    """Whether one extracted input (its manifest entry) read a table: any row, read or not."""
+    counts = item.get("counts", {})
+    return "error" not in item and bool(counts.get("entries") or counts.get("rejects"))
+
+
 def load(path: Path, workdir: Path) -> dict[str, pa.Table]:
     """Events, periods and entries of an output folder, or of reports extracted into workdir."""
     if not path.exists():
@@ -191,6 +216,9 @@ def load(path: Path, workdir: Path) -> dict[str, pa.Table]:
             raise DiffError(f"{path}: no reports and no events.parquet or events.csv")
         if result.unreadable:
             raise DiffError(result.unreadable[0].message)
+        if not result.events and not any(_has_table(i) for i in result.manifest.get(
+                "inputs", [])):
+            raise DiffError(f"{path}: no report table found, so there is nothing to compare")
     return {name: read_table(folder, name) for name in ("events", "periods", "entries")}
 
 
@@ -272,7 +300,10 @@ def entry_side(row: Record) -> Side:
                 row["row_no"])
 
 
-def _cause(old: Record, new: Record) -> Cause:
+def _cause(old: Record, new: Record, known: bool = True) -> Cause:
+    """`unknown` when a side has no cell hash: guessing `source` would mislead."""
+    if not known:
+        return "unknown"
     return "source" if old[CAUSE_COLUMN] != new[CAUSE_COLUMN] else "extractor"
 
 
@@ -329,16 +360,17 @@ def pair_similar(removed: list[Record], added: list[Record],
 
 # ---- the three tables --------------------------------------------------------------------
 
-def _events(old: pa.Table, new: pa.Table, ignore: set[str],
-            result: DiffResult) -> dict[str, str]:
-    """Fill the event part of result; return the old -> new ids of similar pairs."""
+def _events(old: pa.Table, new: pa.Table, ignore: set[str], result: DiffResult,
+            known: bool = True) -> dict[str, str]:
+    """Fill the event part of result; return the old -> new ids of similar pairs. Columns in
+    `ignore` are not compared; `known` is False when a side lacks the cell hash."""
     compare = [n for n, _, _ in EVENTS
                if n not in ignore and n not in POSITION and n not in ("event_id", CAUSE_COLUMN)]
     position = [c for c in POSITION if c not in ignore]
     matched = match_by_key(old, new, "event_id", compare, position)
     for o, n in matched.pairs(old, new, matched.changed):
         result.changed.append(EventChange(n["event_id"], o["event_id"], _fields(o, n, compare),
-                                          _cause(o, n), event_side(o), event_side(n), n))
+                                          _cause(o, n, known), event_side(o), event_side(n), n))
     for o, n in matched.pairs(old, new, matched.moved):
         result.moved.append(Move(n["event_id"], event_side(o), event_side(n), n))
     removed, added = matched.removed.to_pylist(), matched.added.to_pylist()
@@ -347,7 +379,8 @@ def _events(old: pa.Table, new: pa.Table, ignore: set[str],
     for o, n, ratio in pair_similar(removed, added):
         renamed[o["event_id"]] = n["event_id"]
         result.changed.append(EventChange(n["event_id"], o["event_id"], _fields(o, n, with_id),
-                                          _cause(o, n), event_side(o), event_side(n), n, ratio))
+                                          _cause(o, n, known), event_side(o), event_side(n), n,
+                                          ratio))
     paired_new = set(renamed.values())
     result.removed = sorted((r for r in removed if r["event_id"] not in renamed), key=_order)
     result.added = sorted((r for r in added if r["event_id"] not in paired_new), key=_order)
@@ -461,13 +494,26 @@ def diff_tables(old: dict[str, pa.Table], new: dict[str, pa.Table],
                 new_label: str = "new") -> DiffResult:
     """Compare two extractions already loaded as tables (see `load`)."""
     ignored = check_ignore(ignore)
-    _check_unique(old["events"], "event_id", old_label)
-    _check_unique(new["events"], "event_id", new_label)
-    result = DiffResult(old_label, new_label, ignored=tuple(sorted(ignored)))
-    renamed = _events(old["events"], new["events"], ignored, result)
+    skip: dict[str, set[str]] = {}
+    not_compared: list[tuple[str, str, str]] = []
+    for name in ("events", "periods", "entries"):
+        in_old, in_new = absent_columns(old[name]), absent_columns(new[name])
+        skip[name] = ignored | in_old | in_new
+        for column in sorted(in_old | in_new):
+            side = " and ".join(s for s, cols in (("OLD", in_old), ("NEW", in_new))
+                                if column in cols)
+            not_compared.append((name, column, side))
+    for label, tables in ((old_label, old), (new_label, new)):
+        if "event_id" in absent_columns(tables["events"]):
+            raise DiffError(f"{label}: events have no event_id, so they cannot be matched")
+        _check_unique(tables["events"], "event_id", label)
+    result = DiffResult(old_label, new_label, ignored=tuple(sorted(ignored)),
+                        not_compared=tuple(not_compared))
+    renamed = _events(old["events"], new["events"], skip["events"], result,
+                      known=CAUSE_COLUMN not in skip["events"] - ignored)
     result.periods = _periods(old["periods"], new["periods"], old["events"], new["events"],
-                              renamed, ignored)
-    result.entries = _entries(old["entries"], new["entries"], ignored)
+                              renamed, skip["periods"])
+    result.entries = _entries(old["entries"], new["entries"], skip["entries"])
     return result
 
 

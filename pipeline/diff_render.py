@@ -75,6 +75,14 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
+def not_compared(result: DiffResult) -> str:
+    """One line naming the columns a side lacks, or ""."""
+    if not result.not_compared:
+        return ""
+    return "not compared: " + ", ".join(f"{table}.{column} (absent in {side})"
+                                        for table, column, side in result.not_compared)
+
+
 def summary(result: DiffResult) -> str:
     entries = result.entries
     return (f"{_count(len(result.added), 'added')}, {_count(len(result.removed), 'removed')}, "
@@ -108,11 +116,16 @@ def _text_event(mark: str, record: Record) -> str:
 
 
 def to_text(result: DiffResult) -> str:
-    if not result.differs and not result.moved and not result.entries.moved:
+    """Nothing when nothing differs, nothing moved and every column was compared; moves are
+    listed (they are no difference, so they leave the exit code at 0)."""
+    if (not result.differs and not result.moved and not result.entries.moved
+            and not result.not_compared):
         return ""
     out = [f"--- {result.old_label}", f"+++ {result.new_label}"]
     if result.ignored:
         out.append(f"ignored columns: {', '.join(result.ignored)}")
+    if result.not_compared:
+        out.append(not_compared(result))
     events: list[tuple[str, str, Record]] = (
         [("-", "", r) for r in result.removed] + [("+", "", r) for r in result.added])
     periods = {p.event_id: p for p in result.periods}
@@ -195,6 +208,8 @@ def to_json_data(result: DiffResult) -> Record:
                     "removed": [_row(r) for r in result.entries.removed],
                     "changed": [_entry_change_json(c) for c in result.entries.changed]},
         "periods": [_period_json(p) for p in result.periods],
+        "not_compared": [{"table": t, "column": c, "absent_in": side}
+                         for t, c, side in result.not_compared],
     }
 
 
@@ -204,37 +219,63 @@ def to_json(result: DiffResult) -> str:
 
 # ---- csv ---------------------------------------------------------------------------------
 
-CSV_COLUMNS = ("event_id", "field", "old", "new", "cause", "old_file", "old_line", "new_file",
-               "new_line")
+CSV_COLUMNS = ("kind", "key", "field", "old", "new", "cause", "old_file", "old_line",
+               "new_file", "new_line")
+
+
+def entry_key(record: Record) -> str:
+    """An added or removed entry's key as a changed entry's is written, less the occurrence."""
+    partner = record["partner_country_code"] or record["partner_country"]
+    return " ".join(str(v) for v in (record["fiscal_year"] or "", partner,
+                                     record["partner_city"], record["bureau"]))
+
+
+def _entry_label(record: Record) -> str:
+    return f"{partner_title(record)} {record['bureau']}".strip()
 
 
 def to_csv(result: DiffResult) -> str:
-    """One row per changed field of a changed event; an added or removed event is one row
-    with field `event` (its description on the side it exists); a changed list of periods is
-    one row with field `periods`. Entries are left to the json form (they have no event_id)."""
+    """One row per difference, so the CSV has a row whenever the exit code is 1. Kind `event`
+    (key: event_id): one row per changed field; an added or removed event is one row with
+    field `event` (its description on the side it exists); a changed list of periods is one
+    row with field `periods`. Kind `entry` (key: year, partner, city, bureau, occurrence):
+    one row per changed field; an added or removed entry is one row with field `entry`.
+    Moves and columns not compared are left to the text and json forms."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for change in result.changed:
         old, new = change.old_source, change.new_source
         for name, (before, after) in change.fields.items():
-            writer.writerow([change.event_id, name, plain(before), plain(after), change.cause,
-                             old.file, old.line, new.file, new.line])
+            writer.writerow(["event", change.event_id, name, plain(before), plain(after),
+                             change.cause, old.file, old.line, new.file, new.line])
     for r in result.removed:
-        writer.writerow([r["event_id"], "event", r["description"], "", "", r["source_file"],
-                         r["source_line"], "", ""])
+        writer.writerow(["event", r["event_id"], "event", r["description"], "", "",
+                         r["source_file"], r["source_line"], "", ""])
     for r in result.added:
-        writer.writerow([r["event_id"], "event", "", r["description"], "", "", "",
+        writer.writerow(["event", r["event_id"], "event", "", r["description"], "", "", "",
                          r["source_file"], r["source_line"]])
     causes = {c.event_id: c for c in result.changed}
     for p in result.periods:
         known = causes.get(p.event_id)
-        writer.writerow([p.event_id, "periods", period_text(p.old), period_text(p.new),
+        writer.writerow(["event", p.event_id, "periods", period_text(p.old), period_text(p.new),
                          known.cause if known else "",
                          known.old_source.file if known else "",
                          known.old_source.line if known else "",
                          known.new_source.file if known else "",
                          known.new_source.line if known else ""])
+    entries = result.entries
+    for entry in entries.changed:
+        old, new = entry.old_source, entry.new_source
+        for name, (before, after) in entry.fields.items():
+            writer.writerow(["entry", entry.key, name, plain(before), plain(after), "",
+                             old.file, old.line, new.file, new.line])
+    for r in entries.removed:
+        writer.writerow(["entry", entry_key(r), "entry", _entry_label(r), "", "",
+                         r["source_file"], r["source_line"], "", ""])
+    for r in entries.added:
+        writer.writerow(["entry", entry_key(r), "entry", "", _entry_label(r), "", "", "",
+                         r["source_file"], r["source_line"]])
     return buffer.getvalue()
 
 
@@ -299,6 +340,8 @@ def _html_events(records: list[Record], kind: str) -> str:
 def to_html(result: DiffResult) -> str:
     parts = [f"<h1>Diff: {escape(result.old_label)} → {escape(result.new_label)}</h1>",
              f'<p id="summary">{escape(summary(result))}</p>']
+    if result.not_compared:
+        parts.append(f'<p id="not-compared">{escape(not_compared(result))}</p>')
     if result.changed:
         body = "\n".join(_html_change(c) for c in result.changed)
         parts.append(f"<h2>Changed events ({len(result.changed)})</h2><table id=\"changed\">"

@@ -7,6 +7,7 @@ date, so the page has to show text that looks like code, a reject and a warning.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -158,3 +159,65 @@ def test_chromium_is_installed() -> None:
     """Said plainly, so a CI without the browser fails here with the fix in the message."""
     assert shutil.which(str(CHROMIUM)), (f"{CHROMIUM} is missing; apt-get update && "
                                          "apt-get install -y chromium")
+
+
+# ---- regressions: the same counts from a report and from its output folder ---------------
+
+def counts(page: str) -> dict[str, object]:
+    tree = lxml_html.fromstring(page)
+    found: dict[str, object] = {
+        name: int(tree.xpath(f"//*[@data-count-{name}]")[0].get(f"data-count-{name}"))
+        for name in ("rows", "events", "rejects", "warnings")}
+    found["unread"] = len(tree.xpath('//tr[@class="row unread"]'))
+    found["reject lines"] = sorted(r.get("data-line")
+                                   for r in tree.xpath('//tr[@class="issue reject"]'))
+    found["check"] = tree.xpath('//p[@class="ok" or @class="problems"]')[0].text_content()
+    return found
+
+
+@pytest.fixture(scope="module")
+def hostile_output(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The hostile copy (one partner-label reject, one warning) and its `pipeline run`."""
+    tmp = tmp_path_factory.mktemp("hostile-run")
+    raw = hostile_report(tmp / "raw")
+    assert main(["run", str(raw), "--out", str(tmp / "out"), "--quiet"]) == 0
+    return raw, tmp / "out"
+
+
+def test_report_and_its_output_folder_give_the_same_counts(
+        hostile_output: tuple[Path, Path]) -> None:
+    """Regression: from the output folder a rejected row was no row, so the page said
+    rows 14, "0 rejected", rejects 1 and still "All counts add up"."""
+    raw, out = hostile_output
+    expected = {"rows": 15, "events": 31, "rejects": 1, "warnings": 1, "unread": 1,
+                "reject lines": ["11"], "check": "All counts add up."}
+    assert counts(audit_html(raw)) == expected
+    assert counts(audit_html(out)) == expected
+
+
+def test_rejects_shown_must_equal_the_rejects_counted(hostile_output: tuple[Path, Path],
+                                                      tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    shutil.copytree(hostile_output[1], folder)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["inputs"][0]["counts"]["rejects"] = 2
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert counts(audit_html(folder))["check"] == (
+        "Does not add up: rejects: 1 shown, 2 counted by the extraction")
+
+
+def test_manifest_is_optional_and_its_absence_is_said(
+        hostile_output: tuple[Path, Path], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Regression: audit required manifest.json in an output folder (diff does not)."""
+    folder = tmp_path / "out"
+    shutil.copytree(hostile_output[1], folder)
+    (folder / "manifest.json").unlink()
+    path = tmp_path / "audit.html"
+    assert main(["audit", str(folder), "--out", str(path)]) == 0
+    page = path.read_text(encoding="utf-8")
+    assert {k: v for k, v in counts(page).items() if k != "warnings"} == {
+        "rows": 15, "events": 31, "rejects": 1, "unread": 1, "reject lines": ["11"],
+        "check": "All counts add up."}
+    (note,) = lxml_html.fromstring(page).xpath('//p[@class="note"]')
+    assert note.text_content().startswith("manifest.json is missing:")

@@ -286,7 +286,9 @@ def test_json_format(corrected: tuple[Path, Path, str],
     old, new, summit = corrected
     assert main(["diff", str(old), str(new), "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"added", "removed", "changed", "moved", "entries", "periods"}
+    assert set(data) == {"added", "removed", "changed", "moved", "entries", "periods",
+                         "not_compared"}
+    assert data["not_compared"] == []
     assert data["added"] == data["removed"] == data["moved"] == []
     assert data["entries"] == {"added": [], "removed": [], "changed": []}
     (change,) = data["changed"]
@@ -312,7 +314,7 @@ def test_csv_format_has_one_row_per_changed_field(corrected: tuple[Path, Path, s
     fields = {r["field"]: r for r in rows}
     assert set(fields) == {"source_text", "date_text", "date_start", "date_end", "periods"}
     assert {k: fields["date_start"][k] for k in CSV_COLUMNS} == {
-        "event_id": summit, "field": "date_start", "old": "2012-06-01", "new": "2012-07-01",
+        "kind": "event", "key": summit, "field": "date_start", "old": "2012-06-01", "new": "2012-07-01",
         "cause": "source", "old_file": FILE, "old_line": "8", "new_file": FILE,
         "new_line": "8"}
 
@@ -355,3 +357,111 @@ def test_rows_swapped_that_change_an_inherited_bureau_are_a_source_change(tmp_pa
     diff = diff_outputs(tmp_path / "old", tmp_path / "new")
     assert diff.changed, "the bureau of the moved rows did change"
     assert {change.cause for change in diff.changed} == {"source"}
+
+
+# ---- regressions -------------------------------------------------------------------------
+
+def without_column(output: Path, tmp_path: Path, table: str, column: str,
+                   edit: tuple[str, str, str] | None = None) -> Path:
+    """A CSV-only copy of an output folder whose `table` lacks `column`, as an older run
+    would write it; `edit` (description, column, value) also changes one event."""
+    folder = tmp_path / f"without-{column}"
+    shutil.copytree(output, folder)
+    for parquet in folder.glob("*.parquet"):
+        parquet.unlink()
+    rows = read_csv(folder / f"{table}.csv")
+    for row in rows:
+        del row[column]
+        if edit and row.get("description") == edit[0]:
+            row[edit[1]] = edit[2]
+    with (folder / f"{table}.csv").open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return folder
+
+
+def test_renamed_copy_of_a_report_differs_only_in_position(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Regression: source_file was compared as a value, so `diff fy2012_v1.txt fy2012_v2.txt`
+    showed every event and entry changed (cause extractor) and exited 1. The file name is a
+    position now. Moves are listed in the text form as they are for reordered rows (a move
+    is shown, never a difference), so the output is the move list and the exit code 0."""
+    renamed = tmp_path / "fy2012_v2.txt"
+    shutil.copyfile(REPORT, renamed)
+    result = diff_outputs(REPORT, renamed)
+    assert kinds(result) == (0, 0, 0) and result.periods == [] and not result.differs
+    assert result.entries.changed == [] and result.entries.moved == 15
+    assert {(m.old.file, m.new.file) for m in result.moved} == {(FILE, "fy2012_v2.txt")}
+    assert len(result.moved) == 35
+    assert main(["diff", str(REPORT), str(renamed)]) == 0
+    out = capsys.readouterr().out
+    assert "~" not in out and "moved (position only; not a difference)" in out
+    assert out.endswith("0 added, 0 removed, 0 changed, 35 moved; periods differ for 0 events; "
+                        "entries: 0 added, 0 removed, 0 changed, 15 moved\n")
+
+
+def test_column_absent_from_an_older_run_is_not_compared(
+        fy2012_output: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Regression: a column missing on one side was filled with nulls and compared, so all
+    35 events showed date_inferred changed. It is left out and named once instead."""
+    old = without_column(fy2012_output, tmp_path, "events", "date_inferred")
+    result = diff_outputs(old, fy2012_output)
+    assert kinds(result) == (0, 0, 0) and not result.differs
+    assert result.not_compared == (("events", "date_inferred", "OLD"),)
+    assert main(["diff", str(old), str(fy2012_output)]) == 0
+    assert capsys.readouterr().out == (
+        f"--- {old}\n+++ {fy2012_output}\n"
+        "not compared: events.date_inferred (absent in OLD)\n"
+        "0 added, 0 removed, 0 changed, 0 moved; periods differ for 0 events; "
+        "entries: 0 added, 0 removed, 0 changed, 0 moved\n")
+    assert main(["diff", str(old), str(fy2012_output), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["not_compared"] == [
+        {"table": "events", "column": "date_inferred", "absent_in": "OLD"}]
+
+
+def test_without_the_cell_hash_the_cause_is_unknown(fy2012_output: Path,
+                                                    tmp_path: Path) -> None:
+    """Regression: a missing source_sha256 read as "" on one side, so every change was
+    blamed on the source, a guess. Without the hash on either side the cause is unknown."""
+    new = without_column(fy2012_output, tmp_path, "events", "source_sha256",
+                         edit=(NY_VISIT, "date_start", "2012-07-02"))
+    for old_side, new_side in ((fy2012_output, new), (new, fy2012_output)):
+        result = diff_outputs(old_side, new_side)
+        assert kinds(result) == (0, 0, 1)
+        assert result.changed[0].cause == "unknown"
+        assert set(result.changed[0].fields) == {"date_start"}
+        assert [c for _, c, _ in result.not_compared] == ["source_sha256"]
+
+
+def test_csv_format_lists_entry_changes(fy2012_output: Path, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """Regression: an entries-only difference gave a header-only CSV with exit code 1."""
+    folder = tmp_path / "entry-edited"
+    shutil.copytree(fy2012_output, folder)
+    for parquet in folder.glob("*.parquet"):
+        parquet.unlink()
+    rows = read_csv(folder / "entries.csv")
+    assert rows[0]["start_code"] == "S35", rows[0]  # New York, line 8
+    rows[0]["start_code"] = "S36"
+    with (folder / "entries.csv").open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert main(["diff", str(fy2012_output), str(folder), "--format", "csv"]) == 1
+    (row,) = csv.DictReader(io.StringIO(capsys.readouterr().out))
+    assert {k: row[k] for k in ("kind", "field", "old", "new", "old_line", "new_line")} == {
+        "kind": "entry", "field": "start_code", "old": "S35", "new": "S36", "old_line": "8",
+        "new_line": "8"}
+    assert "ニューヨーク市" in row["key"]
+
+
+def test_a_file_that_is_not_a_report_is_an_error(fy2012_output: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Regression: a file giving no table was diffed as an empty extraction (35 added,
+    exit 1). It is an error now: exit 2 and one line."""
+    junk = tmp_path / "junk.txt"
+    junk.write_text("hello world\nthis is not a report\n", encoding="utf-8")
+    assert main(["diff", str(junk), str(fy2012_output)]) == 2
+    assert capsys.readouterr() == ("", f"pipeline diff: error: {junk}: no report table found, "
+                                       "so there is nothing to compare\n")
