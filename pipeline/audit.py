@@ -28,7 +28,10 @@ Record = dict[str, Any]
 RowKey = tuple[str, int, int]  # source_file, table_no, row_no
 # Rejects of a table row that layout read as a row but that gave no entry (events.py): on
 # the page each is an unread row, whichever the input, so rows = entries + these rejects.
-ROW_REJECTS = frozenset({"partner-label", "cell-html"})
+# Rejects that cost a table row: layout's (the row never became one) and the events
+# stage's (a row whose label or cell could not be read). Each is an unread row.
+LAYOUT_REJECTS = frozenset({"row-cells", "row-label", "row-outside-table", "line-encoding"})
+ROW_REJECTS = frozenset({"partner-label", "cell-html"}) | LAYOUT_REJECTS
 
 
 class AuditError(Exception):
@@ -110,6 +113,10 @@ def extraction_to_file(extraction: Extraction) -> AuditFile:
                                    row.label, row.content, True,
                                    entry.bureau if entry else row.bureau_cell,
                                    events.get(key, []), entry is not None))
+    for issue in extraction.issues:  # lines layout could not take as rows at all
+        if issue.severity == "reject" and issue.code in LAYOUT_REJECTS:
+            audit.rows.append(AuditRow(issue.source_file, issue.source_line, 0, 0, "",
+                                       issue.raw, True, "", read=False))
     return audit
 
 

@@ -16,7 +16,7 @@ from pipeline.normalise import ANY_TAG, html_to_text
 
 # Bullet marks that start an item; only at an item's start (cell start, after a line
 # break, a tag or whitespace). `・` inside a word (ニュー・サウス・ウェールズ州) never is.
-BULLET_MARKS = "・●○■◆◇□▪•◎"
+BULLET_MARKS = "・●○■◆◇□▪•◎" + "".join(chr(c) for c in range(0x2460, 0x2474))  # + ①…⑳
 # A hyphen is a bullet only at the start of a line, never after a space (U-14, 3212-2111).
 LINE_ONLY_MARKS = "-－‐"
 
@@ -27,7 +27,8 @@ _LINE_TAGS = {"br", "p", "div"}
 _MARK = re.compile("[" + re.escape(BULLET_MARKS + LINE_ONLY_MARKS + "※") + "]")
 _LINE = re.compile(r"[^\r\n]*")
 # A cell that says there was nothing that year: 平成24年度実績なし, 該当なし, 特になし, なし.
-_NO_ACTIVITY = re.compile(r"^(?:(?:平成|令和|昭和|H|R)?[0-9０-９元一二三四五六七八九十]*年度)?\s*"
+_NO_ACTIVITY = re.compile(r"^(?:.{1,40}(?:により|のため|で)、?)?"  # a reason: …の影響により
+                          r"(?:(?:平成|令和|昭和|H|R)?[0-9０-９元一二三四五六七八九十]*年度)?\s*"
                           r"(?:の)?(?:実績|活動|交流|該当|特に)?\s*(?:は)?\s*"
                           r"(?:なし|無し|ありません)[。.]?$")
 
@@ -69,7 +70,12 @@ def _starts_piece(cell: str, at: int, begin: int) -> bool:
         line_start = max(cell.rfind("\n", begin, at), cell.rfind("\r", begin, at), begin - 1) + 1
         return (not cell[line_start:at].strip(" \t\u3000") and at + 1 < len(cell)
                 and not cell[at + 1].isspace())
-    return at == begin or cell[at - 1].isspace() or cell[at - 1] == ">"
+    if at == begin or cell[at - 1].isspace() or cell[at - 1] == ">":
+        return True
+    # Straight after a closing bracket, in a segment that is a bulleted list itself:
+    # "・来都（平成27年6月）・派遣（…）" is two items; "東京(本庁)・大阪" stays one.
+    opened = cell[begin:at].lstrip(" \t\u3000")
+    return cell[at - 1] in ")）" and bool(opened) and opened[0] in BULLET_MARKS
 
 
 def _cuts(cell: str, begin: int, end: int) -> list[int]:

@@ -27,6 +27,9 @@ ALIASES: dict[str, str] = {
 }
 
 
+_STATE_ENDINGS = ("国", "連邦", "共和国", "王国", "合衆国", "連合")
+
+
 @functools.cache
 def country_table() -> dict[str, str]:
     """Every known Japanese country name (NFKC) -> alpha-2 code."""
@@ -74,6 +77,12 @@ def split_country(label: str) -> tuple[str, str | None, str] | None:
         return None
     for name in _names_by_first_char().get(normal[0], ()):
         if normal.startswith(name):
-            printed = label[: len(name)] if len(label) == len(normal) else name
-            return printed, country_table()[name], normal[len(name) :].strip()
+            end = len(name)
+            # A longer official form the table lacks ("ミャンマー" + "連邦共和国 ヤンゴン地域"):
+            # the country runs to the space when the word before it ends like a state's name.
+            word, space, _ = normal[end:].partition(" ")
+            if space and word.endswith(_STATE_ENDINGS):
+                end += len(word)
+            printed = label[:end] if len(label) == len(normal) else normal[:end]
+            return printed, country_table()[name], normal[end:].strip()
     return None

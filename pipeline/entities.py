@@ -34,6 +34,11 @@ def label_to_partner(label: str) -> Partner:
 
 def _label_to_partner(label: str) -> Partner:
     text = label.strip()
+    qualifier = ""
+    found = _QUALIFIER.search(text)  # 等 may stand after the start code too: "… (H18) 等"
+    if found and len(text) > len(found.group("q")) + 1:
+        qualifier = found.group("q")
+        text = text[: found.start()].strip()
     start_code: str | None = None
     start_year: int | None = None
     match = _START_CODE.search(text)
@@ -43,9 +48,8 @@ def _label_to_partner(label: str) -> Partner:
         if start_year is None:
             raise LabelError(f"the start-year code ({start_code}) is not a known era year")
         text = text[: match.start()].strip()
-    qualifier = ""
     found = _QUALIFIER.search(text)
-    if found and len(text) > len(found.group("q")) + 1:
+    if found and not qualifier and len(text) > len(found.group("q")) + 1:
         qualifier = found.group("q")
         text = text[: found.start()].strip()
     split = split_country(text)

@@ -24,8 +24,7 @@ from pipeline.model import (
 )
 from pipeline.normalise import nfkc_collapse
 
-# The parenthesised group at the end of an item: "(平成24年4～5月)".
-_TRAILING_GROUP = re.compile(r"[(（](?P<inner>[^()（）]*)[)）]\s*$")
+_OPEN, _CLOSE = "(（", ")）"
 MAX_DATE_SCAN = 5_000  # characters; the longest prose cell in a real report is a few hundred
 # A date expression always holds one of these (or is dotted/slashed: H24.4.1, 2012/4/1).
 _MAY_HOLD_DATE = re.compile(r"[年月日旬]|[0-9０-９][./／][0-9０-９]")
@@ -65,17 +64,17 @@ def item_to_dates(item: Item, fiscal_year: int | None) -> tuple[str, list[Period
         doubt = (f"the item has {len(text)} characters; dates are not read in items longer "
                  f"than {MAX_DATE_SCAN}")
         return nfkc_collapse(text), [], "", [("item-too-long", doubt)]
-    group = _TRAILING_GROUP.search(text)
+    group = trailing_group(text)
     if group:
-        inner = group.group("inner")
+        start, begin, end = group
+        inner = text[begin:end]
         found = _group_dates(inner, fiscal_year)
         unresolved = any(w.code == "date-unresolved" for w in found.warnings)
         if (found.periods or found.warnings) and not unresolved:
-            description = text[: group.start()]
+            description = text[:start]
             warnings = [(w.code, w.message) for w in found.warnings]
-            if _MAY_HOLD_DATE.search(description):  # its dates are not the event's; its
-                warnings[:0] = [(w.code, w.message)  # doubts are still reported
-                                for w in find_dates(description, fiscal_year).warnings]
+            if _MAY_HOLD_DATE.search(description):
+                warnings[:0] = _description_doubts(description, fiscal_year)
             periods = list(found.periods)
             return nfkc_collapse(description), periods, _date_text(inner, periods), warnings
     # No dated trailing group (a prose cell, or 同年 pointing into the text): read it all.
@@ -84,12 +83,40 @@ def item_to_dates(item: Item, fiscal_year: int | None) -> tuple[str, list[Period
     periods = list(result.periods)
     description = text
     if group:
-        begin, end = group.span("inner")
+        start, begin, end = group
         inside = [p for p in periods if p.span[0] >= begin and p.span[1] <= end]
         flagged = any(w.span[0] >= begin and w.span[1] <= end for w in result.warnings)
         if inside or flagged:
-            periods, description = inside, text[: group.start()]
+            periods, description = inside, text[:start]
     return nfkc_collapse(description), periods, _date_text(text, periods), warnings
+
+
+def trailing_group(text: str) -> tuple[int, int, int] | None:
+    """The bracketed group that ends the text, brackets nested or not: (its start, the
+    start and end of its inside). "訪問(令和元年7月20日(土)~21日(日))" -> the outer group."""
+    stripped = text.rstrip()
+    if not stripped or stripped[-1] not in _CLOSE:
+        return None
+    depth = 0
+    for index in range(len(stripped) - 1, -1, -1):
+        char = stripped[index]
+        if char in _CLOSE:
+            depth += 1
+        elif char in _OPEN:
+            depth -= 1
+            if depth == 0:
+                return index, index + 1, len(stripped) - 1
+    return None  # unbalanced: no group
+
+
+def _description_doubts(description: str, fiscal_year: int | None) -> list[tuple[str, str]]:
+    """Dates in a description are not the event's (its date is the trailing group), but
+    they are said: a second dated item run into this one must not vanish silently."""
+    found = find_dates(description, fiscal_year)
+    doubts = [(w.code, w.message) for w in found.warnings]
+    doubts.extend(("date-in-description", f"{p.text} in the description is not taken as "
+                   "the event's date; is it a second item?") for p in found.periods)
+    return doubts
 
 
 def _date_text(text: str, periods: list[Period]) -> str:
@@ -150,6 +177,9 @@ def layout_to_records(layout: Layout) -> tuple[
         except LabelError as error:
             issue(row, "partner-label", str(error), "reject")
             continue
+        if partner.country_code is None:
+            issue(row, "country-unknown", f"{partner.country} is not a country name the "
+                  "table knows; partner_country_code is empty")
         try:
             cell = cell_to_items(row.content)
         except CellError as error:

@@ -22,7 +22,9 @@ CONTENT_HEADER = ("内容", "実績")
 BUREAU_HEADER = ("所管", "担当")
 
 MAX_HEADER_CELL = 60
-_PERIOD_LINE = re.compile(r"^(?P<year>.{1,20}?年度)\s*(?:の)?\s*(?:実績|事業実績|交流実績)?$")
+# What a period line may say besides its fiscal year(s): 令和元年度（平成31年度）実績一覧.
+_PERIOD_WORDS = re.compile(r"^(?:の|における)?(?:事業|交流)?(?:実績)?(?:一覧|について)?$")
+_BRACKETS = re.compile(r"[()（）「」【】\[\]〔〕]")
 _NOTE_MARK = re.compile(r"^(?:※|\*|注[:：\s)）]|\(注\)|（注）)")
 _NAME_YEAR = re.compile(
     r"(?:fy|FY|_)(?P<year>(?:19|20)\d\d)(?!\d)|(?<!\d)(?P<bare>(?:19|20)\d\d)(?!\d)")
@@ -59,12 +61,27 @@ def header_columns(cells: tuple[str, ...]) -> Columns | None:
 
 
 def period_to_fiscal_year(text: str) -> int | None:
-    """平成24年度実績 -> 2012; None when the line names no single fiscal year."""
-    match = _PERIOD_LINE.match(_squash(text))
-    if not match:
+    """平成24年度実績, （令和元年度実績）, 令和元年度（平成31年度）実績 -> the fiscal year;
+    None when the line says more than that, or names no single fiscal year."""
+    squashed = _squash(text)
+    if len(squashed) > 40 or "年度" not in squashed:
         return None
-    found = [p for p in find_dates(match.group("year")).periods if p.precision == "fiscal_year"]
-    return found[0].start.year if len(found) == 1 else None
+    found = find_dates(squashed).periods
+    if not found or any(p.precision != "fiscal_year" or p.end.year != p.start.year + 1
+                        for p in found):  # one fiscal year each, not a range of them
+        return None
+    if len({p.start.year for p in found}) != 1:
+        return None
+    rest = squashed
+    for period in reversed(found):
+        rest = rest[: period.span[0]] + rest[period.span[1] :]
+    return found[0].start.year if _PERIOD_WORDS.match(_BRACKETS.sub("", rest)) else None
+
+
+def title_to_fiscal_year(title: str) -> int | None:
+    """The one fiscal year a title names (姉妹都市との交流実績（令和元年度）), if it names one."""
+    found = [p for p in find_dates(_squash(title)).periods if p.precision == "fiscal_year"]
+    return found[0].start.year if len({p.start.year for p in found}) == 1 else None
 
 
 def name_to_fiscal_year(name: str) -> int | None:
@@ -171,6 +188,8 @@ def document_to_layout(doc: SourceDocument) -> Layout:
         ))
         carried = None
 
+    if fiscal_year is None and title is not None:
+        fiscal_year = title_to_fiscal_year(title)
     if fiscal_year is None:
         fiscal_year = name_to_fiscal_year(doc.name)
         if fiscal_year is not None:

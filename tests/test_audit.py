@@ -221,3 +221,20 @@ def test_manifest_is_optional_and_its_absence_is_said(
         "check": "All counts add up."}
     (note,) = lxml_html.fromstring(page).xpath('//p[@class="note"]')
     assert note.text_content().startswith("manifest.json is missing:")
+
+
+def test_rows_layout_rejects_count_the_same_from_the_report_and_the_folder(
+        tmp_path: Path) -> None:
+    """Regression: a row rejected by layout (a cell too many, no label) was shown in red but
+    not counted as a row, while the page said every count added up."""
+    lines = REPORT.read_text(encoding="utf-8").split("\n")
+    lines[8] += "\t余分なセル"  # row-cells
+    lines[9] = "\t" + lines[9].split("\t", 1)[1]  # row-label
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / REPORT.name).write_text("\n".join(lines), encoding="utf-8")
+    assert main(["run", str(raw), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    from_report, from_folder = counts(audit_html(raw)), counts(audit_html(tmp_path / "out"))
+    assert from_report["unread"] == from_folder["unread"] == 2
+    assert from_report["rows"] == from_folder["rows"] == 15
+    assert from_report["check"] == from_folder["check"] == "All counts add up."

@@ -30,6 +30,12 @@ UL = '<ul style="list-style-type: none">'
         # other bullet marks at an item's start only
         ("●a ●b", "list", ["a", "b"]),
         ("○a ■b ◆c", "list", ["a", "b", "c"]),
+        # numbered items, and a bullet straight after the previous item's dated bracket
+        ("①来都（平成30年5月） ②交流（平成30年11月）", "list",
+         ["来都（平成30年5月）", "交流（平成30年11月）"]),
+        ("・来都（平成27年6月）・派遣（平成27年9月）", "list",
+         ["来都（平成27年6月）", "派遣（平成27年9月）"]),
+        ("東京(本庁)・大阪", "prose", ["東京(本庁)・大阪"]),
         ("-a\n-b", "list", ["a", "b"]),
         ("(U-14)サッカー大会 -5名", "prose", ["(U-14)サッカー大会 -5名"]),
         # prose
@@ -49,7 +55,8 @@ def test_cell_to_items(cell: str, kind: str, texts: list[str]) -> None:
 
 
 @pytest.mark.parametrize("cell", ["平成24年度実績なし", " 平成24年度実績なし ", "実績なし",
-                                  "令和元年度実績なし", "該当なし", "特になし", "なし", "実績はありません"])
+                                  "令和元年度実績なし", "該当なし", "特になし", "なし", "実績はありません",
+                                  "新型コロナウイルス感染症の影響により実績なし"])
 def test_no_activity_cell_is_a_note_not_an_event(cell: str) -> None:
     found = cell_to_items(cell)
     assert found.kind == "none" and found.items == () and found.note == cell.strip()

@@ -27,6 +27,10 @@ from pipeline.entities import LabelError, bureau_to_parts, label_to_partner
         ("韓国 ソウル特別市 (H元)", "韓国", "KR", "ソウル特別市", "", "H元", 1989),
         ("インド デリー準州 (R2)", "インド", "IN", "デリー準州", "", "R2", 2020),
         ("ヴァルハラ王国 ミズガルズ市 (H2)", "ヴァルハラ王国", None, "ミズガルズ市", "", "H2", 1990),
+        # 等 after the start code; a long official form the name table lacks
+        ("英国ロンドン市 (H18) 等", "英国", "GB", "ロンドン市", "等", "H18", 2006),
+        ("ミャンマー連邦共和国 ヤンゴン地域 (H27)", "ミャンマー連邦共和国", "MM", "ヤンゴン地域", "",
+         "H27", 2015),
     ],
 )
 def test_label_to_partner(label: str, country: str, code: str | None, city: str, qualifier: str,
@@ -38,7 +42,7 @@ def test_label_to_partner(label: str, country: str, code: str | None, city: str,
     assert partner.label == label.strip()
 
 
-@pytest.mark.parametrize("label", ["ミズガルズ市", "アメリカ合衆国", "???"])
+@pytest.mark.parametrize("label", ["ミズガルズ市", "アメリカ合衆国", "???"])  # no city / no country
 def test_unreadable_label_is_an_error(label: str) -> None:
     with pytest.raises(LabelError):
         label_to_partner(label)

@@ -114,3 +114,38 @@ def test_a_garbled_bureau_cell_is_never_inherited() -> None:
     assert table_one and all(e.bureau == "" for e in table_one)
     assert {i.source_line for i in found.issues if i.code == "bureau-missing"} == {
         e.source_line for e in table_one} | {18}
+
+
+def test_an_unknown_country_is_kept_and_flagged() -> None:
+    lines = [*LINES]
+    lines.insert(8, "中華民国 台北市\t<ul style=\"list-style-type: none\"> ・訪問(平成24年9月) \t")
+    found = extract_lines(lines)
+    event = next(e for e in found.events if e.partner_city == "台北市")
+    assert (event.partner_country, event.partner_country_code) == ("中華民国", None)
+    assert [i.source_line for i in found.issues if i.code == "country-unknown"] == [9]
+
+
+def test_a_second_dated_item_run_into_the_first_is_flagged() -> None:
+    """From an acceptance run: a date before the trailing group is not the event's date,
+    and it must not vanish without a word."""
+    from pipeline.events import item_to_dates
+    from pipeline.model import Item
+
+    text = "ニューヨーク市長の来都（平成２７年６月）東京都職員の派遣（平成二十七年九月）"
+    _, periods, date_text, warnings = item_to_dates(Item(text, text), 2015)
+    assert [p.start.month for p in periods] == [9] and date_text == "平成二十七年九月"
+    assert [code for code, _ in warnings] == ["date-in-description"]
+    assert "平成２７年６月" in warnings[0][1]
+
+
+def test_a_trailing_date_with_weekday_brackets_leaves_the_description() -> None:
+    """From an acceptance run: nested brackets kept the date in the description, so a
+    corrected day changed the event id."""
+    from pipeline.events import item_to_dates
+    from pipeline.model import Item
+
+    text = "北京市選抜チーム参加(令和元年7月20日(土)~21日(日))"
+    description, periods, date_text, _ = item_to_dates(Item(text, text), 2019)
+    assert description == "北京市選抜チーム参加"
+    assert (periods[0].start.day, periods[-1].end.day) == (20, 21)
+    assert date_text == "令和元年7月20日(土)~21日(日)"

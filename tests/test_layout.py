@@ -22,7 +22,12 @@ def layout_of(text: str, name: str = "report.txt"):  # type: ignore[no-untyped-d
     ("text", "year"),
     [("平成24年度実績", 2012), ("令和元年度実績", 2019), ("平成31年度実績", 2019),
      ("２０１２年度実績", 2012), ("平成 24 年度 実績", 2012), ("姉妹都市との交流", None),
-     ("平成24年6月", None)],
+     ("平成24年6月", None),
+     # forms other years' reports use
+     ("令和元年度（平成31年度）実績", 2019), ("（令和元年度実績）", 2019), ("令和元年度 実績一覧", 2019),
+     ("令和2年度の交流実績", 2020),
+     # not period lines
+     ("平成24年度～26年度実績", None), ("姉妹都市との交流実績（令和元年度）", None)],
 )
 def test_period_line(text: str, year: int | None) -> None:
     assert period_to_fiscal_year(text) == year
@@ -86,3 +91,11 @@ def test_title_period_and_notes_wrapped_in_html_are_read_as_text() -> None:
     assert (layout.title, layout.period_text, layout.fiscal_year) == (
         "姉妹都市との交流", "平成24年度実績", 2012)
     assert layout.notes == ((5, "※所管局欄の括弧内は内線番号"),)
+
+
+def test_fiscal_year_from_the_title_when_there_is_no_period_line() -> None:
+    layout = layout_of("\n".join(["姉妹都市との交流実績（令和元年度）", HEADER,
+                                  "\t英国 ロンドン市\t・a\t課"]), name="report.txt")
+    assert (layout.title, layout.period_text, layout.fiscal_year) == (
+        "姉妹都市との交流実績（令和元年度）", None, 2019)
+    assert [i.code for i in layout.issues] == []
