@@ -12,11 +12,20 @@ import re
 import unicodedata
 
 from pipeline.model import CellItems, Item
-from pipeline.normalise import ANY_TAG, html_to_text
+from pipeline.normalise import (
+    ANY_TAG,
+    CLOSE_BRACKETS,
+    OPEN_BRACKETS,
+    html_to_text,
+    trailing_bracket_group,
+)
+
+_HOLDS_DATE = re.compile(r"[年月日旬]|[0-9０-９][./／][0-9０-９]")
 
 # Bullet marks that start an item; only at an item's start (cell start, after a line
 # break, a tag or whitespace). `・` inside a word (ニュー・サウス・ウェールズ州) never is.
-BULLET_MARKS = "・●○■◆◇□▪•◎" + "".join(chr(c) for c in range(0x2460, 0x2474))  # + ①…⑳
+NUMBERED_MARKS = "".join(chr(c) for c in range(0x2460, 0x2474))  # ①…⑳
+BULLET_MARKS = "・●○■◆◇□▪•◎" + NUMBERED_MARKS
 # A hyphen is a bullet only at the start of a line, never after a space (U-14, 3212-2111).
 LINE_ONLY_MARKS = "-－‐"
 
@@ -70,12 +79,34 @@ def _starts_piece(cell: str, at: int, begin: int) -> bool:
         line_start = max(cell.rfind("\n", begin, at), cell.rfind("\r", begin, at), begin - 1) + 1
         return (not cell[line_start:at].strip(" \t\u3000") and at + 1 < len(cell)
                 and not cell[at + 1].isspace())
+    before = cell[begin:at]
+    opened = before.lstrip(" \t\u3000")
+    if mark in NUMBERED_MARKS:
+        # ①…⑳ number the items only in a list that starts with one, and never inside
+        # brackets: "（テーマ：①防災 ②環境）" and "議題：①環境 ②防災" are one item.
+        return (bool(opened) and opened[0] in NUMBERED_MARKS and _depth(before) == 0
+                and (cell[at - 1].isspace() or cell[at - 1] == ">"))
     if at == begin or cell[at - 1].isspace() or cell[at - 1] == ">":
         return True
-    # Straight after a closing bracket, in a segment that is a bulleted list itself:
-    # "・来都（平成27年6月）・派遣（…）" is two items; "東京(本庁)・大阪" stays one.
-    opened = cell[begin:at].lstrip(" \t\u3000")
-    return cell[at - 1] in ")）" and bool(opened) and opened[0] in BULLET_MARKS
+    # Straight after a closing bracket that held a date, in a bulleted list, outside any
+    # other bracket: "・来都（平成27年6月）・派遣（…）" is two items; "・東京都（本庁）・区市町村
+    # 職員の研修（…）" and "東京(本庁)・大阪" are one.
+    if cell[at - 1] not in ")）" or not opened or opened[0] not in BULLET_MARKS:
+        return False
+    group = trailing_bracket_group(before)
+    return (group is not None and _depth(before) == 0
+            and bool(_HOLDS_DATE.search(before[group[1] : group[2]])))
+
+
+def _depth(text: str) -> int:
+    """How many brackets are open at the end of `text`."""
+    depth = 0
+    for char in text:
+        if char in OPEN_BRACKETS:
+            depth += 1
+        elif char in CLOSE_BRACKETS and depth:
+            depth -= 1
+    return depth
 
 
 def _cuts(cell: str, begin: int, end: int) -> list[int]:

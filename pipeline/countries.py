@@ -27,7 +27,9 @@ ALIASES: dict[str, str] = {
 }
 
 
-_STATE_ENDINGS = ("国", "連邦", "共和国", "王国", "合衆国", "連合")
+# Only a state form continues a country's name: 連邦共和国, 民主共和国, 王国 — not a region
+# that happens to end in 国 (ロシア連邦サハ共和国 is ロシア連邦 + サハ共和国).
+_STATE_FORM = re.compile(r"(?:民主|人民|社会主義|連邦|・)*(?:共和国|王国|連邦|合衆国|国|連合)")
 
 
 @functools.cache
@@ -81,7 +83,7 @@ def split_country(label: str) -> tuple[str, str | None, str] | None:
             # A longer official form the table lacks ("ミャンマー" + "連邦共和国 ヤンゴン地域"):
             # the country runs to the space when the word before it ends like a state's name.
             word, space, _ = normal[end:].partition(" ")
-            if space and word.endswith(_STATE_ENDINGS):
+            if space and _STATE_FORM.fullmatch(word):
                 end += len(word)
             printed = label[:end] if len(label) == len(normal) else normal[:end]
             return printed, country_table()[name], normal[end:].strip()

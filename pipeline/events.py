@@ -22,9 +22,9 @@ from pipeline.model import (
     PeriodRecord,
     TableRow,
 )
-from pipeline.normalise import nfkc_collapse
+from pipeline.normalise import nfkc_collapse, trailing_bracket_group
 
-_OPEN, _CLOSE = "(（", ")）"
+_BACKGROUND = ("の", "に", "以来", "から", "まで")
 MAX_DATE_SCAN = 5_000  # characters; the longest prose cell in a real report is a few hundred
 # A date expression always holds one of these (or is dotted/slashed: H24.4.1, 2012/4/1).
 _MAY_HOLD_DATE = re.compile(r"[年月日旬]|[0-9０-９][./／][0-9０-９]")
@@ -64,17 +64,16 @@ def item_to_dates(item: Item, fiscal_year: int | None) -> tuple[str, list[Period
         doubt = (f"the item has {len(text)} characters; dates are not read in items longer "
                  f"than {MAX_DATE_SCAN}")
         return nfkc_collapse(text), [], "", [("item-too-long", doubt)]
-    group = trailing_group(text)
-    if group:
-        start, begin, end = group
+    dated = dated_group(text, fiscal_year)
+    if dated:
+        start, begin, end, found = dated
         inner = text[begin:end]
-        found = _group_dates(inner, fiscal_year)
         unresolved = any(w.code == "date-unresolved" for w in found.warnings)
-        if (found.periods or found.warnings) and not unresolved:
-            description = text[:start]
+        if not unresolved:  # label groups after the date stay in the description
+            description = text[:start] + text[end + 1 :]
             warnings = [(w.code, w.message) for w in found.warnings]
             if _MAY_HOLD_DATE.search(description):
-                warnings[:0] = _description_doubts(description, fiscal_year)
+                warnings[:0] = _description_doubts(text[:start], fiscal_year)
             periods = list(found.periods)
             return nfkc_collapse(description), periods, _date_text(inner, periods), warnings
     # No dated trailing group (a prose cell, or 同年 pointing into the text): read it all.
@@ -82,40 +81,42 @@ def item_to_dates(item: Item, fiscal_year: int | None) -> tuple[str, list[Period
     warnings = [(w.code, w.message) for w in result.warnings]
     periods = list(result.periods)
     description = text
-    if group:
-        start, begin, end = group
+    if dated:
+        start, begin, end, _ = dated
         inside = [p for p in periods if p.span[0] >= begin and p.span[1] <= end]
         flagged = any(w.span[0] >= begin and w.span[1] <= end for w in result.warnings)
         if inside or flagged:
-            periods, description = inside, text[:start]
+            periods, description = inside, text[:start] + text[end + 1 :]
     return nfkc_collapse(description), periods, _date_text(text, periods), warnings
 
 
-def trailing_group(text: str) -> tuple[int, int, int] | None:
-    """The bracketed group that ends the text, brackets nested or not: (its start, the
-    start and end of its inside). "訪問(令和元年7月20日(土)~21日(日))" -> the outer group."""
-    stripped = text.rstrip()
-    if not stripped or stripped[-1] not in _CLOSE:
-        return None
-    depth = 0
-    for index in range(len(stripped) - 1, -1, -1):
-        char = stripped[index]
-        if char in _CLOSE:
-            depth += 1
-        elif char in _OPEN:
-            depth -= 1
-            if depth == 0:
-                return index, index + 1, len(stripped) - 1
-    return None  # unbalanced: no group
+def dated_group(text: str, fiscal_year: int | None) -> tuple[int, int, int, DateResult] | None:
+    """The last bracketed group at the item's end that holds a date, stepping back over
+    label groups after it: "訪問（平成24年6月）（知事本局）" -> the （平成24年6月） group."""
+    rest = text
+    while (group := trailing_bracket_group(rest)) is not None:
+        start, begin, end = group
+        found = _group_dates(text[begin:end], fiscal_year)
+        if found.periods or found.warnings:
+            return start, begin, end, found
+        rest = text[:start]
+    return None
 
 
 def _description_doubts(description: str, fiscal_year: int | None) -> list[tuple[str, str]]:
-    """Dates in a description are not the event's (its date is the trailing group), but
-    they are said: a second dated item run into this one must not vanish silently."""
+    """Dates in a description are not the event's (its date is the trailing group), but a
+    second dated item run into this one must not vanish silently. Background dates are
+    not flagged: whole years, dates outside the fiscal year, and dates followed by の, に,
+    以来, から or まで (平成23年度に締結した協定, 東日本大震災（平成23年3月）の支援)."""
     found = find_dates(description, fiscal_year)
     doubts = [(w.code, w.message) for w in found.warnings]
-    doubts.extend(("date-in-description", f"{p.text} in the description is not taken as "
-                   "the event's date; is it a second item?") for p in found.periods)
+    low, high = _fiscal_bounds(fiscal_year) if fiscal_year else (dt.date.min, dt.date.max)
+    suspects = [p.text for p in found.periods
+                if p.precision in ("day", "dekad", "month") and low <= p.start <= high
+                and not description[p.span[1] :].lstrip(")）").startswith(_BACKGROUND)]
+    if suspects:
+        doubts.append(("date-in-description", f"{'、'.join(suspects)} in the description "
+                       "is not taken as the event's date; is it a second item?"))
     return doubts
 
 

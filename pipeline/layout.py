@@ -78,10 +78,21 @@ def period_to_fiscal_year(text: str) -> int | None:
     return found[0].start.year if _PERIOD_WORDS.match(_BRACKETS.sub("", rest)) else None
 
 
+_NOT_THE_DATA_YEAR = ("版", "以降", "から", "まで", "予算", "計画", "に向け")
+
+
 def title_to_fiscal_year(title: str) -> int | None:
-    """The one fiscal year a title names (姉妹都市との交流実績（令和元年度）), if it names one."""
-    found = [p for p in find_dates(_squash(title)).periods if p.precision == "fiscal_year"]
-    return found[0].start.year if len({p.start.year for p in found}) == 1 else None
+    """The one fiscal year a title names (姉妹都市との交流実績（令和元年度）), if it names one
+    and it is the year of the data: not an edition (平成25年度版), a range or a plan."""
+    squashed = _squash(title)
+    if squashed.startswith(("(参考)", "参考")):
+        return None
+    found = find_dates(squashed).periods
+    years = [p for p in found if p.precision == "fiscal_year"]
+    if len(years) != 1 or years[0].end.year != years[0].start.year + 1:
+        return None
+    after = _BRACKETS.sub("", squashed[years[0].span[1] :])
+    return None if after.startswith(_NOT_THE_DATA_YEAR) else years[0].start.year
 
 
 def name_to_fiscal_year(name: str) -> int | None:
@@ -190,6 +201,10 @@ def document_to_layout(doc: SourceDocument) -> Layout:
 
     if fiscal_year is None and title is not None:
         fiscal_year = title_to_fiscal_year(title)
+        if fiscal_year is not None:
+            issues.append(Issue("fiscal-year-from-title", f"{doc.name}: no period line; fiscal "
+                                f"year {fiscal_year} taken from the title", "warning",
+                                doc.name, 0))
     if fiscal_year is None:
         fiscal_year = name_to_fiscal_year(doc.name)
         if fiscal_year is not None:

@@ -19,6 +19,27 @@ def html_to_text(fragment: str) -> str:
     return fragment.replace("\xa0", " ") if "\xa0" in fragment else fragment
 
 
+OPEN_BRACKETS, CLOSE_BRACKETS = "(（「【〔[", ")）」】〕]"
+
+
+def trailing_bracket_group(text: str) -> tuple[int, int, int] | None:
+    """The bracketed group that ends the text, brackets nested or not: (its start, the
+    start and end of its inside). "訪問(令和元年7月20日(土)~21日(日))" -> the outer group."""
+    stripped = text.rstrip()
+    if not stripped or stripped[-1] not in CLOSE_BRACKETS:
+        return None
+    depth = 0
+    for index in range(len(stripped) - 1, -1, -1):
+        char = stripped[index]
+        if char in CLOSE_BRACKETS:
+            depth += 1
+        elif char in OPEN_BRACKETS:
+            depth -= 1
+            if depth == 0:
+                return index, index + 1, len(stripped) - 1
+    return None  # unbalanced: no group
+
+
 def nfkc_collapse(text: str) -> str:
     """NFKC with runs of whitespace collapsed: the normal form of description columns."""
     return " ".join(unicodedata.normalize("NFKC", text).split())

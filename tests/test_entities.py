@@ -31,6 +31,11 @@ from pipeline.entities import LabelError, bureau_to_parts, label_to_partner
         ("英国ロンドン市 (H18) 等", "英国", "GB", "ロンドン市", "等", "H18", 2006),
         ("ミャンマー連邦共和国 ヤンゴン地域 (H27)", "ミャンマー連邦共和国", "MM", "ヤンゴン地域", "",
          "H27", 2015),
+        # a region ending in 国 is the city's, not the country's
+        ("ロシア連邦サハ共和国 ヤクーツク市", "ロシア連邦", "RU", "サハ共和国 ヤクーツク市", "", None,
+         None),
+        ("ドイツバイエルン自由国 ミュンヘン市", "ドイツ", "DE", "バイエルン自由国 ミュンヘン市", "", None,
+         None),
     ],
 )
 def test_label_to_partner(label: str, country: str, code: str | None, city: str, qualifier: str,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.extract import extract_bytes
 from pipeline.model import Extraction
 from tests.conftest import REPORT
@@ -149,3 +151,32 @@ def test_a_trailing_date_with_weekday_brackets_leaves_the_description() -> None:
     assert description == "北京市選抜チーム参加"
     assert (periods[0].start.day, periods[-1].end.day) == (20, 21)
     assert date_text == "令和元年7月20日(土)~21日(日)"
+
+
+@pytest.mark.parametrize(
+    ("text", "description", "month"),
+    [("訪問（平成24年6月）（知事本局）", "訪問(知事本局)", 6),
+     ("選手派遣（平成24年8月）（選手20名派遣）", "選手派遣(選手20名派遣)", 8)],
+)
+def test_a_label_group_after_the_date_group(text: str, description: str, month: int) -> None:
+    """The date group is the last one that holds a date; label groups after it stay in the
+    description, and the date leaves it (so a corrected date keeps the event id)."""
+    from pipeline.events import item_to_dates
+    from pipeline.model import Item
+
+    found_description, periods, _, _ = item_to_dates(Item(text, text), 2012)
+    assert found_description == description
+    assert [p.start.month for p in periods] == [month]
+
+
+@pytest.mark.parametrize("text", [
+    "2020年東京オリンピック・パラリンピック競技大会PR（令和元年8月）",
+    "平成23年度に締結した協定に基づく職員派遣（平成24年8月）",
+    "東日本大震災（平成23年3月）の支援に対する謝意表明（平成24年5月）",
+])
+def test_background_dates_in_a_description_are_not_flagged(text: str) -> None:
+    from pipeline.events import item_to_dates
+    from pipeline.model import Item
+
+    *_, warnings = item_to_dates(Item(text, text), 2012 if "平成" in text else 2019)
+    assert [code for code, _ in warnings] == []

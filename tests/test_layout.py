@@ -98,4 +98,14 @@ def test_fiscal_year_from_the_title_when_there_is_no_period_line() -> None:
                                   "\t英国 ロンドン市\t・a\t課"]), name="report.txt")
     assert (layout.title, layout.period_text, layout.fiscal_year) == (
         "姉妹都市との交流実績（令和元年度）", None, 2019)
-    assert [i.code for i in layout.issues] == []
+    assert [i.code for i in layout.issues] == ["fiscal-year-from-title"]
+
+
+@pytest.mark.parametrize("title", ["東京都の姉妹友好都市交流（平成23年度～平成24年度）",
+                                   "平成25年度版　東京都の国際交流", "東京都の国際交流（平成26年度版）",
+                                   "平成24年度以降の取組", "平成26年度予算に向けた検討",
+                                   "（参考）令和元年度実績"])
+def test_titles_whose_year_is_not_the_data_year(title: str) -> None:
+    from pipeline.layout import title_to_fiscal_year
+
+    assert title_to_fiscal_year(title) is None
