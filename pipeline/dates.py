@@ -5,7 +5,8 @@ Western dates (2012年4月1日, 2012/4/1, 2012年度), full-width and kanji nume
 上旬/中旬/下旬, ranges (～ 〜 ~ － and から…まで, the second end leaving out what the first
 gives), lists (、 ， , ・ 及び および 並びに, later items taking the year and month of earlier
 ones), 同年 / 同月 / 同年同月 / 同10日 / 翌年 / 翌月 / 同年度 / 翌年度 (relative to the date read
-just before) and bare months and days, whose year comes from the `fiscal_year` argument.
+just before), bare months and days, whose year comes from the `fiscal_year` argument, and
+a year confirmed in brackets (令和元年（2019年）7月20日, 令和元（2019）年度, 2019（令和元）年度).
 Whatever it cannot read as a date but looks like one comes back as a warning, never as a
 guess; it never raises.
 
@@ -48,6 +49,14 @@ Reading rules where the text leaves a choice (each is pinned by tests/test_dates
 - A bare kanji month (no year written, no day or 旬) is a date only where a date may end:
   before punctuation, a bracket, a space, a range mark, the end of the text or a particle
   (五月、 （十月） 五月に); 五月雨, 十月桜 and 十二月党 are words.
+- A year in brackets confirms the era year next to it; it is not a second period. Three
+  forms, （）or (), spaces allowed: 令和元年（2019年） (then a month, a day, 度 for the fiscal
+  year, or nothing: the year), 令和元（2019）年度 and 2019（令和元）年度 (then 年 or 年度, which
+  the bracket needs: 令和元（2019） alone is read as before). The text of the period is all
+  of it. An era year whose calendar year is not the bracketed one (令和元年（2020年）7月) is
+  date-invalid with a message naming both years, never a guess at one. Other brackets are
+  read as before: 令和元年（2019年度） is a year and a fiscal year, （2019年） a year, and
+  2019年（令和元年） two years (the Western year first with 年 is not read as confirmed).
 - Weekday markers: see `_Scanner.check_weekday`.
 - Days before 1873 (明治5年 and earlier, when Japan used the lunisolar calendar) are
   converted as if Gregorian, like every other day.
@@ -134,6 +143,11 @@ _MONTH = "(?:1[0-2]|0?[1-9])"
 _DAY = "(?:3[01]|[12][0-9]|0?[1-9])"
 _DOT_END = "(?![0-9A-Za-z]|[.][0-9])"  # H30.7 but not H30.7km, H30.7.5.1 or 2012.4.10.5
 
+# A year in brackets that confirms the year before it (`_Point.confirm`): 令和元（2019）年度,
+# 2019（令和元）年度 (both before 年 or 年度), 令和元年（2019年）7月, 令和元年（2019年）度.
+_OPEN, _CLOSE = rf"{_SP}[(（]{_SP}", rf"{_SP}[)）]"
+_ERA_NAME = "明治|大正|昭和|平成|令和"
+
 # One point written with units. Every part is optional here; `_Point.shape_ok` and the
 # range rules decide which combinations are dates. 年 before 間/齢/代/輩 is not a year
 # (5年間, 同年齢, 1980年代); 日 before 間/目 is not a day (5日間, 3日目); 月曜 is a weekday.
@@ -141,18 +155,22 @@ _POINT = re.compile(
     rf"""
     (?:
         (?:
-            (?P<era>明治|大正|昭和|平成|令和){_SP}(?P<ey>元|{_N})
+            (?P<era>{_ERA_NAME}){_SP}(?P<ey>元|{_N})
+                (?:{_OPEN}(?P<cw>[12][0-9]{{3}}){_CLOSE}(?={_SP}年))?
           | (?<![0-9A-Za-z])(?P<le>[MTSHR])(?P<ly>{_LETTER_YEAR})
           | (?<![0-9])(?P<wy>[12][0-9]{{3}})(?![0-9])
+                (?:{_OPEN}(?P<ce>{_ERA_NAME}){_SP}(?P<cey>元|{_N}){_CLOSE}(?={_SP}年))?
           | (?P<rel>[同翌])(?=年)
           | {_NOT_AFTER_NUM}(?P<ny>{_N})(?={_SP}年)
         )
-        (?:{_SP}(?:(?P<fy>年度)|(?P<yu>年)(?![間齢代輩])))?
+        (?:{_SP}(?:(?P<fy>年度)|(?P<yu>年)(?![間齢代輩])
+            (?(wy)|(?(rel)|(?:{_OPEN}(?P<cy>[12][0-9]{{3}}){_SP}年{_CLOSE}(?:{_SP}(?P<cfy>度))?)?))
+        ))?
     )?
-    (?(fy)|
+    (?(fy)|(?(cfy)|
         (?:{_SP}(?:(?P<mrel>[同翌])月|(?P<m>{_N}){_SP}月(?!曜)|(?P<dsame>同)(?={_SP}{_N}{_SP}日)))?
         (?:{_SP}(?:(?P<d>{_N}){_SP}日(?![間目])(?:{_SP}{_WD})?|(?P<jun>[上中下初])旬))?
-    )
+    ))
     """,
     re.VERBOSE,
 )
@@ -212,7 +230,8 @@ _ANCHOR = re.compile(
     (?:
         (?<=[0-9])(?<![0-9].)                  # a number of ASCII digits starts here
         (?:
-            (?<=[12])(?<![.].)[0-9]{{3}}(?={_SP}(?:年|{_RANGE})|[./][0-9])  # 2012年, 2012/4/1
+            (?<=[12])(?<![.].)[0-9]{{3}}                                # 2012年, 2012/4/1
+                (?={_SP}(?:年|{_RANGE})|[./][0-9]|{_OPEN}(?:{_ERA_NAME}))  # 2019（令和元）年度
           | (?<![A-Za-z].)[0-9]?{_YEAR_AHEAD}      # not H24年度: see the next branch
           | (?<!第.)[0-9]?{_MONTH_AHEAD}
         )
@@ -268,6 +287,7 @@ class _Point:
     kanji_day: bool = False
     kanji_month: bool = False  # 五月: a date only where a date ends (not 五月雨)
     weekdays: str | None = None  # inside the weekday marker: 日, 土・日
+    confirm: int | None = None  # the year in brackets: 令和元年（2019年）, 2019（令和元）年度
 
     def has_year(self) -> bool:
         return (self.era is not None or self.western is not None
@@ -299,17 +319,25 @@ class _Point:
         return not (self.has_year() and self.unit is None and (has_month or self.day))
 
 
-_POINT_GROUPS = ("era", "ey", "le", "ly", "wy", "rel", "ny", "fy", "yu", "mrel", "m", "dsame",
-                 "d", "wd", "jun")
+# _POINT's groups in order: m.groups() is faster than m.group(*names) and gives the same.
+_POINT_GROUPS = ("era", "ey", "cw", "le", "ly", "wy", "ce", "cey", "rel", "ny", "fy", "yu",
+                 "cy", "cfy", "mrel", "m", "dsame", "d", "wd", "jun")
+if tuple(sorted(_POINT.groupindex, key=_POINT.groupindex.__getitem__)) != _POINT_GROUPS or (
+        _POINT.groups != len(_POINT_GROUPS)):
+    raise ImportError("pipeline.dates: _POINT_GROUPS does not list _POINT's groups in order")
 
 
 def _point_from_match(m: re.Match[str]) -> _Point | None:
     """A _POINT match -> _Point; None when a numeral in it is malformed (十十)."""
-    era, ey, le, ly, wy, rel, ny, fy, yu, mrel, month, dsame, day, wd, jun = m.group(
-        *_POINT_GROUPS)
-    p = _Point(unit=fy or yu)
+    (era, ey, cw, le, ly, wy, ce, cey, rel, ny, fy, yu, cy, cfy, mrel, month, dsame, day, wd,
+     jun) = m.groups()
+    p = _Point(unit="年度" if cfy else fy or yu)
     if le is not None:
         era, ey = le, ly
+    elif ce is not None:  # 2019（令和元）年度: read as 令和元（2019）年度
+        era, ey, cw, wy = ce, cey, wy, None
+    if cw is not None or cy is not None:
+        p.confirm = int(cw or cy)
     try:
         if era is not None:
             p.era = _ERA_BY_NAME[era]
@@ -653,10 +681,8 @@ class _Scanner:
             r1 = self.resolve(first, inherit=in_list, in_list=in_list)
             r2 = r1 if second is None else self.resolve(second, inherit=True, ctx=r1)
         except _Problem as problem:
-            if problem.code == "date-invalid":
-                message = f"{text} is not a date"
-            else:
-                message = f"{text}: {problem.reason}"
+            # date-invalid has a reason only when it is not plain: the two years disagree
+            message = f"{text}: {problem.reason}" if problem.reason else f"{text} is not a date"
             self.warnings.append(DateWarning(problem.code, message, text, span))
             return
         if r2.end < r1.start:
@@ -733,6 +759,9 @@ class _Scanner:
                         year, month = year + 1, 1
         else:
             raise _Problem("date-unresolved", "no year is written")
+        if p.confirm is not None and p.confirm != year:  # era and era-less years only
+            raise _Problem("date-invalid", f"the era year is {year} but the year in brackets "
+                           f"is {p.confirm}; the two years disagree")
         start, end, precision = _bounds(year, month, day, p.jun, p.unit == "年度")
         return _Resolved(start, end, precision, year, month, era, inferred)
 

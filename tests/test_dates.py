@@ -637,3 +637,84 @@ def test_bare_kanji_month_where_a_date_ends(text: str, written: str, start: str,
                                             precision: str) -> None:
     assert periods(text, 2012) == [(written, start, end, precision)]
     assert codes(text, 2012) == []
+
+
+# ---------------------------------------------------------------- bracketed confirming year
+
+# Since 2019 the Tokyo government writes the Western year in brackets after the era year
+# (令和元年（2019年）7月20日), or the era year in brackets after the Western one (2019（令和元）年度).
+# The bracket confirms the year: one period, its text as written.
+CONFIRMED_YEAR: list[tuple[str, list[Row]]] = [
+    ("知事訪問（令和元年（2019年）7月20日）",
+     [("令和元年（2019年）7月20日", "2019-07-20", "2019-07-20", "day")]),
+    ("令和元年（2019年）7月20日", [("令和元年（2019年）7月20日", "2019-07-20", "2019-07-20", "day")]),
+    ("令和元年(2019年)7月20日", [("令和元年(2019年)7月20日", "2019-07-20", "2019-07-20", "day")]),
+    ("令和元年（２０１９年）７月２０日",
+     [("令和元年（２０１９年）７月２０日", "2019-07-20", "2019-07-20", "day")]),
+    ("令和元年（2019年）7月", [("令和元年（2019年）7月", "2019-07-01", "2019-07-31", "month")]),
+    ("令和元年（2019年）7月下旬",
+     [("令和元年（2019年）7月下旬", "2019-07-21", "2019-07-31", "dekad")]),
+    ("令和元（2019）年度実績", [("令和元（2019）年度", "2019-04-01", "2020-03-31", "fiscal_year")]),
+    ("令和元(2019)年度", [("令和元(2019)年度", "2019-04-01", "2020-03-31", "fiscal_year")]),
+    ("令和２（２０２０）年度", [("令和２（２０２０）年度", "2020-04-01", "2021-03-31", "fiscal_year")]),
+    ("令和元（2019）年", [("令和元（2019）年", "2019-01-01", "2019-12-31", "year")]),
+    ("2019（令和元）年度実績", [("2019（令和元）年度", "2019-04-01", "2020-03-31", "fiscal_year")]),
+    ("2019(令和元)年度", [("2019(令和元)年度", "2019-04-01", "2020-03-31", "fiscal_year")]),
+    ("２０２０（令和２）年度", [("２０２０（令和２）年度", "2020-04-01", "2021-03-31", "fiscal_year")]),
+    ("令和元年（2019年）度", [("令和元年（2019年）度", "2019-04-01", "2020-03-31", "fiscal_year")]),
+    ("令和元年（2019年）", [("令和元年（2019年）", "2019-01-01", "2019-12-31", "year")]),
+    ("平成31年（2019年）3月", [("平成31年（2019年）3月", "2019-03-01", "2019-03-31", "month")]),
+    ("令和2年（2020年）4月～令和3年（2021年）3月",
+     [("令和2年（2020年）4月～令和3年（2021年）3月", "2020-04-01", "2021-03-31", "month")]),
+    ("令和2年（2020年）4月～3年（2021年）3月",
+     [("令和2年（2020年）4月～3年（2021年）3月", "2020-04-01", "2021-03-31", "month")]),
+    ("令和2年（2020年）4～5月", [("令和2年（2020年）4～5月", "2020-04-01", "2020-05-31", "month")]),
+    ("令和元年（2019年）7月20日、令和2年（2020年）1月",
+     [("令和元年（2019年）7月20日", "2019-07-20", "2019-07-20", "day"),
+      ("令和2年（2020年）1月", "2020-01-01", "2020-01-31", "month")]),
+    ("R2年（2020年）4月", [("R2年（2020年）4月", "2020-04-01", "2020-04-30", "month")]),
+    ("2019（令和元）年7月", [("2019（令和元）年7月", "2019-07-01", "2019-07-31", "month")]),
+    ("平成31（2019）年度", [("平成31（2019）年度", "2019-04-01", "2020-03-31", "fiscal_year")]),
+    ("令和元 （ 2019 ） 年度",
+     [("令和元 （ 2019 ） 年度", "2019-04-01", "2020-03-31", "fiscal_year")]),
+    ("令和元（2019）年度～令和2（2020）年度",
+     [("令和元（2019）年度～令和2（2020）年度", "2019-04-01", "2021-03-31", "fiscal_year")]),
+    ("令和元年5月、2年（2020年）4月",
+     [("令和元年5月", "2019-05-01", "2019-05-31", "month"),
+      ("2年（2020年）4月", "2020-04-01", "2020-04-30", "month")]),
+    ("令和元年（2019年）7月20日（土）",
+     [("令和元年（2019年）7月20日（土）", "2019-07-20", "2019-07-20", "day")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CONFIRMED_YEAR)
+def test_bracketed_year_confirms_the_year(text: str, expected: list[Row]) -> None:
+    assert periods(text) == expected
+    assert codes(text) == []
+
+
+# The two years disagree: a warning naming both, and no period (never a guess).
+YEARS_DISAGREE = [
+    ("令和元年（2020年）7月", "令和元年（2020年）7月", 2019, 2020),
+    ("令和元(2020)年度", "令和元(2020)年度", 2019, 2020),
+    ("2020（令和元）年度実績", "2020（令和元）年度", 2019, 2020),
+    ("令和元年（2018年）度", "令和元年（2018年）度", 2019, 2018),
+    ("令和２年（２０１９年）４月１日", "令和２年（２０１９年）４月１日", 2020, 2019),
+]
+
+
+@pytest.mark.parametrize(("text", "written", "era_year", "bracket_year"), YEARS_DISAGREE)
+def test_bracketed_year_that_disagrees_is_a_warning(text: str, written: str, era_year: int,
+                                                    bracket_year: int) -> None:
+    found = find_dates(text)
+    assert found.periods == ()
+    assert [(w.code, w.text) for w in found.warnings] == [("date-invalid", written)]
+    message = found.warnings[0].message
+    assert message == (f"{written}: the era year is {era_year} but the year in brackets is "
+                       f"{bracket_year}; the two years disagree")
+
+
+def test_bracketed_year_of_a_later_list_item_is_checked_against_its_era() -> None:
+    found = find_dates("令和元年5月、2年（2021年）4月")
+    assert [p.text for p in found.periods] == ["令和元年5月"]
+    assert [(w.code, w.text) for w in found.warnings] == [("date-invalid", "2年（2021年）4月")]

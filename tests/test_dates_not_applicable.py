@@ -1,10 +1,15 @@
-"""Text that must not become a date: no period and no warning, even with a fiscal year."""
+"""Text that must not become a date: no period and no warning, even with a fiscal year.
+
+Also brackets next to a year that do not confirm it (令和元年（2019年度）): read as before.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from pipeline.dates import find_dates, parse_start_code
+
+Row = tuple[str, str, str, str]  # (text, start, end, precision)
 
 NOT_DATES = [
     "2012東京国際ユース(U-14)サッカー大会参加",
@@ -78,6 +83,10 @@ NOT_DATES = [
     # an era-less year never starts after an ASCII letter
     "COVID19年",
     "X24年度",
+    # a bracketed year confirms an era year only with 年 after it (2019（令和元）年度)
+    "（2019）",
+    "2019（第1回）",
+    "2019(R1)",
 ]
 
 
@@ -91,3 +100,30 @@ def test_not_a_date(text: str, fiscal_year: int | None) -> None:
 
 def test_start_code_in_running_text_is_not_a_code() -> None:
     assert parse_start_code("ニューヨーク市 (S35)") is None
+
+
+# Brackets that do not confirm a year: each year is read as it was before the bracketed
+# confirmation (令和元年（2019年）) was read as one year.
+NOT_CONFIRMATIONS: list[tuple[str, list[Row]]] = [
+    ("（2019年）", [("2019年", "2019-01-01", "2019-12-31", "year")]),
+    ("報告（2019年）の概要", [("2019年", "2019-01-01", "2019-12-31", "year")]),
+    ("令和元年（2019年度）",
+     [("令和元年", "2019-01-01", "2019-12-31", "year"),
+      ("2019年度", "2019-04-01", "2020-03-31", "fiscal_year")]),
+    ("令和元年（第1回）", [("令和元年", "2019-01-01", "2019-12-31", "year")]),
+    ("令和元年（2019）", [("令和元年", "2019-01-01", "2019-12-31", "year")]),
+]
+
+# The same year read once, not twice, however the bracket is followed.
+YEAR_ONCE: list[tuple[str, list[Row]]] = [
+    ("令和元年（2019年）の取組", [("令和元年（2019年）", "2019-01-01", "2019-12-31", "year")]),
+    ("令和元年（2019年）に開始", [("令和元年（2019年）", "2019-01-01", "2019-12-31", "year")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NOT_CONFIRMATIONS + YEAR_ONCE)
+def test_bracket_that_is_not_a_confirmation(text: str, expected: list[Row]) -> None:
+    found = find_dates(text)
+    assert [(p.text, p.start.isoformat(), p.end.isoformat(), p.precision)
+            for p in found.periods] == expected
+    assert found.warnings == ()

@@ -25,7 +25,7 @@ def layout_of(text: str, name: str = "report.txt"):  # type: ignore[no-untyped-d
      ("平成24年6月", None),
      # forms other years' reports use
      ("令和元年度（平成31年度）実績", 2019), ("（令和元年度実績）", 2019), ("令和元年度 実績一覧", 2019),
-     ("令和2年度の交流実績", 2020),
+     ("令和2年度の交流実績", 2020), ("令和元（2019）年度実績", 2019), ("2019（令和元）年度実績", 2019),
      # not period lines
      ("平成24年度～26年度実績", None), ("姉妹都市との交流実績（令和元年度）", None)],
 )
