@@ -25,7 +25,10 @@ CLEAN_BYTES = REPORT.read_bytes()
 CLEAN_LINES = CLEAN_BYTES.decode("utf-8").split("\n")  # the file has no final line break
 NAME = "fy2012_sister_city_exchanges.txt"
 NOTE = "※所管局欄の括弧内は内線番号"
-SECONDS = 5.0
+# A guard against hangs and quadratic blow-ups on pathological input (issue 4: "never take
+# more than a few seconds"), generous enough for a loaded machine; speed itself is measured
+# in benchmarks/, not here.
+HANG_LIMIT_SECONDS = 10.0
 
 
 def line_of(label: str) -> int:
@@ -50,7 +53,7 @@ def extract(data: bytes, name: str = NAME) -> Extraction | Issue:
 
     started = time.perf_counter()
     result = extract_bytes(data, name)
-    assert time.perf_counter() - started < SECONDS
+    assert time.perf_counter() - started < HANG_LIMIT_SECONDS
     return result
 
 
