@@ -15,12 +15,11 @@ from pipeline.model import CellItems, Item
 from pipeline.normalise import (
     ANY_TAG,
     CLOSE_BRACKETS,
+    MAY_HOLD_DATE,
     OPEN_BRACKETS,
     html_to_text,
     trailing_bracket_group,
 )
-
-_HOLDS_DATE = re.compile(r"[年月日旬]|[0-9０-９][./／][0-9０-９]")
 
 # Bullet marks that start an item; only at an item's start (cell start, after a line
 # break, a tag or whitespace). `・` inside a word (ニュー・サウス・ウェールズ州) never is.
@@ -95,7 +94,7 @@ def _starts_piece(cell: str, at: int, begin: int) -> bool:
         return False
     group = trailing_bracket_group(before)
     return (group is not None and _depth(before) == 0
-            and bool(_HOLDS_DATE.search(before[group[1] : group[2]])))
+            and bool(MAY_HOLD_DATE.search(before[group[1] : group[2]])))
 
 
 def _depth(text: str) -> int:

@@ -22,12 +22,10 @@ from pipeline.model import (
     PeriodRecord,
     TableRow,
 )
-from pipeline.normalise import nfkc_collapse, trailing_bracket_group
+from pipeline.normalise import MAY_HOLD_DATE, nfkc_collapse, trailing_bracket_group
 
 _BACKGROUND = ("の", "に", "以来", "から", "まで")
 MAX_DATE_SCAN = 5_000  # characters; the longest prose cell in a real report is a few hundred
-# A date expression always holds one of these (or is dotted/slashed: H24.4.1, 2012/4/1).
-_MAY_HOLD_DATE = re.compile(r"[年月日旬]|[0-9０-９][./／][0-9０-９]")
 _SEPARATORS = re.compile(r"^[\s\u3000、，,及びおよ並にと]*$")
 
 
@@ -72,7 +70,7 @@ def item_to_dates(item: Item, fiscal_year: int | None) -> tuple[str, list[Period
         if not unresolved:  # label groups after the date stay in the description
             description = text[:start] + text[end + 1 :]
             warnings = [(w.code, w.message) for w in found.warnings]
-            if _MAY_HOLD_DATE.search(description):
+            if MAY_HOLD_DATE.search(description):
                 warnings[:0] = _description_doubts(text[:start], fiscal_year)
             periods = list(found.periods)
             return nfkc_collapse(description), periods, _date_text(inner, periods), warnings

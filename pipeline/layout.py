@@ -7,63 +7,25 @@ rejected) so that the manifest can account for every line of the input.
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
 
 from pipeline.dates import find_dates
+from pipeline.headers import NOTE_MARK, Columns, header_columns, squash
 from pipeline.model import Issue, Layout, RawRow, SourceDocument, TableRow
 from pipeline.normalise import html_to_text
 
 LINE_KINDS = ("blank", "title", "period", "header", "row", "note", "rejected")
 
-# Header cells are recognised by these words (NFKC, whitespace removed); reports vary the rest.
-LABEL_HEADER = ("提携都市", "都市名", "相手都市")
-CONTENT_HEADER = ("内容", "実績")
-BUREAU_HEADER = ("所管", "担当")
-
-MAX_HEADER_CELL = 60
 # What a period line may say besides its fiscal year(s): 令和元年度（平成31年度）実績一覧.
 _PERIOD_WORDS = re.compile(r"^(?:の|における)?(?:事業|交流)?(?:実績)?(?:一覧|について)?$")
 _BRACKETS = re.compile(r"[()（）「」【】\[\]〔〕]")
-_NOTE_MARK = re.compile(r"^(?:※|\*|注[:：\s)）]|\(注\)|（注）)")
 _NAME_YEAR = re.compile(
     r"(?:fy|FY|_)(?P<year>(?:19|20)\d\d)(?!\d)|(?<!\d)(?P<bare>(?:19|20)\d\d)(?!\d)")
-
-
-@dataclass(frozen=True, slots=True)
-class Columns:
-    width: int
-    label: int
-    content: int
-    bureau: int | None
-
-
-def _squash(cell: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", cell).split())
-
-
-def header_columns(cells: tuple[str, ...]) -> Columns | None:
-    """The column positions if these cells are a table header, else None."""
-    # Header cells are short, and a label header names 都市 or 提携: checking that first
-    # spares NFKC on every cell of every data row.
-    if not any(len(c) <= MAX_HEADER_CELL and ("都市" in c or "提携" in c) for c in cells):
-        return None
-    squashed = [_squash(cell) if len(cell) <= MAX_HEADER_CELL else "" for cell in cells]
-
-    def find(keys: tuple[str, ...]) -> int | None:
-        return next((i for i, c in enumerate(squashed) if c and any(k in c for k in keys)), None)
-
-    label, content, bureau = find(LABEL_HEADER), find(CONTENT_HEADER), find(BUREAU_HEADER)
-    if label is None or content is None or label == content:
-        return None
-    width = max(i for i, c in enumerate(squashed) if c) + 1
-    return Columns(width=width, label=label, content=content, bureau=bureau)
 
 
 def period_to_fiscal_year(text: str) -> int | None:
     """平成24年度実績, （令和元年度実績）, 令和元年度（平成31年度）実績 -> the fiscal year;
     None when the line says more than that, or names no single fiscal year."""
-    squashed = _squash(text)
+    squashed = squash(text)
     if len(squashed) > 40 or "年度" not in squashed:
         return None
     found = find_dates(squashed).periods
@@ -84,7 +46,7 @@ _NOT_THE_DATA_YEAR = ("版", "以降", "から", "まで", "予算", "計画", "
 def title_to_fiscal_year(title: str) -> int | None:
     """The one fiscal year a title names (姉妹都市との交流実績（令和元年度）), if it names one
     and it is the year of the data: not an edition (平成25年度版), a range or a plan."""
-    squashed = _squash(title)
+    squashed = squash(title)
     if squashed.startswith(("(参考)", "参考")):
         return None
     found = find_dates(squashed).periods
@@ -155,7 +117,7 @@ def document_to_layout(doc: SourceDocument) -> Layout:
         # One-cell lines are notes, titles and period lines; a text report may wrap them
         # in HTML (<p>…</p>), which is not part of what they say.
         text = " ".join(html_to_text(filled[0]).split()) if len(filled) == 1 else ""
-        if text and _NOTE_MARK.match(text):
+        if text and NOTE_MARK.match(text):
             kinds["note"] += row.line_span
             notes.append((row.line, text))
             continue

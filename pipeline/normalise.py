@@ -8,6 +8,9 @@ import re
 import unicodedata
 
 ANY_TAG = re.compile(r"<[^<>]*>")
+# A date expression always holds one of these (or is dotted/slashed: H24.4.1, 2012/4/1):
+# text without them need not go through the date engine at all.
+MAY_HOLD_DATE = re.compile(r"[年月日旬]|[0-9０-９][./／][0-9０-９]")
 
 
 def html_to_text(fragment: str) -> str:

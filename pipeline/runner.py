@@ -106,12 +106,11 @@ def discover(inputs: Sequence[Path], skip: Path | None = None) -> list[InputFile
 
 
 def _manifest_entry(name: str, data: bytes, extraction: Extraction | Issue) -> dict[str, Any]:
-    entry: dict[str, Any] = {"name": name, "sha256": hashlib.sha256(data).hexdigest(),
-                             "bytes": len(data)}
-    if isinstance(extraction, Issue):
-        entry["error"] = {"code": extraction.code, "message": extraction.message}
-        return entry
+    if isinstance(extraction, Issue):  # nothing was read, so nothing hashed the bytes yet
+        return {"name": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+                "error": {"code": extraction.code, "message": extraction.message}}
     document, layout = extraction.document, extraction.layout
+    entry: dict[str, Any] = {"name": name, "sha256": document.sha256, "bytes": document.size}
     assert layout is not None
     entry.update({
         "format": document.format,

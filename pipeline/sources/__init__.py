@@ -12,12 +12,12 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from pipeline.headers import is_header
 from pipeline.model import Issue, RawRow, SourceDocument
 from pipeline.sources.csvfile import csv_to_rows
 from pipeline.sources.decode import Decoded, DecodeError, decode
 from pipeline.sources.text import split_lines, text_to_rows
 
-FORMATS = ("text", "csv", "html", "xlsx")
 _EXTENSIONS = {".txt": "text", ".tsv": "text", ".csv": "csv", ".htm": "html", ".html": "html",
                ".xlsx": "xlsx"}
 # Only a page that opens as a whole document is surely HTML; a <table> or <p> may just as
@@ -78,8 +78,6 @@ def detect_format(data: bytes, text: str | None, name: str) -> str:
 
 
 def _has_header(rows: list[RawRow]) -> bool:
-    from pipeline.sources.html import is_header
-
     # Header cells are short; skipping long rows spares NFKC on a 5 MB line.
     return any(is_header(row.cells) for row in rows if sum(map(len, row.cells)) < 1000)
 

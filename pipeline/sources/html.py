@@ -10,19 +10,14 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import lxml.html
 from lxml import etree
 
+from pipeline.headers import NOTE_MARK, header_columns, is_header, squash
 from pipeline.model import Issue, RawRow, SourceDocument
-
-# Header words, as layout reads them (NFKC, whitespace removed). Kept here too because a
-# reader must not import layout; both only need a header to name a partner and a content.
-LABEL_WORDS = ("提携都市", "都市名", "相手都市")
-CONTENT_WORDS = ("内容", "実績")
 
 _PERIOD = re.compile(r"^(?:平成|令和|昭和|[HRS])?[0-9元一二三四五六七八九十]{1,4}年度"
                      r"(?:の)?(?:実績|事業実績|交流実績)?$")
@@ -45,21 +40,8 @@ _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 HEADER_SEARCH = 5  # a table may open with a title or period row above its header
 
 
-def _squash(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
-def is_header(cells: list[str] | tuple[str, ...]) -> bool:
-    """A report table's header row names a partner column and a content column."""
-    squashed = [_squash(cell) for cell in cells]
-    label = next((i for i, c in enumerate(squashed) if any(w in c for w in LABEL_WORDS)), None)
-    content = next((i for i, c in enumerate(squashed) if any(w in c for w in CONTENT_WORDS)
-                    and i != label), None)
-    return label is not None and content is not None
-
-
 def looks_like_period(text: str) -> bool:
-    return bool(_PERIOD.match(_squash(text)))
+    return bool(_PERIOD.match(squash(text)))
 
 
 def flatten_deep_tags(text: str, limit: int = MAX_DEPTH) -> tuple[str, int]:
@@ -194,12 +176,10 @@ def table_to_rows(table: etree._Element, grid: Grid | None = None) -> tuple[list
                     below[spanned] = (value, remaining - 1)
                 else:
                     del below[spanned]
-        if header:
-            squashed = [_squash(text) for text in texts]
-            content_column = next((i for i, c in enumerate(squashed)
-                                   if any(w in c for w in CONTENT_WORDS)), None)
         width = max(cells, default=-1) + 1
-        if header:
+        if header:  # the content column as the grid counts it, colspans included
+            found = header_columns([cells.get(i, "") for i in range(width)])
+            content_column = found.content if found else None
             header_width = width
         line = tr.sourceline if isinstance(tr.sourceline, int) else previous_line
         previous_line = line
@@ -236,9 +216,6 @@ def page_tables(root: etree._Element) -> list[tuple[etree._Element, bool]]:
     return chosen
 
 
-# A one-cell line that layout records as a note (layout.py's _NOTE_MARK; a reader must
-# not import layout).
-_NOTE_MARK = re.compile(r"^(?:※|\*|注[:：\s)）]|\(注\)|（注）)")
 # Elements that start a line of their own when the page is read as lines.
 _BLOCKS = _BREAKS | frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "ul", "ol",
                                "dl", "table", "tr", "td", "th", "caption", "section",
@@ -302,14 +279,14 @@ def rows_with_notes(root: etree._Element, tables: dict[etree._Element, list[RawR
         for number, part in enumerate(piece.split("\n")):
             if number:  # a line ends: keep it when it is a note
                 note = " ".join(text.split())
-                if _NOTE_MARK.match(note):
+                if NOTE_MARK.match(note):
                     rows.append(RawRow(line=text_line, cells=(note,), raw=note))
                 text = ""
             if not text.strip() and part.strip():
                 text_line = line
             text += part
     note = " ".join(text.split())
-    if started and _NOTE_MARK.match(note):
+    if started and NOTE_MARK.match(note):
         rows.append(RawRow(line=text_line, cells=(note,), raw=note))
     return rows
 

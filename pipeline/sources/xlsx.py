@@ -12,8 +12,8 @@ import warnings
 import zipfile
 from typing import Any
 
+from pipeline.headers import is_header
 from pipeline.model import Issue, RawRow, SourceDocument
-from pipeline.sources.html import is_header
 
 # Refuse a zip that would inflate past this: a report is a few hundred kilobytes.
 MAX_UNPACKED = 200 * 1024 * 1024
