@@ -82,6 +82,21 @@ def test_help_and_dates_do_not_import_pandas_or_pyarrow() -> None:
     assert "HEAVY []" in done.stdout
 
 
+def test_run_writes_its_tables_without_importing_pandas(tmp_path: Path) -> None:
+    """pyarrow would import pandas (a third of a second) on its first array; the run
+    command hides it for that call, and pandas still works for to_pandas() afterwards."""
+    code = ("import sys\nfrom pipeline.cli import main\n"
+            f"code = main(['run', 'raw', '--out', {str(tmp_path)!r}, '--quiet', '--jobs', '1'])\n"
+            "print('PANDAS', 'pandas' in sys.modules, code)\n"
+            "import pyarrow.parquet as pq\n"
+            f"frame = pq.read_table({str(tmp_path / 'events.parquet')!r}).to_pandas()\n"
+            "print('FRAME', type(frame).__name__, len(frame))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    assert "PANDAS False 0" in done.stdout
+    assert "FRAME DataFrame 35" in done.stdout
+
+
 def test_every_command_is_documented_in_the_readme() -> None:
     from pipeline.cli import COMMANDS
     from pipeline.cli_audit import COMMAND_NAMES
