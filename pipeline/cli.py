@@ -90,11 +90,11 @@ def _arrow_without_pandas() -> None:
         return
     import pyarrow
 
-    sys.meta_path.insert(0, _NoPandas)  # type: ignore[arg-type]
+    sys.meta_path.insert(0, _NoPandas)
     try:
         pyarrow.array([], pyarrow.string())
     finally:
-        sys.meta_path.remove(_NoPandas)  # type: ignore[arg-type]
+        sys.meta_path.remove(_NoPandas)
 
 
 def command_run(args: argparse.Namespace) -> int:
