@@ -66,10 +66,10 @@ def item_to_dates(item: Item, fiscal_year: int | None) -> tuple[str, list[Period
     if dated:
         start, begin, end, found = dated
         inner = text[begin:end]
-        unresolved = any(w.code == "date-unresolved" for w in found.warnings)
+        unresolved = found.warnings and any(w.code == "date-unresolved" for w in found.warnings)
         if not unresolved:  # label groups after the date stay in the description
             description = text[:start] + text[end + 1 :]
-            warnings = [(w.code, w.message) for w in found.warnings]
+            warnings = [(w.code, w.message) for w in found.warnings] if found.warnings else []
             if MAY_HOLD_DATE.search(description):
                 warnings[:0] = _description_doubts(text[:start], fiscal_year)
             periods = list(found.periods)
@@ -119,8 +119,8 @@ def _description_doubts(description: str, fiscal_year: int | None) -> list[tuple
 
 
 def _date_text(text: str, periods: list[Period]) -> str:
-    if not periods:
-        return ""
+    if len(periods) < 2:  # most items: one period, written as it is
+        return text[periods[0].span[0] : periods[0].span[1]] if periods else ""
     gaps = (text[a.span[1] : b.span[0]] for a, b in itertools.pairwise(periods))
     if all(_SEPARATORS.match(gap) for gap in gaps):
         return text[periods[0].span[0] : periods[-1].span[1]]
@@ -205,7 +205,22 @@ def layout_to_records(layout: Layout) -> tuple[
             for period_no, period in enumerate(found, start=1):
                 periods.append(PeriodRecord(event_id, period_no, period.start, period.end,
                                             period.precision, period.text, period.inferred))
-            precisions = {p.precision for p in found}
+            first_day: dt.date | None
+            last_day: dt.date | None
+            precision: str | None
+            if len(found) == 1:  # most events: spare the generators below
+                only = found[0]
+                first_day, last_day, precision, inferred = (only.start, only.end,
+                                                             only.precision, only.inferred)
+            elif found:
+                first_day = min(p.start for p in found)
+                last_day = max(p.end for p in found)
+                precision = (found[0].precision if len({p.precision for p in found}) == 1
+                             else "mixed")
+                inferred = any(p.inferred for p in found)
+            else:
+                first_day = last_day = precision = None
+                inferred = False
             events.append(EventRecord(
                 event_id=event_id, fiscal_year=fiscal_year, source_file=name,
                 source_line=row.source_line, table_no=row.table_no, row_no=row.row_no,
@@ -213,11 +228,8 @@ def layout_to_records(layout: Layout) -> tuple[
                 partner_country_code=partner.country_code, partner_city=partner.city,
                 bureau=bureau, bureau_contact=contact, bureau_inherited=inherited,
                 description=description, source_text=item.source_text, date_text=date_text,
-                date_start=min((p.start for p in found), default=None),
-                date_end=max((p.end for p in found), default=None),
-                date_precision=found[0].precision if len(precisions) == 1 else (
-                    "mixed" if found else None),
-                period_count=len(found), date_inferred=any(p.inferred for p in found),
+                date_start=first_day, date_end=last_day, date_precision=precision,
+                period_count=len(found), date_inferred=inferred,
                 note=item.note, source_sha256=source_sha,
             ))
         entries.append(EntryRecord(
