@@ -90,10 +90,16 @@ def discover(inputs: Sequence[Path], skip: Path | None = None) -> list[InputFile
     for given in inputs:
         prefix = f"{given.resolve().name}/" if folders > 1 else ""
         if given.is_dir():
-            for path in sorted(given.rglob("*")):
+            # Resolving every file is costly on large folders: only when the output folder
+            # lies inside this one (or a link inside might lead to it) is a file checked.
+            paths = sorted(given.rglob("*"))
+            may_hold_out = skipped is not None and (
+                skipped.is_relative_to(given.resolve()) or any(p.is_symlink() for p in paths))
+            check = skipped if may_hold_out else None
+            for path in paths:
                 relative = path.relative_to(given)
                 if (path.is_file() and not any(p.startswith(".") for p in relative.parts)
-                        and not (skipped and path.resolve().is_relative_to(skipped))):
+                        and not (check and path.resolve().is_relative_to(check))):
                     found.append(InputFile(path, prefix + relative.as_posix()))
         elif given.is_file():
             found.append(InputFile(given, given.name))

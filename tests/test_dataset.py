@@ -283,6 +283,21 @@ def test_an_output_folder_inside_the_input_folder_is_not_read_as_reports(tmp_pat
     assert [i["name"] for i in manifest["inputs"]] == ["fy2012.txt"]
 
 
+def test_an_output_folder_reached_through_a_link_is_not_read_as_reports(
+        tmp_path: Path) -> None:
+    """Files are resolved one by one only when the output folder may be inside the input
+    folder: here it is not, but a link inside leads into it."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "fy2012.txt").write_text(fy2012_text(), encoding="utf-8")
+    out = tmp_path / "out"
+    (folder / "linked.csv").symlink_to(out / "events.csv")  # there from the second run on
+    for _ in range(2):
+        assert run_quiet(str(folder), "--out", str(out)) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [i["name"] for i in manifest["inputs"]] == ["fy2012.txt"]
+
+
 def test_a_changed_extractor_does_not_reuse_old_results(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Regression: the cache was keyed on the version string only, so a run after a code
