@@ -78,19 +78,23 @@ def _starts_piece(cell: str, at: int, begin: int) -> bool:
         line_start = max(cell.rfind("\n", begin, at), cell.rfind("\r", begin, at), begin - 1) + 1
         return (not cell[line_start:at].strip(" \t\u3000") and at + 1 < len(cell)
                 and not cell[at + 1].isspace())
+    after_space = at == begin or cell[at - 1].isspace() or cell[at - 1] == ">"
+    if mark not in NUMBERED_MARKS:
+        if after_space:
+            return True
+        if cell[at - 1] not in ")）":  # a ・ inside a word (ニュー・サウス・ウェールズ州)
+            return False
     before = cell[begin:at]
     opened = before.lstrip(" \t\u3000")
     if mark in NUMBERED_MARKS:
         # ①…⑳ number the items only in a list that starts with one, and never inside
         # brackets: "（テーマ：①防災 ②環境）" and "議題：①環境 ②防災" are one item.
         return (bool(opened) and opened[0] in NUMBERED_MARKS and _depth(before) == 0
-                and (cell[at - 1].isspace() or cell[at - 1] == ">"))
-    if at == begin or cell[at - 1].isspace() or cell[at - 1] == ">":
-        return True
+                and after_space)
     # Straight after a closing bracket that held a date, in a bulleted list, outside any
     # other bracket: "・来都（平成27年6月）・派遣（…）" is two items; "・東京都（本庁）・区市町村
     # 職員の研修（…）" and "東京(本庁)・大阪" are one.
-    if cell[at - 1] not in ")）" or not opened or opened[0] not in BULLET_MARKS:
+    if not opened or opened[0] not in BULLET_MARKS:
         return False
     group = trailing_bracket_group(before)
     return (group is not None and _depth(before) == 0
@@ -113,7 +117,7 @@ def _cuts(cell: str, begin: int, end: int) -> list[int]:
     inside a tag. Candidates are found by one character-class scan, then checked."""
     cuts = [m.start() for m in _MARK.finditer(cell, begin, end)
             if m.start() > begin and _starts_piece(cell, m.start(), begin)]
-    if cuts and "<" in cell[begin:end]:
+    if cuts and cell.find("<", begin, end) != -1:
         inside = [(t.start(), t.end()) for t in ANY_TAG.finditer(cell, begin, end)]
         cuts = [cut for cut in cuts if not any(a < cut < b for a, b in inside)]
     return cuts
