@@ -36,8 +36,12 @@ def squash(cell: str) -> str:
 
 def header_columns(cells: tuple[str, ...] | list[str]) -> Columns | None:
     """The column positions if these cells are a table header, else None."""
-    # Checking for 都市 in a short cell first spares NFKC on every cell of every data row.
-    if not any(len(c) <= MAX_HEADER_CELL and "都市" in c for c in cells):
+    # A glance first spares NFKC on every cell of every data row: a header has a short cell
+    # with 都 and 市 (every label word has them, spaced or not: 提 携 都 市 名) and another
+    # with 内容 or 実績 (also spaced: 内　容).
+    short = [c for c in cells if len(c) <= MAX_HEADER_CELL]
+    if not (any("都" in c and "市" in c for c in short)
+            and any(("内" in c and "容" in c) or ("実" in c and "績" in c) for c in short)):
         return None
     squashed = [squash(cell) if len(cell) <= MAX_HEADER_CELL else "" for cell in cells]
 

@@ -49,6 +49,14 @@ def test_second_header_starts_a_second_table() -> None:
                                  "note": 0, "rejected": 0}
 
 
+@pytest.mark.parametrize("header", [HEADER, "\t提 携 都 市 名\t内　容\t所 管 局",
+                                    "\t相手都市\t実績\t担当"])
+def test_header_words_may_be_spaced_out(header: str) -> None:
+    layout = layout_of("\n".join([header, "\t英国 ロンドン市\t・a\t都市整備局"]))
+    assert [(r.label, r.bureau_cell) for r in layout.rows] == [("英国 ロンドン市", "都市整備局")]
+    assert layout.line_kinds["header"] == 1
+
+
 def test_notes_after_a_table_are_notes() -> None:
     layout = layout_of("\n".join([HEADER, "\t英国 ロンドン市\t・a\t課", "\t※所管局欄の括弧内は内線番号"]))
     assert layout.notes == ((3, "※所管局欄の括弧内は内線番号"),)
