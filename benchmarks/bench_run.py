@@ -1,11 +1,13 @@
 """Benchmark `pipeline run` against the naive script, at N = 2,000 and 8,000 reports.
 
-    python benchmarks/bench_run.py [N ...]        (default: 2000 8000)
+    python benchmarks/bench_run.py [N ...] [--rounds R]   (default: 2000 8000, 3 rounds)
 
-For each N it generates a corpus (benchmarks/corpus.py) in a temporary folder, runs the
-naive baseline (benchmarks/naive.py) and `pipeline run --force` with --jobs 1 and 2, each
-as a child process of this one, and prints wall time, MB/s, events/s, peak memory (the
-largest VmHWM of the process tree, sampled from /proc) and the ratio to the naive script.
+For each N it generates a corpus (benchmarks/corpus.py) in a temporary folder, then runs
+R rounds of the naive baseline (benchmarks/naive.py) and `pipeline run --force` with
+--jobs 1 and 2, interleaved, each as a child process of this one. It prints the median
+wall time, MB/s, events/s, peak memory (the largest VmHWM of the process tree, sampled
+from /proc), the ratio of the medians to the naive script's and the range of the
+per-round ratios.
 Then it profiles one in-process extraction of 400 reports and prints where the time goes,
 stage by stage (own time of each module's functions).
 """
@@ -15,11 +17,13 @@ from __future__ import annotations
 import cProfile
 import json
 import pstats
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -110,27 +114,45 @@ def profile_stages(corpus: Path, count: int = 400) -> list[tuple[str, float]]:
     return [*sorted(stages.items(), key=lambda kv: -kv[1]), ("total", total)]
 
 
-def main(sizes: list[int]) -> None:
+def main(sizes: list[int], rounds: int) -> None:
     python = sys.executable
     results = []
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix=f"bench-{size}-") as temporary:
             corpus = Path(temporary) / "reports"
             megabytes = make_corpus(size, corpus) / 1e6
-            naive_s, naive_mb, _ = measure([python, str(HERE / "naive.py"), str(corpus),
-                                            str(Path(temporary) / "naive")])
-            row = {"reports": size, "MB": round(megabytes, 1), "naive_s": round(naive_s, 2),
-                   "naive_peak_MB": round(naive_mb)}
+            commands = {"naive": [python, str(HERE / "naive.py"), str(corpus),
+                                  str(Path(temporary) / "naive")]}
+            for jobs in (1, 2):
+                commands[f"jobs{jobs}"] = [python, "-m", "pipeline", "run", str(corpus),
+                                           "--out", str(Path(temporary) / f"out{jobs}"),
+                                           "--jobs", str(jobs), "--force"]
+            # Rounds of all three, interleaved: this machine's speed drifts by a quarter
+            # between minutes, and a ratio of runs made side by side cancels most of it.
+            walls: dict[str, list[float]] = {name: [] for name in commands}
+            peaks: dict[str, float] = dict.fromkeys(commands, 0.0)
+            for _ in range(rounds):
+                for name, command in commands.items():
+                    wall, peak, _ = measure(command)
+                    walls[name].append(wall)
+                    peaks[name] = max(peaks[name], peak)
+            naive_s = statistics.median(walls["naive"])
+            row: dict[str, Any] = {"reports": size, "MB": round(megabytes, 1),
+                                   "rounds": rounds, "naive_s": round(naive_s, 2),
+                                   "naive_peak_MB": round(peaks["naive"])}
             for jobs in (1, 2):
                 out = Path(temporary) / f"out{jobs}"
-                wall, peak, _ = measure([python, "-m", "pipeline", "run", str(corpus), "--out",
-                                           str(out), "--jobs", str(jobs), "--force"])
                 events = sum(1 for _ in (out / "events.csv").open(encoding="utf-8")) - 1
+                wall = statistics.median(walls[f"jobs{jobs}"])
+                ratios = [w / n for w, n in zip(walls[f"jobs{jobs}"], walls["naive"],
+                                                 strict=True)]
                 row.update({f"jobs{jobs}_s": round(wall, 2),
                             f"jobs{jobs}_MB_per_s": round(megabytes / wall, 2),
                             f"jobs{jobs}_events_per_s": round(events / wall),
-                            f"jobs{jobs}_peak_MB": round(peak),
+                            f"jobs{jobs}_peak_MB": round(peaks[f"jobs{jobs}"]),
                             f"jobs{jobs}_ratio_to_naive": round(wall / naive_s, 2),
+                            f"jobs{jobs}_ratio_range": [round(min(ratios), 2),
+                                                        round(max(ratios), 2)],
                             "events": events})
             results.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
@@ -139,12 +161,30 @@ def main(sizes: list[int]) -> None:
                       "profiling slows everything about 2x):")
                 for stage, seconds in profile_stages(corpus):
                     print(f"  {stage:32s} {seconds:6.2f} s")
+    first = results[0]
+    print(f"target one job <= 0.5x naive: {first['jobs1_ratio_to_naive']}x at "
+          f"{first['reports']} reports, {_met(first['jobs1_ratio_to_naive'] <= 0.5)}")
+    print(f"target two jobs <= 0.33x naive: {first['jobs2_ratio_to_naive']}x, "
+          f"{_met(first['jobs2_ratio_to_naive'] <= 0.33)}")
     if len(results) >= 2:
         small, large = results[0], results[-1]
         scale = large["reports"] / small["reports"]
-        print(f"time growth x{large['jobs1_s'] / small['jobs1_s']:.2f} for x{scale:.0f} reports; "
-              f"peak memory x{large['jobs1_peak_MB'] / small['jobs1_peak_MB']:.2f}")
+        growth = large["jobs1_s"] / small["jobs1_s"]
+        memory = large["jobs1_peak_MB"] / small["jobs1_peak_MB"]
+        print(f"time growth x{growth:.2f} for x{scale:.0f} reports, {_met(growth <= scale)}; "
+              f"peak memory x{memory:.2f} and {large['jobs1_peak_MB']} MB, "
+              f"{_met(memory <= 1.5 and large['jobs1_peak_MB'] < 300)}")
+
+
+def _met(condition: bool) -> str:
+    return "met" if condition else "NOT met"
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [2000, 8000])
+    arguments = sys.argv[1:]
+    rounds = 3
+    if "--rounds" in arguments:
+        at = arguments.index("--rounds")
+        rounds = int(arguments[at + 1])
+        del arguments[at : at + 2]
+    main([int(a) for a in arguments] or [2000, 8000], rounds)
