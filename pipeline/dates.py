@@ -6,7 +6,8 @@ Western dates (2012年4月1日, 2012/4/1, 2012年度), full-width and kanji nume
 gives), lists (、 ， , ・ 及び および 並びに, later items taking the year and month of earlier
 ones), 同年 / 同月 / 同年同月 / 同10日 / 翌年 / 翌月 / 同年度 / 翌年度 (relative to the date read
 just before), bare months and days, whose year comes from the `fiscal_year` argument, and
-a year confirmed in brackets (令和元年（2019年）7月20日, 令和元（2019）年度, 2019（令和元）年度).
+a year confirmed in brackets (令和元年（2019年）7月20日, 令和元（2019）年度, 2019（令和元）年度,
+2019年（令和元年）7月20日).
 Whatever it cannot read as a date but looks like one comes back as a warning, never as a
 guess; it never raises.
 
@@ -49,14 +50,14 @@ Reading rules where the text leaves a choice (each is pinned by tests/test_dates
 - A bare kanji month (no year written, no day or 旬) is a date only where a date may end:
   before punctuation, a bracket, a space, a range mark, the end of the text or a particle
   (五月、 （十月） 五月に); 五月雨, 十月桜 and 十二月党 are words.
-- A year in brackets confirms the era year next to it; it is not a second period. Three
-  forms, （）or (), spaces allowed: 令和元年（2019年） (then a month, a day, 度 for the fiscal
-  year, or nothing: the year), 令和元（2019）年度 and 2019（令和元）年度 (then 年 or 年度, which
-  the bracket needs: 令和元（2019） alone is read as before). The text of the period is all
-  of it. An era year whose calendar year is not the bracketed one (令和元年（2020年）7月) is
-  date-invalid with a message naming both years, never a guess at one. Other brackets are
-  read as before: 令和元年（2019年度） is a year and a fiscal year, （2019年） a year, and
-  2019年（令和元年） two years (the Western year first with 年 is not read as confirmed).
+- A year in brackets confirms the year next to it; it is not a second period. Four forms,
+  （）or (), spaces allowed: 令和元年（2019年） (then a month, a day, 度 for the fiscal year,
+  or nothing: the year), 2019年（令和元年） (then a month, a day or nothing), 令和元（2019）年度
+  and 2019（令和元）年度 (then 年 or 年度, which the bracket needs: 令和元（2019） alone is read
+  as before). The text of the period is all of it. An era year whose calendar year is not
+  the bracketed one (令和元年（2020年）7月, 2019年（令和2年）7月) is date-invalid with a message
+  naming both years, never a guess at one. Other brackets are read as before: 令和元年
+  （2019年度） is a year and a fiscal year, and （2019年） a year.
 - Weekday markers: see `_Scanner.check_weekday`.
 - Days before 1873 (明治5年 and earlier, when Japan used the lunisolar calendar) are
   converted as if Gregorian, like every other day.
@@ -144,7 +145,8 @@ _DAY = "(?:3[01]|[12][0-9]|0?[1-9])"
 _DOT_END = "(?![0-9A-Za-z]|[.][0-9])"  # H30.7 but not H30.7km, H30.7.5.1 or 2012.4.10.5
 
 # A year in brackets that confirms the year before it (`_Point.confirm`): 令和元（2019）年度,
-# 2019（令和元）年度 (both before 年 or 年度), 令和元年（2019年）7月, 令和元年（2019年）度.
+# 2019（令和元）年度 (both before 年 or 年度), 令和元年（2019年）7月, 令和元年（2019年）度,
+# 2019年（令和元年）7月.
 _OPEN, _CLOSE = rf"{_SP}[(（]{_SP}", rf"{_SP}[)）]"
 _ERA_NAME = "明治|大正|昭和|平成|令和"
 
@@ -164,7 +166,8 @@ _POINT = re.compile(
           | {_NOT_AFTER_NUM}(?P<ny>{_N})(?={_SP}年)
         )
         (?:{_SP}(?:(?P<fy>年度)|(?P<yu>年)(?![間齢代輩])
-            (?(wy)|(?(rel)|(?:{_OPEN}(?P<cy>[12][0-9]{{3}}){_SP}年{_CLOSE}(?:{_SP}(?P<cfy>度))?)?))
+            (?(wy)(?:{_OPEN}(?P<cwe>{_ERA_NAME}){_SP}(?P<cwey>元|{_N}){_SP}年{_CLOSE})?
+              |(?(rel)|(?:{_OPEN}(?P<cy>[12][0-9]{{3}}){_SP}年{_CLOSE}(?:{_SP}(?P<cfy>度))?)?))
         ))?
     )?
     (?(fy)|(?(cfy)|
@@ -321,7 +324,7 @@ class _Point:
 
 # _POINT's groups in order: m.groups() is faster than m.group(*names) and gives the same.
 _POINT_GROUPS = ("era", "ey", "cw", "le", "ly", "wy", "ce", "cey", "rel", "ny", "fy", "yu",
-                 "cy", "cfy", "mrel", "m", "dsame", "d", "wd", "jun")
+                 "cwe", "cwey", "cy", "cfy", "mrel", "m", "dsame", "d", "wd", "jun")
 if tuple(sorted(_POINT.groupindex, key=_POINT.groupindex.__getitem__)) != _POINT_GROUPS or (
         _POINT.groups != len(_POINT_GROUPS)):
     raise ImportError("pipeline.dates: _POINT_GROUPS does not list _POINT's groups in order")
@@ -329,13 +332,15 @@ if tuple(sorted(_POINT.groupindex, key=_POINT.groupindex.__getitem__)) != _POINT
 
 def _point_from_match(m: re.Match[str]) -> _Point | None:
     """A _POINT match -> _Point; None when a numeral in it is malformed (十十)."""
-    (era, ey, cw, le, ly, wy, ce, cey, rel, ny, fy, yu, cy, cfy, mrel, month, dsame, day, wd,
-     jun) = m.groups()
+    (era, ey, cw, le, ly, wy, ce, cey, rel, ny, fy, yu, cwe, cwey, cy, cfy, mrel, month, dsame,
+     day, wd, jun) = m.groups()
     p = _Point(unit="年度" if cfy else fy or yu)
     if le is not None:
         era, ey = le, ly
     elif ce is not None:  # 2019（令和元）年度: read as 令和元（2019）年度
         era, ey, cw, wy = ce, cey, wy, None
+    elif cwe is not None:  # 2019年（令和元年）7月: read as 令和元年（2019年）7月
+        era, ey, cw, wy = cwe, cwey, wy, None
     if cw is not None or cy is not None:
         p.confirm = int(cw or cy)
     try:
@@ -470,7 +475,8 @@ def _bounds(year: int, month: int | None, day: int | None, jun: int | None,
 class _Scanner:
     """One find_dates call: reads items left to right, carrying the last date read."""
 
-    __slots__ = ("fiscal_year", "last", "periods", "resolved_last", "s", "text", "warnings")
+    __slots__ = ("fiscal_year", "kanji_day_ok", "last", "periods", "resolved_last", "s", "text",
+                 "warnings")
 
     def __init__(self, text: str, s: str, fiscal_year: int | None) -> None:
         self.text = text  # the input: what Period.text is cut from
@@ -480,6 +486,9 @@ class _Scanner:
         self.periods: list[Period] = []
         self.warnings: list[DateWarning] = []
         self.resolved_last = False  # whether the item just read became a period
+        # The item just read left its unit to a kanji day after it (7月十・十一日): that day
+        # is no word (十日町) but the list's next item.
+        self.kanji_day_ok = False
 
     def run(self, anchor: re.Match[str] | None) -> DateResult:
         s = self.s
@@ -528,9 +537,12 @@ class _Scanner:
         in_list: the item follows a list separator, so it may leave out the year (and month)
         of the item before it, and may be a day alone (平成24年7月1日、3日).
         """
+        kanji_day_ok, self.kanji_day_ok = self.kanji_day_ok and in_list, False
         first, end, dotted = self.read_point(pos)
         if first is None:
             return None
+        if kanji_day_ok:
+            first.kanji_day = False  # the list's unit came to it from a kanji day before
         bare = first.fine() is None  # 7～8月: only the second end has a unit
         # A first end may leave its last unit to the second end: which level is missing?
         dangle_level: int | None = None
@@ -549,7 +561,8 @@ class _Scanner:
                     dangle_level = -1 if fine is None else fine + 1  # -1: the second says
                     range_from = dm.end()
         if dangle_level is not None and self.s.startswith(("・", "･"), range_from):
-            first.kanji_day = not self.s[end:range_from].isascii()  # 十・十一日 (十日町)
+            kanji = not self.s[end:range_from].isascii()  # 十・十一日 (十日町)
+            first.kanji_day = kanji and not kanji_day_ok
             # 平成24年7・8月: the unit comes from the next list item, which is read on its own.
             if not self.list_dangle_ok(first, range_from, dangle_level, dangle_value):
                 if dangle_value is None:
@@ -560,6 +573,7 @@ class _Scanner:
                 return None
             else:
                 self.emit(first, None, pos, range_from, in_list)
+                self.kanji_day_ok = kanji  # 7月十・十一日: 十一日 is a day here
                 return range_from
         second: _Point | None = None
         item_end = last_end = end

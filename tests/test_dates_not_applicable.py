@@ -19,6 +19,7 @@ NOT_DATES = [
     "(交通局)",
     "十日町市",
     "十日町市との交流",
+    "十日町・十一日",  # no date before the list: a kanji day alone is no day
     "3212-2111",
     "東京消防庁総務部総務課 3212-2111",
     "(21-415)",
