@@ -91,8 +91,10 @@ def measure(command: list[str]) -> tuple[float, float, str]:
 def profile_stages(corpus: Path, count: int = 400) -> list[tuple[str, float]]:
     """Cumulative seconds per stage for one in-process run over `count` reports; events is
     what layout_to_records spends beyond cells, entities and dates."""
+    from pipeline.outputs import arrow_without_pandas
     from pipeline.runner import RunOptions, run
 
+    arrow_without_pandas()  # as `pipeline run` does, or pandas' import counts as writing
     sample = Path(tempfile.mkdtemp(prefix="bench-sample-"))
     for path in sorted(corpus.iterdir())[:count]:
         (sample / path.name).write_bytes(path.read_bytes())

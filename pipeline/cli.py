@@ -71,36 +71,11 @@ def _progress_bar(items: Iterator[Any], total: int) -> Iterator[Any]:
                     mininterval=0.5, leave=False)
 
 
-class _NoPandas:
-    """An import hook that answers `import pandas` with ModuleNotFoundError."""
-
-    @staticmethod
-    def find_spec(name: str, *_: Any) -> None:
-        if name == "pandas":
-            raise ModuleNotFoundError("pandas is not needed here", name=name)
-
-
-def _arrow_without_pandas() -> None:
-    """pyarrow imports pandas, when it is installed, the first time it builds an array,
-    only to ask whether the values are a pandas object; ours never are, and the import
-    costs a third of a second. Hiding pandas during that first call answers the question.
-    pyarrow still imports pandas for to_pandas(), so nothing is lost; and this runs only
-    in the command line's own process, never on import of the package."""
-    if "pandas" in sys.modules:
-        return
-    import pyarrow
-
-    sys.meta_path.insert(0, _NoPandas)
-    try:
-        pyarrow.array([], pyarrow.string())
-    finally:
-        sys.meta_path.remove(_NoPandas)
-
-
 def command_run(args: argparse.Namespace) -> int:
+    from pipeline.outputs import arrow_without_pandas
     from pipeline.runner import InputError, RunOptions, default_jobs, run
 
-    _arrow_without_pandas()
+    arrow_without_pandas()  # our process: no caller's pandas objects to recognise
     inputs = args.inputs or [Path("raw")]
     if args.jobs is not None and args.jobs < 1:
         print("pipeline run: error: --jobs must be at least 1", file=sys.stderr)

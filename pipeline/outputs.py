@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -61,6 +62,33 @@ def records_to_columns(records: Sequence[tuple[Any, ...]], columns: Sequence[Col
         elif kind == "string":  # one convention: absent text is null, never "" (a CSV
             table[index] = [v or None for v in table[index]]  # cannot tell them apart)
     return table
+
+
+class _NoPandas:
+    """An import hook that answers `import pandas` with ModuleNotFoundError."""
+
+    @staticmethod
+    def find_spec(name: str, *_: Any) -> None:
+        if name == "pandas":
+            raise ModuleNotFoundError("pandas is not needed here", name=name)
+
+
+def arrow_without_pandas() -> None:
+    """pyarrow imports pandas, when it is installed, the first time it builds an array,
+    only to ask whether the values are a pandas object; ours never are, and the import
+    costs a third of a second. Hiding pandas during that first call answers the question.
+    pyarrow still imports pandas for to_pandas(), so nothing is lost. Call it only in a
+    process of your own (the command line does): a caller's pa.array(pandas.Series) made
+    before any to_pandas() would then be read as a plain sequence."""
+    if "pandas" in sys.modules:
+        return
+    import pyarrow
+
+    sys.meta_path.insert(0, _NoPandas)
+    try:
+        pyarrow.array([], pyarrow.string())
+    finally:
+        sys.meta_path.remove(_NoPandas)
 
 
 def arrow_schema(columns: Sequence[Column], drop: str | None = None) -> Any:
