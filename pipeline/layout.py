@@ -73,9 +73,7 @@ def document_to_layout(doc: SourceDocument) -> Layout:
     issues: list[Issue] = []
     notes: list[tuple[int, str]] = []
     rows: list[TableRow] = []
-    title, period_text, fiscal_year = doc.title_hint, doc.period_hint, None
-    if period_text:
-        fiscal_year = period_to_fiscal_year(period_text)
+    title, period_text, fiscal_year = _from_preamble(doc.preamble)
     columns: Columns | None = None
     table_no = row_no = 0
     raw_rows = doc.rows
@@ -179,6 +177,25 @@ def document_to_layout(doc: SourceDocument) -> Layout:
     return Layout(source_file=doc.name, title=title, period_text=period_text,
                   fiscal_year=fiscal_year, rows=tuple(rows), notes=tuple(notes),
                   line_kinds=kinds, issues=tuple(issues))
+
+
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _from_preamble(preamble: tuple[tuple[str, str], ...]
+                   ) -> tuple[str | None, str | None, int | None]:
+    """(title, period line, its fiscal year) from the text before an HTML page's table: the
+    period is the first line that is one (the same rule as for a text report's lines), the
+    title the first heading (h1-h6) that is not the period, else the first other line."""
+    period, year = None, None
+    for _, text in preamble:
+        if (found := period_to_fiscal_year(text)) is not None:
+            period, year = text, found
+            break
+    others = [(tag, text) for tag, text in preamble if text != period]
+    title = next((text for tag, text in others if tag in _HEADING_TAGS),
+                 others[0][1] if others else None)
+    return title, period, year
 
 
 def _next_is_header(rows: tuple[RawRow, ...], index: int) -> bool:

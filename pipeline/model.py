@@ -55,8 +55,9 @@ class SourceDocument:
     line_based: bool
     rows: tuple[RawRow, ...]
     issues: tuple[Issue, ...] = ()
-    title_hint: str | None = None  # title found outside the table (HTML headings)
-    period_hint: str | None = None  # period line found outside the table
+    # Text before the table that is not in rows: (tag, text) of an HTML page's headings,
+    # paragraphs and caption, in page order. Layout finds the title and period among them.
+    preamble: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

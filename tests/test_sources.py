@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from pipeline.layout import document_to_layout
 from pipeline.model import Extraction, Issue, SourceDocument
 from pipeline.sources import ReadError, read_document
 from tests.conftest import REPORT
@@ -285,12 +286,12 @@ def test_reader_finds_every_label_and_the_two_headers(variant: tuple[Case, str, 
 
 
 def test_reader_keeps_title_and_period(variant: tuple[Case, str, bytes]) -> None:
+    """In the rows (text, CSV, a sheet) or before the table (a page's headings), layout
+    finds them."""
     _case, name, data = variant
-    document = read_document(data, name)
-    one_cell = [_filled(row.cells)[0] for row in document.rows if len(_filled(row.cells)) == 1]
-    title = document.title_hint or one_cell[0]
-    period = document.period_hint or one_cell[1]
-    assert (title, period) == (REPORT_PARTS.title, REPORT_PARTS.period)
+    layout = document_to_layout(read_document(data, name))
+    assert (layout.title, layout.period_text) == (REPORT_PARTS.title, REPORT_PARTS.period)
+    assert layout.fiscal_year == 2012
 
 
 def test_reader_lines_point_into_the_source(variant: tuple[Case, str, bytes]) -> None:
@@ -356,7 +357,25 @@ def test_html_entities_reach_the_items_as_text() -> None:
     items = [item.text for item in cell_to_items(cell).items]
     assert [" ".join(text.split()) for text in items] == [
         "知事本局 & 環境局の会談 (平成24年8月)", "<速報>視察(平成24年9月)"]
-    assert document.period_hint == "平成24年度実績"
+    assert document.preamble == (("h2", "平成24年度実績"),)
+
+
+@pytest.mark.parametrize(("preamble", "period", "year"), [
+    ("<h1>姉妹都市との交流</h1><p>（令和元年度実績）</p>", "（令和元年度実績）", 2019),
+    ("<h1>姉妹都市との交流</h1><h3>令和元年度（平成31年度）実績</h3>", "令和元年度（平成31年度）実績", 2019),
+    ("<p>令和２年度の交流実績</p><h2>姉妹都市との交流</h2>", "令和２年度の交流実績", 2020),
+])
+def test_html_period_before_the_table_is_read_as_in_a_text_report(
+        preamble: str, period: str, year: int) -> None:
+    """Regression: the page reader had its own narrower idea of a period line, so these
+    years came from the file name (a warning) instead of the period."""
+    page = (f"<html><body>{preamble}<table><tr><th>提携都市名</th><th>内容・実績</th>"
+            "<th>所管局</th></tr><tr><td>英国 ロンドン市</td><td>・会談(8月)</td>"
+            "<td>外務課</td></tr></table></body></html>")
+    layout = document_to_layout(read_document(page.encode(), "fy2030.html"))
+    assert (layout.title, layout.period_text, layout.fiscal_year) == (
+        "姉妹都市との交流", period, year)
+    assert [issue.code for issue in layout.issues] == []
 
 
 def test_html_colspan_leaves_the_spanned_columns_empty() -> None:

@@ -16,13 +16,10 @@ from dataclasses import dataclass, field
 import lxml.html
 from lxml import etree
 
-from pipeline.headers import NOTE_MARK, header_columns, is_header, squash
+from pipeline.headers import NOTE_MARK, header_columns, is_header
 from pipeline.model import Issue, RawRow, SourceDocument
 
-_PERIOD = re.compile(r"^(?:平成|令和|昭和|[HRS])?[0-9元一二三四五六七八九十]{1,4}年度"
-                     r"(?:の)?(?:実績|事業実績|交流実績)?$")
-_HINT_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "caption")
-_HEADINGS = frozenset(_HINT_TAGS[:6])
+_PREAMBLE_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "caption"})
 
 # libxml2 stops reading a page at 256 open elements and drops everything after, so a cell
 # of 20,000 nested tags would cost every later row. Tags deeper than this are removed first.
@@ -38,10 +35,6 @@ _MAX_SPAN = 1000  # a colspan/rowspan beyond this is damage, not a layout
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>")
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 HEADER_SEARCH = 5  # a table may open with a title or period row above its header
-
-
-def looks_like_period(text: str) -> bool:
-    return bool(_PERIOD.match(squash(text)))
 
 
 def flatten_deep_tags(text: str, limit: int = MAX_DEPTH) -> tuple[str, int]:
@@ -258,7 +251,7 @@ def rows_with_notes(root: etree._Element, tables: dict[etree._Element, list[RawR
 
     Text between and after the tables is read as lines; only lines that layout takes for
     notes become one-cell rows, the rest is page furniture (links, footers, the cells of a
-    skipped table). Text before the first table gives the title and period (_hints).
+    skipped table). Text before the first table is the preamble (_preamble).
     Note rows carry the source line of the element they come from.
     """
     rows: list[RawRow] = []
@@ -291,23 +284,18 @@ def rows_with_notes(root: etree._Element, tables: dict[etree._Element, list[RawR
     return rows
 
 
-def _hints(root: etree._Element, first_table: etree._Element) -> tuple[str | None, str | None]:
-    """Title and period from the headings, paragraphs and caption before the table."""
+def _preamble(root: etree._Element, first_table: etree._Element) -> tuple[tuple[str, str], ...]:
+    """(tag, text) of the headings, paragraphs and caption before the table, in page order:
+    where the title and the period line are. Layout tells which is which."""
     candidates: list[tuple[str, str]] = []
     for element in root.iter():
         if element is first_table:
             candidates.extend(("caption", element_text(c)) for c in first_table.iter("caption")
                               if next(c.iterancestors("table")) is first_table)
             break
-        if isinstance(element.tag, str) and element.tag in _HINT_TAGS:
+        if isinstance(element.tag, str) and element.tag in _PREAMBLE_TAGS:
             candidates.append((element.tag, element_text(element)))
-    candidates = [(tag, text) for tag, text in candidates if text]
-    period = next((text for _, text in candidates if looks_like_period(text)), None)
-    titles = [(tag, text) for tag, text in candidates if text != period]
-    title = next((text for tag, text in titles if tag in _HEADINGS), None)
-    if title is None and titles:
-        title = titles[0][1]
-    return title, period
+    return tuple((tag, text) for tag, text in candidates if text)
 
 
 def html_to_document(text: str, name: str, sha256: str, size: int, encoding: str | None,
@@ -345,8 +333,7 @@ def html_to_document(text: str, name: str, sha256: str, size: int, encoding: str
         # A narrower table (links, a contact box) cannot hold the report's columns: it is
         # page furniture like the text around it, whose notes are still read.
     rows = rows_with_notes(root, read)
-    title, period = _hints(root, tables[0][0])
     # Each row counts once: the manifest's line kinds then add up to line_count.
     return SourceDocument(name=name, format="html", encoding=encoding, sha256=sha256, size=size,
                           line_count=len(rows), line_based=False, rows=tuple(rows),
-                          issues=tuple(found), title_hint=title, period_hint=period)
+                          issues=tuple(found), preamble=_preamble(root, tables[0][0]))
