@@ -72,10 +72,12 @@ def _progress_bar(items: Iterator[Any], total: int) -> Iterator[Any]:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    from pipeline.outputs import arrow_without_pandas
     from pipeline.runner import InputError, RunOptions, default_jobs, run
 
-    arrow_without_pandas()  # our process: no caller's pandas objects to recognise
+    if args.own_process:  # no caller's pandas objects for pyarrow to recognise
+        from pipeline.outputs import arrow_without_pandas
+
+        arrow_without_pandas()
     inputs = args.inputs or [Path("raw")]
     if args.jobs is not None and args.jobs < 1:
         print("pipeline run: error: --jobs must be at least 1", file=sys.stderr)
@@ -128,12 +130,15 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": command_run, "dates": command_dates}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int:
+    """Run one command. own_process: this process runs nothing but the command (the
+    `pipeline` command, `python -m pipeline`), so it may tune libraries process-wide."""
     parser = _parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    args.own_process = own_process
     try:
         handler = getattr(args, "handler", None) or COMMANDS[args.command]
         return int(handler(args))
@@ -147,3 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"pipeline {args.command}: internal error: {error!r} "
                   "(run again with --debug for the traceback)", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def console() -> int:
+    """The `pipeline` command and `python -m pipeline`."""
+    return main(own_process=True)

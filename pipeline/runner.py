@@ -90,11 +90,13 @@ def discover(inputs: Sequence[Path], skip: Path | None = None) -> list[InputFile
     for given in inputs:
         prefix = f"{given.resolve().name}/" if folders > 1 else ""
         if given.is_dir():
-            # Resolving every file is costly on large folders: only when the output folder
-            # lies inside this one (or a link inside might lead to it) is a file checked.
+            # Resolving every file is costly on large folders: only when one of the two
+            # folders lies inside the other (or a link inside might lead out) is a file checked.
             paths = sorted(given.rglob("*"))
+            here = given.resolve()
             may_hold_out = skipped is not None and (
-                skipped.is_relative_to(given.resolve()) or any(p.is_symlink() for p in paths))
+                skipped.is_relative_to(here) or here.is_relative_to(skipped)
+                or any(p.is_symlink() for p in paths))
             check = skipped if may_hold_out else None
             for path in paths:
                 relative = path.relative_to(given)

@@ -85,8 +85,9 @@ def test_help_and_dates_do_not_import_pandas_or_pyarrow() -> None:
 def test_run_writes_its_tables_without_importing_pandas(tmp_path: Path) -> None:
     """pyarrow would import pandas (a third of a second) on its first array; the run
     command hides it for that call, and pandas still works for to_pandas() afterwards."""
-    code = ("import sys\nfrom pipeline.cli import main\n"
-            f"code = main(['run', 'raw', '--out', {str(tmp_path)!r}, '--quiet', '--jobs', '1'])\n"
+    code = ("import sys\nfrom pipeline.cli import console\n"
+            f"sys.argv[1:] = ['run', 'raw', '--out', {str(tmp_path)!r}, '--quiet', '--jobs', '1']\n"
+            "code = console()\n"
             "print('PANDAS', 'pandas' in sys.modules, code)\n"
             "import pyarrow.parquet as pq\n"
             f"frame = pq.read_table({str(tmp_path / 'events.parquet')!r}).to_pandas()\n"
@@ -95,6 +96,18 @@ def test_run_writes_its_tables_without_importing_pandas(tmp_path: Path) -> None:
                           check=True, cwd=ROOT)
     assert "PANDAS False 0" in done.stdout
     assert "FRAME DataFrame 35" in done.stdout
+
+
+def test_main_called_as_a_library_leaves_pyarrow_its_pandas(tmp_path: Path) -> None:
+    """Only the command's own process hides pandas from pyarrow: a caller of main() may
+    hand pandas objects to pyarrow afterwards (a categorical stays a dictionary)."""
+    code = ("from pipeline.cli import main\n"
+            f"main(['run', 'raw', '--out', {str(tmp_path)!r}, '--quiet', '--jobs', '1'])\n"
+            "import pandas as pd, pyarrow as pa\n"
+            "print('TYPE', pa.array(pd.Series(pd.Categorical(['a', 'b']))).type)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    assert "TYPE dictionary<" in done.stdout
 
 
 def test_every_command_is_documented_in_the_readme() -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
+from pipeline.runner import discover
 from tests.conftest import read_csv
 from tests.reports import fy2012_text, report_for_year, text_to_csv
 
@@ -281,6 +282,16 @@ def test_an_output_folder_inside_the_input_folder_is_not_read_as_reports(tmp_pat
         assert run_quiet(str(folder), "--out", str(folder / "out")) == 0
     manifest = json.loads((folder / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert [i["name"] for i in manifest["inputs"]] == ["fy2012.txt"]
+
+
+def test_an_input_folder_inside_the_output_folder_is_not_read(tmp_path: Path) -> None:
+    """Nothing under the output folder is an input, even a folder of reports put there."""
+    out = tmp_path / "out"
+    folder = out / "reports"
+    folder.mkdir(parents=True)
+    (folder / "fy2012.txt").write_text(fy2012_text(), encoding="utf-8")
+    assert discover([folder], skip=out) == []
+    assert discover([folder], skip=tmp_path / "elsewhere") != []
 
 
 def test_an_output_folder_reached_through_a_link_is_not_read_as_reports(
