@@ -31,7 +31,8 @@ Reading rules where the text leaves a choice (each is pinned by tests/test_dates
 - A list item may leave its unit to the next item, as a range's first end does:
   平成24年7・8月 is 7月 and 8月, 平成24・25年度 two fiscal years (each item its own period).
   ・ separates items only after a date (東京・ソウル, 3・11 are not dates); a weekday marker
-  (土・日) belongs to its day and is read first.
+  (土・日) belongs to its day and is read first. A kanji day alone is a day only as the next
+  item of such a list (7月十・十一日), and never before 市, 町 or 村 (四日市, 十日町).
 - 25年 / 24年度 without an era take the era of the date read before them, but never right
   after an ASCII letter: H24年度 is 平成24年度 (a one-letter era needs 年 or 年度 right after its
   year, or a range or list to one: H24～H26年度, R2・3年度), X24年度 is nothing; 同年, 翌年, 同月,
@@ -51,13 +52,13 @@ Reading rules where the text leaves a choice (each is pinned by tests/test_dates
   before punctuation, a bracket, a space, a range mark, the end of the text or a particle
   (五月、 （十月） 五月に); 五月雨, 十月桜 and 十二月党 are words.
 - A year in brackets confirms the year next to it; it is not a second period. Four forms,
-  （）or (), spaces allowed: 令和元年（2019年） (then a month, a day, 度 for the fiscal year,
-  or nothing: the year), 2019年（令和元年） (then a month, a day or nothing), 令和元（2019）年度
-  and 2019（令和元）年度 (then 年 or 年度, which the bracket needs: 令和元（2019） alone is read
-  as before). The text of the period is all of it. An era year whose calendar year is not
-  the bracketed one (令和元年（2020年）7月, 2019年（令和2年）7月) is date-invalid with a message
-  naming both years, never a guess at one. Other brackets are read as before: 令和元年
-  （2019年度） is a year and a fiscal year, and （2019年） a year.
+  （）or (), spaces allowed: 令和元年（2019年） and 2019年（令和元年） (then a month, a day, 度
+  for the fiscal year, or nothing: the year), 令和元（2019）年度 and 2019（令和元）年度 (then 年
+  or 年度, which the bracket needs: 令和元（2019） alone is read as before). The text of the
+  period is all of it. An era year whose calendar year is not the bracketed one (令和元年
+  （2020年）7月, 2019年（令和2年）7月) is date-invalid with a message naming both years, never
+  a guess at one. Other brackets are read as before: 令和元年（2019年度） is a year and a
+  fiscal year, and （2019年） a year.
 - Weekday markers: see `_Scanner.check_weekday`.
 - Days before 1873 (明治5年 and earlier, when Japan used the lunisolar calendar) are
   converted as if Gregorian, like every other day.
@@ -166,14 +167,15 @@ _POINT = re.compile(
           | {_NOT_AFTER_NUM}(?P<ny>{_N})(?={_SP}年)
         )
         (?:{_SP}(?:(?P<fy>年度)|(?P<yu>年)(?![間齢代輩])
-            (?(wy)(?:{_OPEN}(?P<cwe>{_ERA_NAME}){_SP}(?P<cwey>元|{_N}){_SP}年{_CLOSE})?
+            (?(wy)(?:{_OPEN}(?P<cwe>{_ERA_NAME}){_SP}(?P<cwey>元|{_N}){_SP}年{_CLOSE}
+                    (?:{_SP}(?P<cwfy>度))?)?
               |(?(rel)|(?:{_OPEN}(?P<cy>[12][0-9]{{3}}){_SP}年{_CLOSE}(?:{_SP}(?P<cfy>度))?)?))
         ))?
     )?
-    (?(fy)|(?(cfy)|
+    (?(fy)|(?(cfy)|(?(cwfy)|
         (?:{_SP}(?:(?P<mrel>[同翌])月|(?P<m>{_N}){_SP}月(?!曜)|(?P<dsame>同)(?={_SP}{_N}{_SP}日)))?
         (?:{_SP}(?:(?P<d>{_N}){_SP}日(?![間目])(?:{_SP}{_WD})?|(?P<jun>[上中下初])旬))?
-    ))
+    )))
     """,
     re.VERBOSE,
 )
@@ -216,6 +218,8 @@ _KANJI_MONTH_END = re.compile(
     r"|[にのはもをとや]")
 
 _DOTTED_FIRST = frozenset("MTSHR明大昭平令0123456789")
+# 四日市, 十日町, 廿日市, 五日市: a kanji day followed by these is a place name.
+_PLACE_AFTER_DAY = frozenset("市町村")
 _RANGE_SEP = re.compile(rf"{_SP}{_RANGE}{_SP}")
 _UNTIL = re.compile(rf"{_SP}まで")
 _LIST_SEP = re.compile(rf"{_SP}(?:[、，,・･]|及び|および|並びに){_SP}")
@@ -324,7 +328,7 @@ class _Point:
 
 # _POINT's groups in order: m.groups() is faster than m.group(*names) and gives the same.
 _POINT_GROUPS = ("era", "ey", "cw", "le", "ly", "wy", "ce", "cey", "rel", "ny", "fy", "yu",
-                 "cwe", "cwey", "cy", "cfy", "mrel", "m", "dsame", "d", "wd", "jun")
+                 "cwe", "cwey", "cwfy", "cy", "cfy", "mrel", "m", "dsame", "d", "wd", "jun")
 if tuple(sorted(_POINT.groupindex, key=_POINT.groupindex.__getitem__)) != _POINT_GROUPS or (
         _POINT.groups != len(_POINT_GROUPS)):
     raise ImportError("pipeline.dates: _POINT_GROUPS does not list _POINT's groups in order")
@@ -332,9 +336,9 @@ if tuple(sorted(_POINT.groupindex, key=_POINT.groupindex.__getitem__)) != _POINT
 
 def _point_from_match(m: re.Match[str]) -> _Point | None:
     """A _POINT match -> _Point; None when a numeral in it is malformed (十十)."""
-    (era, ey, cw, le, ly, wy, ce, cey, rel, ny, fy, yu, cwe, cwey, cy, cfy, mrel, month, dsame,
-     day, wd, jun) = m.groups()
-    p = _Point(unit="年度" if cfy else fy or yu)
+    (era, ey, cw, le, ly, wy, ce, cey, rel, ny, fy, yu, cwe, cwey, cwfy, cy, cfy, mrel, month,
+     dsame, day, wd, jun) = m.groups()
+    p = _Point(unit="年度" if cfy or cwfy else fy or yu)
     if le is not None:
         era, ey = le, ly
     elif ce is not None:  # 2019（令和元）年度: read as 令和元（2019）年度
@@ -486,8 +490,8 @@ class _Scanner:
         self.periods: list[Period] = []
         self.warnings: list[DateWarning] = []
         self.resolved_last = False  # whether the item just read became a period
-        # The item just read left its unit to a kanji day after it (7月十・十一日): that day
-        # is no word (十日町) but the list's next item.
+        # The item just read left its unit to the list after it (7月十・十一日): a kanji day
+        # there is the list's next day, not a word (十日町), unless a place name goes on.
         self.kanji_day_ok = False
 
     def run(self, anchor: re.Match[str] | None) -> DateResult:
@@ -541,8 +545,8 @@ class _Scanner:
         first, end, dotted = self.read_point(pos)
         if first is None:
             return None
-        if kanji_day_ok:
-            first.kanji_day = False  # the list's unit came to it from a kanji day before
+        if kanji_day_ok and self.s[end:end + 1] not in _PLACE_AFTER_DAY:
+            first.kanji_day = False  # the item before left its unit to this list
         bare = first.fine() is None  # 7～8月: only the second end has a unit
         # A first end may leave its last unit to the second end: which level is missing?
         dangle_level: int | None = None
@@ -573,7 +577,7 @@ class _Scanner:
                 return None
             else:
                 self.emit(first, None, pos, range_from, in_list)
-                self.kanji_day_ok = kanji  # 7月十・十一日: 十一日 is a day here
+                self.kanji_day_ok = True  # 7月十・十一日, 7月10・十一日: 十一日 is a day here
                 return range_from
         second: _Point | None = None
         item_end = last_end = end

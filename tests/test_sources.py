@@ -367,8 +367,8 @@ def test_html_entities_reach_the_items_as_text() -> None:
 ])
 def test_html_period_before_the_table_is_read_as_in_a_text_report(
         preamble: str, period: str, year: int) -> None:
-    """Regression: the page reader had its own narrower idea of a period line, so these
-    years came from the file name (a warning) instead of the period."""
+    """Regression: the page reader had its own narrower idea of a period line, so the first
+    two years came from the file name (a warning) instead of the period; the third it read."""
     page = (f"<html><body>{preamble}<table><tr><th>提携都市名</th><th>内容・実績</th>"
             "<th>所管局</th></tr><tr><td>英国 ロンドン市</td><td>・会談(8月)</td>"
             "<td>外務課</td></tr></table></body></html>")
