@@ -153,7 +153,15 @@ def test_damaged_lines_all_accounted_for(damage: Damage) -> None:
 UNREADABLE = [
     ("empty", b"", "the file is empty"),
     ("blank", b" \r\n\t\n", "the file is empty"),
-    ("png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
+    ("png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
+     "the file is an image (PNG), not a text report"),
+    # Files of another kind say what they are and what to do.
+    ("xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 4,
+     "the file is an Excel 97-2003 workbook (.xls) or another Office 97-2003 file, which is "
+     "not read: save it as .xlsx or CSV"),
+    ("pdf", b"%PDF-1.4\n" + bytes(range(256)) * 4,
+     "the file is a PDF, whose tables are not read: export the table to .xlsx or CSV"),
+    ("binary", bytes(range(32)) * 40, "the file is binary, not a text report"),
     # No control bytes (so not "binary"), but no line decodes in any candidate:
     # 0xFF is no lead byte in UTF-8 or EUC-JP, and 0x81 0x20 is no CP932 character.
     ("no-encoding", (b"\xff\x81 " + bytes(range(0xA0, 0x100)) + b"\n") * 30,
@@ -344,7 +352,7 @@ def test_folder_with_one_unreadable_file(tmp_path: Path, capsys: pytest.CaptureF
     (folder / "scan.png").write_bytes(UNREADABLE[2][1])
     assert main(["run", str(folder), "--out", str(out)]) == 1
     stderr = capsys.readouterr().err
-    assert "pipeline run: error: scan.png: the file is binary, not a text report" in stderr
+    assert "pipeline run: error: scan.png: the file is an image (PNG), not a text report" in stderr
     assert NAME not in stderr
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     by_name = {entry["name"]: entry for entry in manifest["inputs"]}

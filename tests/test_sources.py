@@ -428,6 +428,24 @@ def test_xlsx_that_is_not_a_workbook_is_a_read_error() -> None:
         assert raised.value.message.startswith("the file is not a readable Excel workbook: ")
 
 
+@pytest.mark.parametrize(("members", "kind"), [
+    (["word/document.xml", "[Content_Types].xml"], "it is a Word document (.docx)"),
+    (["ppt/presentation.xml", "[Content_Types].xml"], "it is a PowerPoint file (.pptx)"),
+    (["mimetype", "content.xml"], "it is an OpenDocument file (.ods)"),
+    (["reports/fy2012.txt"], "it is a ZIP archive without a workbook inside"),
+])
+def test_a_zip_that_is_no_workbook_says_what_it_is(members: list[str], kind: str) -> None:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member in members:
+            archive.writestr(member, "x")
+    with pytest.raises(ReadError) as raised:
+        read_document(buffer.getvalue(), "report.xlsx")
+    assert raised.value.message.startswith(f"the file is not a readable Excel workbook: {kind}")
+
+
 def test_broken_xlsx_names_the_file_once_through_extract() -> None:
     from pipeline.extract import extract_bytes
 

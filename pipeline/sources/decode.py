@@ -22,7 +22,18 @@ _UNNATURAL = re.compile(r"[^\u3040-\u30ff\u4e00-\u9fff0-9A-Za-z\s、。・「」
 _UNLIKELY = re.compile(r"[\uff61-\uff9f\ue000-\uf8ff\u2460-\u24ff\u2500-\u257f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
-_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"\x7fELF")
+# What a binary file is, by its first bytes, and what to do to read it: the error says so.
+_BINARY_KINDS: tuple[tuple[bytes, str], ...] = (
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel 97-2003 workbook (.xls) or another "
+     "Office 97-2003 file, which is not read: save it as .xlsx or CSV"),
+    (b"%PDF", "a PDF, whose tables are not read: export the table to .xlsx or CSV"),
+    (b"\x89PNG", "an image (PNG), not a text report"),
+    (b"GIF8", "an image (GIF), not a text report"),
+    (b"\xff\xd8\xff", "an image (JPEG), not a text report"),
+    (b"\x1f\x8b", "gzip-compressed: unpack it first"),
+    (b"\x7fELF", "a program, not a text report"),
+)
+_BINARY_MAGIC = tuple(magic for magic, _ in _BINARY_KINDS)
 # CR and LF are never part of a multibyte character in these encodings, so the bytes
 # split into the same physical lines as the text (text.split_lines).
 _LINE_END = re.compile(rb"(\r\n|\r|\n)")
@@ -82,12 +93,18 @@ def looks_binary(data: bytes) -> bool:
     return controls > max(8, len(head) // 10)
 
 
+def binary_kind(data: bytes) -> str:
+    """What a binary file is, for its error message, as far as its first bytes tell."""
+    kind = next((kind for magic, kind in _BINARY_KINDS if data.startswith(magic)), None)
+    return f"the file is {kind}" if kind else "the file is binary, not a text report"
+
+
 def decode(data: bytes) -> Decoded:
     """Decode report bytes. Raises DecodeError with a reader-facing reason."""
     if not data.strip():
         raise DecodeError("the file is empty")
     if looks_binary(data):
-        raise DecodeError("the file is binary, not a text report")
+        raise DecodeError(binary_kind(data))
     if data.startswith(b"\xef\xbb\xbf"):
         found = _strict(data[3:], "utf-8")
         if found is None:

@@ -76,12 +76,26 @@ def _check_zip(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
+            names = archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise ReadError("file-unreadable", "the file is not a readable Excel workbook: "
                         f"{error}") from None
+    if "xl/workbook.xml" not in names:  # a ZIP, but no workbook: say what it is instead
+        raise ReadError("file-unreadable", f"the file is not a readable Excel workbook: "
+                        f"{_zip_kind(names)}")
     if unpacked > MAX_UNPACKED:
         raise ReadError("file-unreadable", "the file is not a readable Excel workbook: it "
                         f"unpacks to {unpacked} bytes, more than {MAX_UNPACKED}")
+
+
+def _zip_kind(names: list[str]) -> str:
+    if any(name.startswith("word/") for name in names):
+        return "it is a Word document (.docx); copy its table into a workbook or save it as HTML"
+    if any(name.startswith("ppt/") for name in names):
+        return "it is a PowerPoint file (.pptx), which is not read"
+    if "content.xml" in names and "mimetype" in names:
+        return "it is an OpenDocument file (.ods); save it as .xlsx"
+    return "it is a ZIP archive without a workbook inside; unpack it and run on its files"
 
 
 def sheet_to_rows(sheet: Any, index: int) -> list[RawRow]:
