@@ -47,11 +47,11 @@ class SourceDocument:
     """A decoded input: its identity plus the rows a reader found in it."""
 
     name: str  # relative to the input folder, '/'-separated, never absolute
-    format: str  # "text" | "csv" | "html" | "xlsx"
+    format: str  # "text" | "csv" | "html" | "xlsx" | "xls"
     encoding: str | None
     sha256: str
     size: int
-    line_count: int  # physical lines of a line-based input; rows for html/xlsx
+    line_count: int  # physical lines of a line-based input; rows for html and workbooks
     line_based: bool
     rows: tuple[RawRow, ...]
     issues: tuple[Issue, ...] = ()

@@ -178,7 +178,7 @@ def code_version() -> str:
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256(__version__.encode())
     # What the extraction reads with: its libraries' versions and Unicode's (for NFKC).
-    for library in ("lxml", "openpyxl", "pycountry"):
+    for library in ("lxml", "openpyxl", "pycountry", "xlrd"):
         digest.update(f"{library}={_library_version(library)}\0".encode())
     digest.update(f"unicode={unicodedata.unidata_version}\0".encode())
     for path in sorted(package.rglob("*.py")):

@@ -222,6 +222,36 @@ def xlsx_variant(folder: Path) -> tuple[str, bytes]:
     return path.name, path.read_bytes()
 
 
+def xls_variant(folder: Path) -> tuple[str, bytes]:
+    """The same workbook as xlsx_variant, saved as Excel 97-2003 (.xls) with xlwt."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("平成24年度")
+    sheet.write_merge(0, 0, 0, 2, REPORT_PARTS.title)
+    sheet.write(1, 0, REPORT_PARTS.period)
+    row = 2
+    for number, table in enumerate(REPORT_PARTS.tables):
+        if number:
+            row += 1  # a blank row between the tables
+        for column, cell in enumerate(REPORT_PARTS.header):
+            sheet.write(row, column, cell.strip())
+        row += 1
+        for (label, content, bureau), span in zip(table, _rowspans(table), strict=True):
+            items = content_items(content)
+            sheet.write(row, 0, label.strip())
+            sheet.write(row, 1, "\n".join(f"・{item}" for item in items) if items
+                        else content.strip())
+            if span > 1:
+                sheet.write_merge(row, row + span - 1, 2, 2, bureau.strip())
+            elif span == 1:
+                sheet.write(row, 2, bureau.strip())
+            row += 1
+    path = folder / "fy2012_sister_city_exchanges.xls"
+    book.save(str(path))
+    return path.name, path.read_bytes()
+
+
 @dataclass(frozen=True)
 class Case:
     id: str
@@ -249,6 +279,7 @@ CASES = [
     Case("html-pretty-printed", html_variant(pretty=True), "html", "utf-8"),
     Case("html-title-in-table", html_variant(title_in_table=True), "html", "utf-8"),
     Case("xlsx", xlsx_variant, "xlsx", None),
+    Case("xls", xls_variant, "xls", None),
 ]
 
 
@@ -302,7 +333,8 @@ def test_reader_lines_point_into_the_source(variant: tuple[Case, str, bytes]) ->
     assert document.line_based == (case.format in ("text", "csv"))
 
 
-@pytest.mark.parametrize("build", [html_variant(), xlsx_variant], ids=["html", "xlsx"])
+@pytest.mark.parametrize("build", [html_variant(), xlsx_variant, xls_variant],
+                         ids=["html", "xlsx", "xls"])
 def test_spanned_bureau_cells_are_copied_and_marked_inherited(
         build: Callable[[Path], tuple[str, bytes]], tmp_path: Path) -> None:
     name, data = build(tmp_path)
@@ -444,6 +476,15 @@ def test_a_zip_that_is_no_workbook_says_what_it_is(members: list[str], kind: str
     with pytest.raises(ReadError) as raised:
         read_document(buffer.getvalue(), "report.xlsx")
     assert raised.value.message.startswith(f"the file is not a readable Excel workbook: {kind}")
+
+
+def test_a_page_saved_with_the_xls_extension_is_read_as_the_page_it_is(tmp_path: Path) -> None:
+    """Sites often serve HTML tables as .xls; only the Office container makes a workbook."""
+    _, data = html_variant()(tmp_path)
+    document = read_document(data, "fy2012.xls")
+    assert document.format == "html"
+    _, text = text_variant(str.encode, "fy2012.txt")(tmp_path)
+    assert read_document(text, "fy2012.xls").format == "text"
 
 
 def test_broken_xlsx_names_the_file_once_through_extract() -> None:
@@ -631,7 +672,8 @@ def test_html_notes_after_the_last_table_reach_the_notes() -> None:
     assert [i for i in extraction.issues if i.severity == "reject"] == []
 
 
-@pytest.mark.parametrize("build", [html_variant(), xlsx_variant], ids=["html", "xlsx"])
+@pytest.mark.parametrize("build", [html_variant(), xlsx_variant, xls_variant],
+                         ids=["html", "xlsx", "xls"])
 def test_non_line_documents_count_each_row_once(build: Callable[[Path], tuple[str, bytes]],
                                                 tmp_path: Path) -> None:
     from pipeline.extract import extract_document

@@ -19,7 +19,8 @@ from pipeline.sources.decode import Decoded, DecodeError, decode
 from pipeline.sources.text import split_lines, text_to_rows
 
 _EXTENSIONS = {".txt": "text", ".tsv": "text", ".csv": "csv", ".htm": "html", ".html": "html",
-               ".xlsx": "xlsx"}
+               ".xlsx": "xlsx"}  # not .xls: HTML is often served as .xls; OLE2_MAGIC decides
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Office 97-2003 files: .xls among them
 # Only a page that opens as a whole document is surely HTML; a <table> or <p> may just as
 # well sit in a cell or wrap a title line of a tab-separated report. An XML declaration
 # (XHTML), comments (a browser's `<!-- saved from url=... -->`) and any doctype may come
@@ -55,6 +56,8 @@ def _head_lines(text: str) -> list[str]:
 def detect_format(data: bytes, text: str | None, name: str) -> str:
     if data.startswith(b"PK\x03\x04"):
         return "xlsx"
+    if data.startswith(OLE2_MAGIC):
+        return "xls"
     suffix = name[name.rfind(".") :].lower() if "." in name else ""
     by_extension = _EXTENSIONS.get(suffix, "text")
     if text is not None:
@@ -90,6 +93,10 @@ def read_document(data: bytes, name: str) -> SourceDocument:
         from pipeline.sources.xlsx import xlsx_to_document
 
         return xlsx_to_document(data, name, sha)
+    if data.startswith(OLE2_MAGIC):  # Excel 97-2003 (.xls)
+        from pipeline.sources.xls import xls_to_document
+
+        return xls_to_document(data, name, sha)
     try:
         decoded = decode(data)
     except DecodeError as error:

@@ -24,8 +24,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
 # What a binary file is, by its first bytes, and what to do to read it: the error says so.
 _BINARY_KINDS: tuple[tuple[bytes, str], ...] = (
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel 97-2003 workbook (.xls) or another "
-     "Office 97-2003 file, which is not read: save it as .xlsx or CSV"),
     (b"%PDF", "a PDF, whose tables are not read: export the table to .xlsx or CSV"),
     (b"\x89PNG", "an image (PNG), not a text report"),
     (b"GIF8", "an image (GIF), not a text report"),

@@ -10,7 +10,7 @@ import datetime as dt
 import io
 import warnings
 import zipfile
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipeline.headers import is_header
 from pipeline.model import Issue, RawRow, SourceDocument
@@ -98,24 +98,56 @@ def _zip_kind(names: list[str]) -> str:
     return "it is a ZIP archive without a workbook inside; unpack it and run on its files"
 
 
-def sheet_to_rows(sheet: Any, index: int) -> list[RawRow]:
+class Sheet(NamedTuple):
+    """One worksheet as both workbook readers (.xlsx, .xls) hand it over."""
+
+    title: str
+    grid: list[list[str]]  # cell texts, row by row from A1
+    merged: list[tuple[int, int, int, int]]  # (min_row, min_col, max_row, max_col), 1-based
+
+
+def sheet_to_rows(sheet: Sheet, index: int) -> list[RawRow]:
     """A worksheet's rows; `index` is the sheet's 0-based place in the workbook.
 
     Row r (1-based, as Excel shows it) gets line index * SHEET_LINES + r and a `raw` that
     starts with the sheet's name: `[続き] label<TAB>content<TAB>bureau`.
     """
-    grid = sheet_to_grid(sheet)[: SHEET_LINES - 1]
-    ranges = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in sheet.merged_cells.ranges]
-    inherited = fill_merged(grid, ranges)
+    grid = [list(cells) for cells in sheet.grid[: SHEET_LINES - 1]]
+    inherited = fill_merged(grid, sheet.merged)
     return [RawRow(line=index * SHEET_LINES + number, cells=tuple(cells),
                    raw=f"[{sheet.title}] " + "\t".join(cells),
                    inherited=frozenset(inherited.get(number - 1, ())))
             for number, cells in enumerate(grid, start=1)]
 
 
+def sheets_to_document(sheets: list[Sheet], name: str, sha256: str, size: int, fmt: str
+                       ) -> SourceDocument:
+    """Every worksheet that has a report header row, in workbook order, as the tables of
+    one report. A filled sheet without one is a warning. Raises ReadError without any."""
+    from pipeline.sources import ReadError
+
+    rows: list[RawRow] = []
+    issues: list[Issue] = []
+    for index, sheet in enumerate(sheets):
+        if any(is_header(row) for row in sheet.grid):
+            rows.extend(sheet_to_rows(sheet, index))
+            if len(sheet.grid) >= SHEET_LINES:
+                issues.append(Issue("sheet-truncated", f"{name}: worksheet {sheet.title!r} has "
+                                    f"{len(sheet.grid)} rows; read up to row {SHEET_LINES - 1}",
+                                    "warning", name, 0))
+        elif any(cell.strip() for row in sheet.grid for cell in row):
+            issues.append(Issue("sheet-skipped", f"{name}: worksheet {sheet.title!r} has no "
+                                "header row naming 提携都市 and 内容; not read", "warning",
+                                name, 0))
+    if not rows:
+        raise ReadError("no-table", "no worksheet has a header row naming 提携都市 and 内容")
+    return SourceDocument(name=name, format=fmt, encoding=None, sha256=sha256, size=size,
+                          line_count=len(rows), line_based=False, rows=tuple(rows),
+                          issues=tuple(issues))
+
+
 def xlsx_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
-    """Read every worksheet that has a report header row, in workbook order, as the
-    tables of one report. A filled sheet without one is a warning. Raises ReadError."""
+    """Read an .xlsx workbook (see sheets_to_document). Raises ReadError."""
     import openpyxl
 
     from pipeline.sources import ReadError
@@ -128,22 +160,8 @@ def xlsx_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
     except Exception as error:  # openpyxl raises whatever its zip or XML layer raised
         raise ReadError("file-unreadable", "the file is not a readable Excel workbook: "
                         f"{type(error).__name__}: {error}") from None
-    rows: list[RawRow] = []
-    issues: list[Issue] = []
-    for index, sheet in enumerate(book.worksheets):
-        grid = sheet_to_grid(sheet)
-        if any(is_header(row) for row in grid):
-            rows.extend(sheet_to_rows(sheet, index))
-            if len(grid) >= SHEET_LINES:
-                issues.append(Issue("sheet-truncated", f"{name}: worksheet {sheet.title!r} has "
-                                    f"{len(grid)} rows; read up to row {SHEET_LINES - 1}",
-                                    "warning", name, 0))
-        elif any(cell.strip() for row in grid for cell in row):
-            issues.append(Issue("sheet-skipped", f"{name}: worksheet {sheet.title!r} has no "
-                                "header row naming 提携都市 and 内容; not read", "warning",
-                                name, 0))
-    if not rows:
-        raise ReadError("no-table", "no worksheet has a header row naming 提携都市 and 内容")
-    return SourceDocument(name=name, format="xlsx", encoding=None, sha256=sha256,
-                          size=len(data), line_count=len(rows), line_based=False,
-                          rows=tuple(rows), issues=tuple(issues))
+    sheets = [Sheet(sheet.title, sheet_to_grid(sheet),
+                    [(r.min_row, r.min_col, r.max_row, r.max_col)
+                     for r in sheet.merged_cells.ranges])
+              for sheet in book.worksheets]
+    return sheets_to_document(sheets, name, sha256, len(data), "xlsx")

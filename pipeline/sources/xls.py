@@ -1,0 +1,62 @@
+"""Excel 97-2003 workbooks (.xls): read with xlrd, then handled exactly like .xlsx ones.
+
+Japanese government sites still publish many tables in this format. xlrd reads the cell
+values and, with formatting_info=True, the merged ranges; everything after that (which
+sheets hold the report, merged cells filled like a rowspan, line numbers) is shared with
+the .xlsx reader in `xlsx.sheets_to_document`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.model import SourceDocument
+from pipeline.sources.xlsx import Sheet, sheets_to_document, value_to_text
+
+
+def cell_to_text(book: Any, cell: Any) -> str:
+    """A cell as the report shows it: text as written, 24.0 as 24, a date as ISO."""
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return value_to_text(xlrd.xldate_as_datetime(cell.value, book.datemode))
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return value_to_text(cell.value)  # a number formatted as a date: keep the number
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return "TRUE" if cell.value else "FALSE"
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return ""  # an error cell (#N/A, #DIV/0!) holds no report text
+    return value_to_text(cell.value)
+
+
+def xls_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
+    """Read an .xls workbook (see xlsx.sheets_to_document). Raises ReadError."""
+    import xlrd
+
+    from pipeline.sources import ReadError
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False,
+                                  logfile=_Silent())
+    except Exception as error:  # xlrd raises XLRDError, CompDocError, struct and index errors
+        raise ReadError("file-unreadable", "the file is not a readable Excel 97-2003 workbook "
+                        f"(an .xls; another Office file saved in the same container is not "
+                        f"read): {type(error).__name__}: {error}") from None
+    sheets = []
+    for sheet in book.sheets():
+        grid = [[cell_to_text(book, sheet.cell(row, column)) for column in range(sheet.ncols)]
+                for row in range(sheet.nrows)]
+        # xlrd gives (first row, row after the last, first column, column after the last),
+        # 0-based; sheets_to_document takes them 1-based and inclusive.
+        merged = [(top + 1, left + 1, bottom, right)
+                  for top, bottom, left, right in sheet.merged_cells]
+        sheets.append(Sheet(sheet.name, grid, merged))
+    return sheets_to_document(sheets, name, sha256, len(data), "xls")
+
+
+class _Silent:
+    """xlrd writes warnings about unusual records to a log file; they are not the user's."""
+
+    def write(self, _: str) -> int:
+        return 0
