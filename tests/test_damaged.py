@@ -157,8 +157,8 @@ UNREADABLE = [
      "the file is an image (PNG), not a text report"),
     # Files of another kind say what they are and what to do.
     ("broken-xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 4,
-     "the file is not a readable Excel 97-2003 workbook (an .xls; another Office file saved "
-     "in the same container is not read): "),
+     "the file is not a readable Excel 97-2003 workbook (.xls): it is damaged or cut short, "
+     "or another Office 97-2003 file (.doc, .ppt) ["),
     ("pdf", b"%PDF-1.4\n" + bytes(range(256)) * 4,
      "the file is a PDF, whose tables are not read: export the table to .xlsx or CSV"),
     ("binary", bytes(range(32)) * 40, "the file is binary, not a text report"),

@@ -43,12 +43,18 @@ def test_the_diff_example(tmp_path: Path) -> None:
 
 def test_the_run_example(tmp_path: Path) -> None:
     lines = console_block("$ pipeline run")
+    commands = [i for i, line in enumerate(lines) if line.startswith("$ ")]
+    said = {lines[i].split("#")[0].strip(): lines[i + 1 : j]
+            for i, j in zip(commands, [*commands[1:], len(lines)], strict=True)}
     shutil.copytree(ROOT / "raw", tmp_path / "raw")
     first = subprocess.run([sys.executable, "-m", "pipeline", "run"], cwd=tmp_path,
                            capture_output=True, text=True)
     assert first.stderr.strip() == lines[1]
-    listed = set(" ".join(lines[3:5]).split())
+    counted = subprocess.run("wc -l output/*.csv", shell=True, cwd=tmp_path,
+                             capture_output=True, text=True, check=True)
+    assert counted.stdout.rstrip("\n").split("\n") == said["$ wc -l output/*.csv"]
+    listed = set(" ".join(said["$ ls output"]).split())
     assert listed == {p.name for p in (tmp_path / "output").iterdir() if not p.name.startswith(".")}
     again = subprocess.run([sys.executable, "-m", "pipeline", "run"], cwd=tmp_path,
                            capture_output=True, text=True)
-    assert again.stderr.strip() == lines[6]
+    assert again.stderr.strip() == lines[-1]

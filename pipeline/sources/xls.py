@@ -41,8 +41,8 @@ def xls_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
                                   logfile=_Silent())
     except Exception as error:  # xlrd raises XLRDError, CompDocError, struct and index errors
         raise ReadError("file-unreadable", "the file is not a readable Excel 97-2003 workbook "
-                        f"(an .xls; another Office file saved in the same container is not "
-                        f"read): {type(error).__name__}: {error}") from None
+                        "(.xls): it is damaged or cut short, or another Office 97-2003 file "
+                        f"(.doc, .ppt) [{type(error).__name__}: {error}]") from None
     sheets = []
     for sheet in book.sheets():
         grid = [[cell_to_text(book, sheet.cell(row, column)) for column in range(sheet.ncols)]
