@@ -8,25 +8,32 @@ the .xlsx reader in `xlsx.sheets_to_document`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pipeline.model import SourceDocument
-from pipeline.sources.xlsx import Sheet, sheets_to_document, value_to_text
+from pipeline.sources.xlsx import Sheet, filled_to_grid, sheets_to_document, value_to_text
 
 
 def cell_to_text(book: Any, cell: Any) -> str:
-    """A cell as the report shows it: text as written, 24.0 as 24, a date as ISO."""
+    """A cell as the report shows it, and as the .xlsx reader gives it: text as written,
+    24.0 as 24, a date as ISO, a time of day as 13:30:00, TRUE, #DIV/0!."""
     import xlrd
 
     if cell.ctype == xlrd.XL_CELL_DATE:
         try:
+            if 0 <= cell.value < 1:  # a time of day: Excel counts days, the time is the rest
+                hour, minute, second = xlrd.xldate_as_tuple(cell.value, book.datemode)[3:]
+                return value_to_text(dt.time(hour, minute, second))
             return value_to_text(xlrd.xldate_as_datetime(cell.value, book.datemode))
         except (ValueError, OverflowError, xlrd.xldate.XLDateError):
             return value_to_text(cell.value)  # a number formatted as a date: keep the number
     if cell.ctype == xlrd.XL_CELL_BOOLEAN:
-        return "TRUE" if cell.value else "FALSE"
-    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
-        return ""  # an error cell (#N/A, #DIV/0!) holds no report text
+        return value_to_text(bool(cell.value))
+    if cell.ctype == xlrd.XL_CELL_ERROR:
+        return str(xlrd.error_text_from_code.get(cell.value, "#N/A"))
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return ""
     return value_to_text(cell.value)
 
 
@@ -36,8 +43,12 @@ def xls_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
 
     from pipeline.sources import ReadError
 
+    if _ENCRYPTED in data:  # an Office 2007+ file with a password is stored in this container
+        raise ReadError("file-unreadable", "the file is encrypted (saved with a password); "
+                        "save it without one")
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False,
+        # ragged_rows: each row as long as the file says, not as long as the longest one
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True,
                                   logfile=_Silent())
     except Exception as error:  # xlrd raises XLRDError, CompDocError, struct and index errors
         raise ReadError("file-unreadable", "the file is not a readable Excel 97-2003 workbook "
@@ -45,14 +56,20 @@ def xls_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
                         f"(.doc, .ppt) [{type(error).__name__}: {error}]") from None
     sheets = []
     for sheet in book.sheets():
-        grid = [[cell_to_text(book, sheet.cell(row, column)) for column in range(sheet.ncols)]
-                for row in range(sheet.nrows)]
+        filled = {(row + 1, column + 1): text for row in range(sheet.nrows)
+                  for column in range(sheet.row_len(row))
+                  if (text := cell_to_text(book, sheet.cell(row, column)))}
         # xlrd gives (first row, row after the last, first column, column after the last),
         # 0-based; sheets_to_document takes them 1-based and inclusive.
         merged = [(top + 1, left + 1, bottom, right)
                   for top, bottom, left, right in sheet.merged_cells]
-        sheets.append(Sheet(sheet.name, grid, merged))
+        sheets.append(Sheet(sheet.name, filled_to_grid(filled), merged))
     return sheets_to_document(sheets, name, sha256, len(data), "xls")
+
+
+# The name of the stream that holds an encrypted Office 2007+ file, as OLE2 directory
+# entries spell names (UTF-16LE).
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 
 class _Silent:

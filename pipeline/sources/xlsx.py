@@ -27,9 +27,11 @@ SHEET_LINES = 100_000
 
 
 def value_to_text(value: Any) -> str:
-    """A cell value as the report shows it; 24.0 is 24, an empty cell is ''."""
+    """A cell value as the report shows it; 24.0 is 24, True is TRUE, an empty cell is ''."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime) and value.time() == dt.time():
@@ -39,11 +41,31 @@ def value_to_text(value: Any) -> str:
     return str(value)
 
 
+def filled_to_grid(filled: dict[tuple[int, int], str]) -> list[list[str]]:
+    """{(row, column): text} (1-based, only cells with text) -> rows from row 1 to the last
+    with text, each as long as its last filled cell. A stray value far off (XFD1048576)
+    costs its own row, not a grid of billions of empty cells."""
+    if not filled:
+        return []
+    grid: list[list[str]] = [[] for _ in range(max(row for row, _ in filled))]
+    for (row, column), text in sorted(filled.items()):
+        cells = grid[row - 1]
+        cells.extend([""] * (column - 1 - len(cells)))
+        cells.append(text)
+    return grid
+
+
 def sheet_to_grid(sheet: Any) -> list[list[str]]:
-    """The worksheet's values, row by row, from A1 to its last used cell."""
-    return [[value_to_text(value) for value in row]
-            for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row, min_col=1,
-                                       max_col=sheet.max_column, values_only=True)]
+    """The worksheet's values, row by row (see filled_to_grid)."""
+    # openpyxl keeps the cells the file holds in _cells; iter_rows would create every cell
+    # of the used range, 17 billion for one value at XFD1048576.
+    cells = getattr(sheet, "_cells", None)
+    if not isinstance(cells, dict):  # an openpyxl without it: the dense way
+        return [[value_to_text(value) for value in row] for row in sheet.iter_rows(
+            min_row=1, max_row=sheet.max_row, min_col=1, max_col=sheet.max_column,
+            values_only=True)]
+    return filled_to_grid({place: text for place, cell in cells.items()
+                           if (text := value_to_text(cell.value))})
 
 
 def fill_merged(grid: list[list[str]], ranges: list[tuple[int, int, int, int]]
@@ -61,6 +83,8 @@ def fill_merged(grid: list[list[str]], ranges: list[tuple[int, int, int, int]]
         value = grid[min_row - 1][min_col - 1]
         for row in range(min_row, min(max_row, len(grid))):  # rows below the first, 0-based
             cells = grid[row]
+            if value and len(cells) < min_col:  # rows end at their last filled cell
+                cells.extend([""] * (min_col - len(cells)))
             for column in range(min_col - 1, min(max_col, len(cells))):
                 cells[column] = value if column == min_col - 1 else ""
             if value and min_col - 1 < len(cells):
@@ -70,32 +94,42 @@ def fill_merged(grid: list[list[str]], ranges: list[tuple[int, int, int, int]]
     return inherited
 
 
-def _check_zip(data: bytes) -> None:
+def _open_zip(data: bytes) -> tuple[list[str], str]:
+    """The member names and the ODF mimetype (or "") of a ZIP; ReadError for a broken or
+    inflating one."""
     from pipeline.sources import ReadError
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
             names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+            if unpacked > MAX_UNPACKED:
+                raise ReadError("file-unreadable", "the file is not a readable Excel workbook: "
+                                f"it unpacks to {unpacked} bytes, more than {MAX_UNPACKED}")
+            mimetype = ""
+            if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
+                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
         raise ReadError("file-unreadable", "the file is not a readable Excel workbook: "
                         f"{error}") from None
-    if "xl/workbook.xml" not in names:  # a ZIP, but no workbook: say what it is instead
-        raise ReadError("file-unreadable", f"the file is not a readable Excel workbook: "
-                        f"{_zip_kind(names)}")
-    if unpacked > MAX_UNPACKED:
-        raise ReadError("file-unreadable", "the file is not a readable Excel workbook: it "
-                        f"unpacks to {unpacked} bytes, more than {MAX_UNPACKED}")
+    return names, mimetype
 
 
-def _zip_kind(names: list[str]) -> str:
+def zip_kind(names: list[str], mimetype: str) -> str | None:
+    """What a ZIP that openpyxl could not read is, and what to do, when its members say."""
     if any(name.startswith("word/") for name in names):
         return "it is a Word document (.docx); copy its table into a workbook or save it as HTML"
     if any(name.startswith("ppt/") for name in names):
         return "it is a PowerPoint file (.pptx), which is not read"
-    if "content.xml" in names and "mimetype" in names:
-        return "it is an OpenDocument file (.ods); save it as .xlsx"
-    return "it is a ZIP archive without a workbook inside; unpack it and run on its files"
+    if "xl/workbook.bin" in names:
+        return "it is an Excel binary workbook (.xlsb), which is not read; save it as .xlsx"
+    if mimetype == "application/vnd.oasis.opendocument.spreadsheet":
+        return "it is an OpenDocument spreadsheet (.ods); save it as .xlsx"
+    if mimetype.startswith("application/vnd.oasis.opendocument"):
+        return f"it is an OpenDocument file of another kind ({mimetype}), which is not read"
+    if not any(name.startswith("xl/") for name in names):
+        return "it is a ZIP archive, not a workbook; unpack it and run on its files"
+    return None  # a workbook that openpyxl cannot read: its own error says more
 
 
 class Sheet(NamedTuple):
@@ -152,14 +186,15 @@ def xlsx_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
 
     from pipeline.sources import ReadError
 
-    _check_zip(data)
+    names, mimetype = _open_zip(data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it does not read
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
     except Exception as error:  # openpyxl raises whatever its zip or XML layer raised
+        reason = zip_kind(names, mimetype) or f"{type(error).__name__}: {error}"
         raise ReadError("file-unreadable", "the file is not a readable Excel workbook: "
-                        f"{type(error).__name__}: {error}") from None
+                        f"{reason}") from None
     sheets = [Sheet(sheet.title, sheet_to_grid(sheet),
                     [(r.min_row, r.min_col, r.max_row, r.max_col)
                      for r in sheet.merged_cells.ranges])
