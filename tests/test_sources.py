@@ -505,6 +505,17 @@ def test_a_workbook_whose_parts_have_other_names_is_read(tmp_path: Path) -> None
     assert document.rows == read_document(data, "fy2012.xlsx").rows
 
 
+def test_an_excel_2003_xml_spreadsheet_says_what_it_is() -> None:
+    page = ('<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+            '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">\n'
+            "<Worksheet><Table><Row><Cell><Data>提携都市名</Data></Cell></Row></Table>"
+            "</Worksheet></Workbook>\n")
+    with pytest.raises(ReadError) as raised:
+        read_document(page.encode(), "fy2012.xls")
+    assert raised.value.message == ("the file is an Excel 2003 XML spreadsheet, which is not "
+                                    "read: save it as .xlsx")
+
+
 def test_an_encrypted_workbook_says_so() -> None:
     data = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500)
             + "EncryptedPackage".encode("utf-16-le") + bytes(500))
