@@ -516,6 +516,88 @@ def test_an_excel_2003_xml_spreadsheet_says_what_it_is() -> None:
                                     "read: save it as .xlsx")
 
 
+def test_a_sheet_that_merged_cells_would_blow_up_costs_only_itself(tmp_path: Path) -> None:
+    """Review finding: one narrow merge at the far right (XFD4:XFD99999) padded every row
+    it covers to 16,384 cells: a 5 KB file took gigabytes."""
+    import openpyxl
+
+    _, data = xlsx_variant(tmp_path)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    hostile = book.create_sheet("続き")
+    hostile.append([cell.strip() for cell in REPORT_PARTS.header])
+    hostile["XFD4"] = "x"
+    hostile.merge_cells("XFD4:XFD99999")
+    hostile["A99999"] = "y"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    document = read_document(buffer.getvalue(), "fy2012.xlsx")
+    assert [issue.code for issue in document.issues] == ["sheet-too-large"]
+    assert document.rows == read_document(data, "fy2012.xlsx").rows
+
+
+def test_merged_ranges_too_large_to_open_are_refused_before_opening(tmp_path: Path) -> None:
+    """openpyxl makes an object for every cell of a merged range as it opens the file."""
+    import zipfile
+
+    _, data = xlsx_variant(tmp_path)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for member in source.namelist():
+            content = source.read(member)
+            if member == "xl/worksheets/sheet1.xml":
+                content = content.replace(b'<mergeCell ref="A1:C1"/>',
+                                          b'<mergeCell ref="A1:XFD1048576"/>')
+            target.writestr(member, content)
+    with pytest.raises(ReadError) as raised:
+        read_document(buffer.getvalue(), "fy2012.xlsx")
+    message = raised.value.message
+    prefix = ("the file is not a readable Excel workbook: merged ranges in "
+              "xl/worksheets/sheet1.xml cover ")
+    assert message.startswith(prefix) and message.endswith(" cells, more than 5000000")
+    assert int(message.removeprefix(prefix).split()[0]) >= 16384 * 1048576
+
+
+def test_text_that_looks_like_a_marker_is_only_text(tmp_path: Path) -> None:
+    """Review finding: a cell naming EncryptedPackage made a valid .xls 'encrypted', and a
+    page declaring the spreadsheet namespace was refused as an Excel 2003 XML file."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("s")
+    for column, value in enumerate(["提携都市名", "内容", "所管局"]):
+        sheet.write(0, column, value)
+    sheet.write(1, 0, "英国 ロンドン市")
+    sheet.write(1, 1, "・暗号化EncryptedPackageの説明(平成24年8月)")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert len(read_document(buffer.getvalue(), "a.xls").rows) == 2
+    _, page = html_variant()(tmp_path)
+    page = page.replace(b'<html lang="ja">',
+                        b'<html xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">')
+    assert read_document(page, "fy2012.xls").format == "html"
+
+
+def test_a_value_under_a_merge_stays_hidden_as_excel_hides_it(tmp_path: Path) -> None:
+    """Review finding: with the merge's top-left cell empty, a value the .xls file holds
+    under the merge showed as the bureau of the row below."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("s", cell_overwrite_ok=True)
+    for column, value in enumerate(["提携都市名", "内容", "所管局"]):
+        sheet.write(0, column, value)
+    sheet.write(1, 0, "英国 ロンドン市")
+    sheet.write(1, 1, "・会談(平成24年8月)")
+    sheet.write(2, 0, "米国 ニューヨーク市")
+    sheet.write(2, 1, "・視察(平成24年9月)")
+    sheet.merge(1, 2, 2, 2)  # C2:C3 merged, C2 empty
+    sheet.write(2, 2, "隠れ局")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    rows = read_document(buffer.getvalue(), "a.xls").rows
+    assert [row.cells[2:] for row in rows[1:]] in ([(), ("",)], [(), ()])
+
+
 def test_an_encrypted_workbook_says_so() -> None:
     data = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500)
             + "EncryptedPackage".encode("utf-16-le") + bytes(500))

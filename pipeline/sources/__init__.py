@@ -29,8 +29,9 @@ _HTML_DOCUMENT = re.compile(r"\A\s*(?:(?:<\?xml[^>]*>|<!--.*?-->|<!doctype[^>]*>
                             r"(?:<!doctype html|<html|<head|<body)", re.I | re.S)
 _HTML_HINT = re.compile(r"\A\s*(?:<table|<h\d|<p[\s>])|<table[\s>]", re.I)
 SNIFF_LINES = 40
-# Excel 2003's XML spreadsheet (often saved as .xls) names this namespace at its top.
-_SPREADSHEET_XML = "urn:schemas-microsoft-com:office:spreadsheet"
+# Excel 2003's XML spreadsheet (often saved as .xls): a Workbook root in this namespace.
+_SPREADSHEET_XML = re.compile(
+    r"<(?:\w+:)?Workbook\b[^>]*=\s*[\"']urn:schemas-microsoft-com:office:spreadsheet[\"']")
 
 
 class ReadError(Exception):
@@ -103,7 +104,7 @@ def read_document(data: bytes, name: str) -> SourceDocument:
         decoded = decode(data)
     except DecodeError as error:
         raise ReadError("file-unreadable", str(error)) from None
-    if _SPREADSHEET_XML in decoded.text[:4096]:
+    if _SPREADSHEET_XML.search(decoded.text[:4096]):
         raise ReadError("file-unreadable", "the file is an Excel 2003 XML spreadsheet, which "
                         "is not read: save it as .xlsx")
     issues.extend(decoding_issues(decoded, name))

@@ -43,14 +43,14 @@ def xls_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
 
     from pipeline.sources import ReadError
 
-    if _ENCRYPTED in data:  # an Office 2007+ file with a password is stored in this container
-        raise ReadError("file-unreadable", "the file is encrypted (saved with a password); "
-                        "save it without one")
     try:
         # ragged_rows: each row as long as the file says, not as long as the longest one
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True,
                                   logfile=_Silent())
     except Exception as error:  # xlrd raises XLRDError, CompDocError, struct and index errors
+        if _ENCRYPTED in data:  # an Office 2007+ file with a password sits in this container
+            raise ReadError("file-unreadable", "the file is encrypted (saved with a password); "
+                            "save it without one") from None
         raise ReadError("file-unreadable", "the file is not a readable Excel 97-2003 workbook "
                         "(.xls): it is damaged or cut short, or another Office 97-2003 file "
                         f"(.doc, .ppt) [{type(error).__name__}: {error}]") from None

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import warnings
 import zipfile
+import zlib
 from typing import Any, NamedTuple
 
 from pipeline.headers import is_header
@@ -24,6 +26,17 @@ MAX_UNPACKED = 200 * 1024 * 1024
 # with the sheet's name in brackets, so a reject names its sheet too. A sheet's rows from
 # SHEET_LINES on are not read (warning `sheet-truncated`): no report has that many.
 SHEET_LINES = 100_000
+# A report sheet holds a few thousand cells. More than this, counting the cells merged
+# ranges fill, is a damaged or hostile file: the sheet is skipped (warning
+# `sheet-too-large`), and merged ranges covering more make openpyxl itself run out of
+# memory, so such a workbook is refused before it is opened.
+MAX_SHEET_CELLS = 5_000_000
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})([0-9]{1,7}):'
+                        rb'([A-Z]{1,3})([0-9]{1,7})"')
+
+
+class SheetTooLarge(Exception):
+    """A worksheet that would hold more than MAX_SHEET_CELLS cells."""
 
 
 def value_to_text(value: Any) -> str:
@@ -77,20 +90,27 @@ def fill_merged(grid: list[list[str]], ranges: list[tuple[int, int, int, int]]
     empty: a title merged across A1:C1 must stay a one-cell row, not three equal cells.
     """
     inherited: dict[int, set[int]] = {}
+    budget = MAX_SHEET_CELLS - sum(map(len, grid))
     for min_row, min_col, max_row, max_col in ranges:
-        if min_row - 1 >= len(grid) or min_col - 1 >= len(grid[min_row - 1]):
+        if min_row - 1 >= len(grid):
             continue
-        value = grid[min_row - 1][min_col - 1]
+        first = grid[min_row - 1]
+        # An empty top-left cell (or a row that ends before it) fills nothing, but what
+        # the file holds under the merge is hidden all the same, as Excel hides it.
+        value = first[min_col - 1] if min_col - 1 < len(first) else ""
         for row in range(min_row, min(max_row, len(grid))):  # rows below the first, 0-based
             cells = grid[row]
             if value and len(cells) < min_col:  # rows end at their last filled cell
+                budget -= min_col - len(cells)
+                if budget < 0:
+                    raise SheetTooLarge
                 cells.extend([""] * (min_col - len(cells)))
             for column in range(min_col - 1, min(max_col, len(cells))):
                 cells[column] = value if column == min_col - 1 else ""
             if value and min_col - 1 < len(cells):
                 inherited.setdefault(row, set()).add(min_col - 1)
-        for column in range(min_col, min(max_col, len(grid[min_row - 1]))):
-            grid[min_row - 1][column] = ""
+        for column in range(min_col, min(max_col, len(first))):
+            first[column] = ""
     return inherited
 
 
@@ -109,10 +129,35 @@ def _open_zip(data: bytes) -> tuple[list[str], str]:
             mimetype = ""
             if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
                 mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
+            for member in names:
+                if member.startswith("xl/worksheets/") and member.endswith(".xml"):
+                    merged = merged_area(archive.read(member))
+                    if merged > MAX_SHEET_CELLS:
+                        raise ReadError("file-unreadable", "the file is not a readable Excel "
+                                        f"workbook: merged ranges in {member} cover {merged} "
+                                        f"cells, more than {MAX_SHEET_CELLS}")
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError,
+            RuntimeError, zlib.error) as error:  # what reading a damaged member may raise
         raise ReadError("file-unreadable", "the file is not a readable Excel workbook: "
                         f"{error}") from None
     return names, mimetype
+
+
+def merged_area(sheet_xml: bytes) -> int:
+    """How many cells the merged ranges of a worksheet's XML cover."""
+    area = 0
+    for left, top, right, bottom in _MERGE_REF.findall(sheet_xml):
+        rows = int(bottom) - int(top) + 1
+        columns = _column_number(right) - _column_number(left) + 1
+        area += max(rows, 1) * max(columns, 1)
+    return area
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64  # A=1 ... Z=26, AA=27
+    return number
 
 
 def zip_kind(names: list[str], mimetype: str) -> str | None:
@@ -164,7 +209,13 @@ def sheets_to_document(sheets: list[Sheet], name: str, sha256: str, size: int, f
     issues: list[Issue] = []
     for index, sheet in enumerate(sheets):
         if any(is_header(row) for row in sheet.grid):
-            rows.extend(sheet_to_rows(sheet, index))
+            try:
+                rows.extend(sheet_to_rows(sheet, index))
+            except SheetTooLarge:
+                issues.append(Issue("sheet-too-large", f"{name}: worksheet {sheet.title!r} "
+                                    f"would hold more than {MAX_SHEET_CELLS} cells with its "
+                                    "merged ranges filled; not read", "warning", name, 0))
+                continue
             if len(sheet.grid) >= SHEET_LINES:
                 issues.append(Issue("sheet-truncated", f"{name}: worksheet {sheet.title!r} has "
                                     f"{len(sheet.grid)} rows; read up to row {SHEET_LINES - 1}",
@@ -174,6 +225,9 @@ def sheets_to_document(sheets: list[Sheet], name: str, sha256: str, size: int, f
                                 "header row naming 提携都市 and 内容; not read", "warning",
                                 name, 0))
     if not rows:
+        too_large = [issue.message for issue in issues if issue.code == "sheet-too-large"]
+        if too_large:
+            raise ReadError("file-unreadable", too_large[0].removeprefix(f"{name}: "))
         raise ReadError("no-table", "no worksheet has a header row naming 提携都市 and 内容")
     return SourceDocument(name=name, format=fmt, encoding=None, sha256=sha256, size=size,
                           line_count=len(rows), line_based=False, rows=tuple(rows),
