@@ -636,6 +636,17 @@ def test_xls_and_xlsx_cells_read_alike(tmp_path: Path) -> None:
     assert read[0] == read[1] == ["13:30:00", "TRUE", "FALSE", "24", "2012-07-22", "・会談"]
 
 
+def test_an_xls_error_cell_reads_as_excel_shows_it() -> None:
+    """xlwt cannot write an error cell, so the cell is made directly: code 0x07 is #DIV/0!,
+    which openpyxl gives for the same cell of an .xlsx."""
+    import xlrd
+
+    from pipeline.sources.xls import cell_to_text
+
+    assert cell_to_text(None, xlrd.sheet.Cell(xlrd.XL_CELL_ERROR, 0x07)) == "#DIV/0!"
+    assert cell_to_text(None, xlrd.sheet.Cell(xlrd.XL_CELL_ERROR, 0x2A)) == "#N/A"
+
+
 def extract_document_of(data: bytes, name: str) -> Extraction:
     from pipeline.extract import extract_bytes
 

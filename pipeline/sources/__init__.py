@@ -104,7 +104,8 @@ def read_document(data: bytes, name: str) -> SourceDocument:
         decoded = decode(data)
     except DecodeError as error:
         raise ReadError("file-unreadable", str(error)) from None
-    if _SPREADSHEET_XML.search(decoded.text[:4096]):
+    head = decoded.text[:4096]
+    if "office:spreadsheet" in head and _SPREADSHEET_XML.search(head):  # the regex is rarer
         raise ReadError("file-unreadable", "the file is an Excel 2003 XML spreadsheet, which "
                         "is not read: save it as .xlsx")
     issues.extend(decoding_issues(decoded, name))

@@ -3,7 +3,7 @@
 Japanese government sites still publish many tables in this format. xlrd reads the cell
 values and, with formatting_info=True, the merged ranges; everything after that (which
 sheets hold the report, merged cells filled like a rowspan, line numbers) is shared with
-the .xlsx reader in `xlsx.sheets_to_document`.
+the .xlsx reader in `workbook.sheets_to_document`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from pipeline.model import SourceDocument
-from pipeline.sources.xlsx import Sheet, filled_to_grid, sheets_to_document, value_to_text
+from pipeline.sources.workbook import Sheet, filled_to_grid, sheets_to_document, value_to_text
 
 
 def cell_to_text(book: Any, cell: Any) -> str:
@@ -38,7 +38,7 @@ def cell_to_text(book: Any, cell: Any) -> str:
 
 
 def xls_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
-    """Read an .xls workbook (see xlsx.sheets_to_document). Raises ReadError."""
+    """Read an .xls workbook (see workbook.sheets_to_document). Raises ReadError."""
     import xlrd
 
     from pipeline.sources import ReadError
