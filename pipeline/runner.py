@@ -154,7 +154,7 @@ def extract_file(item: InputFile) -> ReportResult:
         return ReportResult(item.name, None, manifest, rejects=[reject], error=extraction)
     result = ReportResult(item.name, manifest["fiscal_year"], manifest,
                           entries=extraction.entries, events=extraction.events,
-                          periods=extraction.periods)
+                          periods=extraction.periods, extras=extraction.extras)
     for issue in extraction.issues:
         if issue.severity == "reject":
             result.rejects.append(RejectRecord(issue.source_file, issue.source_line,
@@ -181,7 +181,8 @@ def code_version() -> str:
     for library in ("lxml", "openpyxl", "pycountry", "xlrd"):
         digest.update(f"{library}={_library_version(library)}\0".encode())
     digest.update(f"unicode={unicodedata.unidata_version}\0".encode())
-    for path in sorted(package.rglob("*.py")):
+    # Data files too: a changed header vocabulary (roles.toml) reads reports differently.
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.toml")]):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
