@@ -136,7 +136,10 @@ def unrecognised_header(rows: Sequence[Sequence[str]], vocabulary: Vocabulary | 
         shown.append(" | ".join(cells))
     roles = {cell_role(c, vocabulary) for row in candidates[:limit] for c in row} - {None}
     missed = [role for role in ANCHOR_ROLES if role not in roles]
+    unknown = next((c for row in candidates[:limit] for c in row
+                    if cell_role(c, vocabulary) is None), "見出し")
+    example = f'"{unknown}" = "{missed[0] if missed else "content"}"'
     return ("no table header recognised; header-like rows seen: " + "; ".join(shown)
             + f". Missing: {' or '.join(missed) if missed else 'a second known column'}"
-            + ". Map the headers to roles in a layout file, e.g. [columns] \"相手先\" = "
-            "\"partner\", and run pipeline run --layout layout.toml")
+            + f". Map the headers to roles in a layout file ([columns] {example}, one line "
+            "a header) and run pipeline run --layout FILE")
