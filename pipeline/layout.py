@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.dates import find_dates
-from pipeline.headers import NOTE_MARK, Columns, header_columns, squash
+from pipeline.headers import NOTE_MARK, Columns, header_columns, squash, unrecognised_header
 from pipeline.model import Issue, Layout, RawRow, SourceDocument, TableRow
 from pipeline.normalise import html_to_text
 from pipeline.roles import INHERITING, Vocabulary
@@ -139,9 +139,19 @@ def document_to_layout(doc: SourceDocument, vocabulary: Vocabulary | None = None
         else:
             _table_row(walk, row)
     fiscal_year = _fiscal_year_fallbacks(walk, title, fiscal_year)
+    if walk.table_no == 0 and walk.kinds["rejected"]:
+        walk.issues.append(no_header_issue(doc, vocabulary))
     return Layout(source_file=doc.name, title=title, period_text=period_text,
                   fiscal_year=fiscal_year, rows=tuple(walk.rows), notes=tuple(walk.notes),
                   line_kinds=walk.kinds, issues=tuple(walk.issues))
+
+
+def no_header_issue(doc: SourceDocument, vocabulary: Vocabulary | None) -> Issue:
+    """Rows but no table header: which header-like rows were seen, the roles they miss,
+    and how to map them (headers.unrecognised_header words it)."""
+    rows = [row.cells for row in doc.rows[:50] if row.problem is None]
+    return Issue("no-header", f"{doc.name}: {unrecognised_header(rows, vocabulary)}",
+                 "warning", doc.name, 0)
 
 
 def _reject(walk: _Walk, row: RawRow, code: str, reason: str) -> None:
