@@ -236,3 +236,27 @@ def test_no_known_header_names_the_rows_and_the_missing_roles(fmt: str) -> None:
     assert found.message.endswith(
         'Missing: partner or content. Map the headers to roles in a layout file ([columns] '
         '"交流先" = "partner", one line a header) and run pipeline run --layout FILE')
+
+
+def test_a_table_of_content_alone_gives_events_without_a_partner_and_says_so() -> None:
+    rows = [["事業内容", "実施時期", "担当課"],
+            ["県民の海外派遣", "令和5年7月", "国際課"]]
+    found = extract(render_table(rows, "text"), "content.txt")
+    (event,) = rows_of(found, "events")
+    assert (event["partner_country"], event["partner_city"], event["description"],
+            event["date_start"], event["bureau"]) == ("", "", "県民の海外派遣", "2023-07-01", "国際課")
+    assert [i.message for i in found.issues if i.code == "partner-missing"] == [
+        "content.txt:5: the table has no partner column; the partner is empty (map a column "
+        "to partner with --layout)"]
+
+
+def test_a_blank_partner_inherits_in_an_activity_table_but_not_in_fy2012s_shape() -> None:
+    wide = [["相手都市", "事業名", "実施時期"], ["米国 セーラム市", "派遣", "令和5年7月"],
+            ["", "受入れ", "令和5年8月"]]
+    found = extract(render_table(wide, "text"), "wide.txt")
+    assert [e["partner_city"] for e in rows_of(found, "events")] == ["セーラム市", "セーラム市"]
+    assert rows_of(found, "entries")[1]["inherited"] == "partner"
+    narrow = [["相手都市", "事業名", "担当課"], ["米国 セーラム市", "派遣（令和5年7月）", "課"],
+              ["", "受入れ（令和5年8月）", "課"]]
+    found = extract(render_table(narrow, "text"), "narrow.txt")
+    assert [i.code for i in found.issues if i.severity == "reject"] == ["row-label"]
