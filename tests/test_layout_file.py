@@ -10,7 +10,7 @@ from pipeline.cli import main
 from tests.conftest import read_csv
 from tests.reports import render_table
 
-ROWS = [["交流先", "交流の概要", "所管"],
+ROWS = [["訪問先", "交流の概要", "所管"],
         ["米国 セーラム市", "・市長の訪問（令和5年8月）", "国際交流課"]]
 
 
@@ -30,7 +30,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_a_layout_maps_unknown_headers_to_roles(report: Path, tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    layout = write(tmp_path, '[columns]\n"交流先" = "partner"\n"交流の概要" = "content"\n')
+    layout = write(tmp_path, '[columns]\n"訪問先" = "partner"\n"交流の概要" = "content"\n')
     out = tmp_path / "out"
     assert main(["run", str(report), "--out", str(out), "--layout", str(layout)]) == 0
     (event,) = read_csv(out / "events.csv")
@@ -41,16 +41,16 @@ def test_a_layout_maps_unknown_headers_to_roles(report: Path, tmp_path: Path,
     assert main(["run", str(report), "--out", str(tmp_path / "plain"), "--strict"]) == 1
     assert read_csv(tmp_path / "plain" / "events.csv") == []
     assert ("pipeline run: warning: r.txt: no table header recognised; header-like rows seen: "
-            "交流先=? | 交流の概要=? | 所管=bureau;") in capsys.readouterr().err
+            "訪問先=? | 交流の概要=? | 所管=bureau;") in capsys.readouterr().err
 
 
 def test_a_run_with_another_layout_does_not_reuse_the_cached_reading(
         report: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    first = write(tmp_path, '[columns]\n"交流先" = "partner"\n"交流の概要" = "content"\n')
+    first = write(tmp_path, '[columns]\n"訪問先" = "partner"\n"交流の概要" = "content"\n')
     assert main(["run", str(report), "--out", str(out), "--layout", str(first), "--quiet"]) == 0
     second = tmp_path / "second.toml"
-    second.write_text('[columns]\n"交流先" = "partner"\n"交流の概要" = "content"\n'
+    second.write_text('[columns]\n"訪問先" = "partner"\n"交流の概要" = "content"\n'
                       '"所管" = "note"\n', encoding="utf-8")
     assert main(["run", str(report), "--out", str(out), "--layout", str(second), "--quiet"]) == 0
     (entry,) = read_csv(out / "entries.csv")
@@ -58,15 +58,15 @@ def test_a_run_with_another_layout_does_not_reuse_the_cached_reading(
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ('[columns]\n"交流先" = "partners"\n',
-     "layout.toml: [columns] '交流先' = 'partners': unknown role; the roles are partner, "
+    ('[columns]\n"訪問先" = "partners"\n',
+     "layout.toml: [columns] '訪問先' = 'partners': unknown role; the roles are partner, "
      "country, government, partnership_date, content, date, category, bureau, participants, "
      "note"),
-    ('[columns]\n"交流先" = "partner"\n"交流の概略" = "content"\n',
+    ('[columns]\n"訪問先" = "partner"\n"交流の概略" = "content"\n',
      "layout.toml: no input has a header row with 交流の概略; check the spelling against the "
      "report (headers are compared without spaces and brackets)"),
-    ('[columns\n"交流先" = "partner"\n', "layout.toml: not a TOML file"),
-    ('[roles]\n"交流先" = "partner"\n', "layout.toml: unknown section(s) roles; a layout has "
+    ('[columns\n"訪問先" = "partner"\n', "layout.toml: not a TOML file"),
+    ('[roles]\n"訪問先" = "partner"\n', "layout.toml: unknown section(s) roles; a layout has "
      "[columns] (header = \"role\") and [patterns]"),
     ('[patterns]\n"(交流" = "partner"\n', "layout.toml: [patterns] '(交流' is not a regular "
      "expression"),
