@@ -111,7 +111,6 @@ def test_patterns_and_spacing_read_their_role(header: str, role: str) -> None:
                                   "都市"])
 def test_a_data_row_with_one_header_like_cell_is_no_header(cell: str) -> None:
     from pipeline.headers import header_columns
-
     from pipeline.roles import builtin_vocabulary, cell_role
 
     assert header_columns([cell, "東京都", "ボーズマン市", "1991/7/9 (H3)"]) is None
