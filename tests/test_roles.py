@@ -68,8 +68,9 @@ def test_the_expected_table_covers_every_role() -> None:
     assert set(VOCABULARY["columns"].values()) == set(ROLES)
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize(("header", "role"), sorted(VOCABULARY["columns"].items()))
-def test_every_vocabulary_word_reads_its_column(header: str, role: str) -> None:
+def test_every_vocabulary_word_reads_its_column(header: str, role: str, fmt: str) -> None:
     cell, checks = EXPECTED[role]
     columns = dict(BASE)
     if role == "date":  # the item has no date of its own: it takes the date column's
@@ -79,7 +80,7 @@ def test_every_vocabulary_word_reads_its_column(header: str, role: str) -> None:
     columns[role] = (header, cell)
     header_row = [h for h, _ in columns.values()]
     data_row = [v for _, v in columns.values()]
-    found = extract(render_table([header_row, data_row], "text"), "r.txt")
+    found = extract(render_table([header_row, data_row], fmt), "r" + SUFFIX[fmt])
     assert [i.code for i in found.issues if i.severity != "warning"] == []
     for table, column, expected in checks:
         (row,) = rows_of(found, table)
