@@ -105,3 +105,23 @@ def test_register_warns_once_naming_the_unknown_column(shape_outputs: dict[str, 
 def test_no_shape_rejects_a_row(shape_outputs: dict[str, Path]) -> None:
     for out in shape_outputs.values():
         assert read_csv(out / "rejects.csv") == []
+
+
+def test_frictionless_validates_the_shapes_with_their_extras(shape_outputs: dict[str, Path]
+                                                             ) -> None:
+    """The extras rows point at entries (a foreign key); the new columns have their types."""
+    import subprocess
+    import sys
+
+    frictionless = Path(sys.executable).with_name("frictionless")
+    for out in shape_outputs.values():
+        done = subprocess.run([str(frictionless), "validate", "datapackage.json"], cwd=out,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+    package = json.loads((shape_outputs["ward_register"] / "datapackage.json").read_text())
+    extras = next(r for r in package["resources"] if r["name"] == "extras")
+    assert extras["schema"]["foreignKeys"][0]["reference"] == {
+        "resource": "entries", "fields": ["source_file", "table_no", "row_no"]}
+    entries = next(r for r in package["resources"] if r["name"] == "entries")
+    types = {f["name"]: f["type"] for f in entries["schema"]["fields"]}
+    assert (types["partnership_start"], types["government"]) == ("date", "string")
