@@ -300,6 +300,10 @@ class _RowReader:
             self.issue(row, code, f"item {item_no}: {message}")
         if not found and not warnings and row_date[1]:  # the row's date column
             date_text, found = row_date[0], list(row_date[1])
+        elif found and row_date[1] and not _within(found, row_date[1]):
+            # The item's own date wins, but a date column saying otherwise is a doubt.
+            self.issue(row, "date-column-differs", f"item {item_no}: its date {date_text} "
+                       f"lies outside the row's date column {row_date[0]}; the item's is taken")
         elif not found and not warnings:
             self.issue(row, "date-missing", f"item {item_no} has no date: {item.text[:40]}")
         key = event_key(self.fiscal_year, partner, bureau, description)
@@ -346,8 +350,17 @@ class _RowReader:
                 self.issue(row, "date-unread", f"the partnership date {text!r} holds no date "
                            "the date rules read")
             return None, None, None
+        if len(found.periods) > 1:  # 1960年 (1991年再締結): the span of both, said so
+            self.issue(row, "partnership-date-several", f"the partnership date {text!r} "
+                       f"holds {len(found.periods)} dates; partnership_start..end spans them")
         first_day, last_day, precision, _ = _span(list(found.periods))
         return first_day, last_day, precision
+
+
+def _within(inner: list[Period], outer: list[Period]) -> bool:
+    """Every period of `inner` inside the span of `outer`."""
+    low, high = min(p.start for p in outer), max(p.end for p in outer)
+    return all(low <= p.start and p.end <= high for p in inner)
 
 
 def _span(found: list[Period]) -> tuple[dt.date | None, dt.date | None, str | None, bool]:

@@ -273,3 +273,22 @@ def test_a_blank_partner_inherits_in_an_activity_table_but_not_in_fy2012s_shape(
               ["", "受入れ（令和5年8月）", "課"]]
     found = extract(render_table(narrow, "text"), "narrow.txt")
     assert [i.code for i in found.issues if i.severity == "reject"] == ["row-label"]
+
+
+def test_an_item_date_outside_the_rows_date_column_is_taken_with_a_warning() -> None:
+    rows = [["相手都市", "事業名", "実施時期"],
+            ["米国 セーラム市", "・派遣（令和5年7月）<br>・歓迎会（令和5年10月20日）", "令和5年10月"]]
+    found = extract(render_table(rows, "text"), "differs.txt")
+    assert [e["date_start"] for e in rows_of(found, "events")] == ["2023-07-01", "2023-10-20"]
+    assert [i.message for i in found.issues if i.code == "date-column-differs"] == [
+        "differs.txt:5: item 1: its date 令和5年7月 lies outside the row's date column "
+        "令和5年10月; the item's is taken"]
+
+
+def test_a_partnership_date_of_two_dates_spans_them_with_a_warning() -> None:
+    rows = [["提携先", "国名", "提携年月日"], ["ボーズマン市", "米国", "1960年（1991年再締結）"]]
+    found = extract(render_table(rows, "csv"), "two.csv")
+    (entry,) = rows_of(found, "entries")
+    assert (entry["partnership_start"], entry["partnership_end"]) == ("1960-01-01", "1991-12-31")
+    assert [i.code for i in found.issues if i.code == "partnership-date-several"] == [
+        "partnership-date-several"]
