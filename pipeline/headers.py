@@ -43,6 +43,7 @@ class Columns:
     headers: tuple[str, ...] = ()  # every header cell as printed
     unmapped: tuple[int, ...] = ()  # columns no role took: their cells go to extras
     doubts: tuple[str, ...] = ()  # two columns looked like one role: which was taken, why
+    doubted: tuple[int, ...] = ()  # the columns of `unmapped` a doubt already names
 
     def of(self, role: str) -> tuple[int, ...]:
         return next((columns for name, columns in self.roles if name == role), ())
@@ -87,12 +88,14 @@ def header_columns(cells: Sequence[str], vocabulary: Vocabulary | None = None
         else:
             by_role.setdefault(role, []).append(index)
     doubts: list[str] = []
+    doubted: list[int] = []
     for role, columns in by_role.items():
         if len(columns) > 1 and role not in JOINED:
             # The first from the left is the one a reader meets first; the others are not
             # dropped: their cells go to extras, and the warning says how to map them.
             taken, *others = columns
             unmapped.extend(others)
+            doubted.extend(others)
             by_role[role] = [taken]
             names = ", ".join(f"{cells[i].strip()} (column {i + 1})" for i in others)
             doubts.append(f"{len(columns)} columns look like {role}: took "
@@ -104,7 +107,7 @@ def header_columns(cells: Sequence[str], vocabulary: Vocabulary | None = None
                                                                    "bureau"))
     return Columns(width=width, label=label, content=content, bureau=bureau, roles=roles,
                    headers=tuple(cells[:width]), unmapped=tuple(sorted(unmapped)),
-                   doubts=tuple(doubts))
+                   doubts=tuple(doubts), doubted=tuple(sorted(doubted)))
 
 
 def is_header(cells: Sequence[str], vocabulary: Vocabulary | None = None) -> bool:

@@ -182,7 +182,7 @@ def _start_table(walk: _Walk, columns: Columns, row: RawRow, counted: bool = Tru
                                  walk.name, row.line))
     for index in columns.unmapped:
         header = columns.headers[index].strip()
-        if header not in walk.unmapped_named and not any(header in d for d in columns.doubts):
+        if header not in walk.unmapped_named and index not in columns.doubted:
             walk.unmapped_named.add(header)
             walk.issues.append(Issue(
                 "column-unmapped", f"{where}: no role for the column {header!r}; its cells "

@@ -24,7 +24,7 @@ from pipeline.headers import (
     unrecognised_header,
 )
 from pipeline.model import Issue, RawRow, SourceDocument
-from pipeline.roles import Vocabulary, cell_role
+from pipeline.roles import Vocabulary, builtin_vocabulary, cell_role
 
 _PREAMBLE_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "caption"})
 
@@ -145,7 +145,8 @@ def record_to_rows(table: etree._Element, labels: list[str],
     carry the table's first line; the data row's raw is the whole table."""
     pairs = [cells for cells in map(_cells, table_rows(table))
              if any(element_text(cell) for cell in cells)]
-    values = tuple(inner_html(value) if cell_role(label, vocabulary or _builtin()) == "content"
+    words = vocabulary or builtin_vocabulary()
+    values = tuple(inner_html(value) if cell_role(label, words) == "content"
                    else element_text(value) for label, (_, value) in zip(labels, pairs,
                                                                          strict=True))
     line = table.sourceline if isinstance(table.sourceline, int) else 1
@@ -154,12 +155,6 @@ def record_to_rows(table: etree._Element, labels: list[str],
     raw = etree.tostring(table, encoding="unicode", method="html", with_tail=False).strip()
     return [RawRow(line=line, cells=tuple(labels), raw=" | ".join(labels)),
             RawRow(line=line, cells=values, raw=raw)]
-
-
-def _builtin() -> Vocabulary:
-    from pipeline.roles import builtin_vocabulary
-
-    return builtin_vocabulary()
 
 
 @dataclass(frozen=True, slots=True)
