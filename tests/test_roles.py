@@ -292,3 +292,15 @@ def test_a_partnership_date_of_two_dates_spans_them_with_a_warning() -> None:
     assert (entry["partnership_start"], entry["partnership_end"]) == ("1960-01-01", "1991-12-31")
     assert [i.code for i in found.issues if i.code == "partnership-date-several"] == [
         "partnership-date-several"]
+
+
+def test_a_two_column_table_after_record_tables_with_unknown_labels_is_named() -> None:
+    """Regression: it was warned about as lacking 'the report's None columns'."""
+    page = RECORD_PAGE.replace("</body>", "<table><tr><td>住所</td><td>若葉市1-1</td></tr>"
+                               "<tr><td>電話</td><td>000-0000</td></tr></table>"
+                               "<table><tr><td><a href='/'>ホーム</a></td></tr></table></body>")
+    found = extract(page.encode(), "records.html")
+    assert len(found.events) == 3
+    (skipped,) = [i for i in found.issues if i.code == "html-table-skipped"]
+    assert skipped.message == ("records.html:8: a two-column table whose labels name no partner "
+                               "or content column; not read (map its labels with --layout)")

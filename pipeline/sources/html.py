@@ -223,6 +223,12 @@ def table_to_rows(table: etree._Element, grid: Grid | None = None,
     return rows, Grid(below, content_column, previous_line, header_width)
 
 
+def _two_columns(rows: list[RawRow]) -> bool:
+    """Rows that look like a record table's: two or more, each a label and a value."""
+    filled = [row for row in rows if any(cell.strip() for cell in row.cells)]
+    return len(filled) >= 2 and all(len(row.cells) == 2 for row in filled)
+
+
 def row_extent(row: RawRow) -> int:
     """Physical lines an HTML row covers (its serialised markup keeps the source's breaks)."""
     return row.raw.count("\n") + 1
@@ -376,7 +382,13 @@ def html_to_document(text: str, name: str, sha256: str, size: int, encoding: str
                                           vocabulary)
         if is_report or continues(found_rows, grid.width):
             read[table], grid = found_rows, after
-        elif any(len(row.cells) >= (grid.width or 0) for row in found_rows):
+        elif grid.width is None:  # after record tables: another one whose labels are unknown?
+            if _two_columns(found_rows):
+                line = table.sourceline if isinstance(table.sourceline, int) else 0
+                found.append(Issue("html-table-skipped", f"{name}:{line}: a two-column table "
+                                   "whose labels name no partner or content column; not read "
+                                   "(map its labels with --layout)", "warning", name, line))
+        elif any(len(row.cells) >= grid.width for row in found_rows):
             line = table.sourceline if isinstance(table.sourceline, int) else 0
             found.append(Issue("html-table-skipped", f"{name}:{line}: a table without a header "
                                f"row whose rows do not have the report's {grid.width} columns; "
