@@ -227,7 +227,9 @@ def folder_to_data(folder: Path) -> AuditData:
     return AuditData([files[name] for name in sorted(files)], dict(periods), notes)
 
 
-def gather(source: Path | Extraction | Sequence[Extraction | Issue]) -> AuditData:
+def gather(source: Path | Extraction | Sequence[Extraction | Issue],
+           layout: Path | None = None) -> AuditData:
+    """`layout`: a layout file to read raw reports with, as `pipeline run --layout`."""
     if isinstance(source, Extraction):
         return extractions_to_data([source])
     if not isinstance(source, Path):
@@ -239,10 +241,12 @@ def gather(source: Path | Extraction | Sequence[Extraction | Issue]) -> AuditDat
     if is_output_folder(source):
         return folder_to_data(source)
     from pipeline.extract import extract_bytes
-    from pipeline.runner import InputError, discover
+    from pipeline.runner import InputError, discover, with_layout
 
     try:
         found = discover([source])
+        if layout is not None:
+            found, _ = with_layout(found, layout)
     except InputError as error:
         raise AuditError(str(error)) from error
     if not found:
@@ -250,7 +254,8 @@ def gather(source: Path | Extraction | Sequence[Extraction | Issue]) -> AuditDat
     extractions: list[Extraction | Issue] = []
     for item in found:
         try:
-            extractions.append(extract_bytes(item.path.read_bytes(), item.name))
+            extractions.append(extract_bytes(item.path.read_bytes(), item.name,
+                                             item.vocabulary))
         except OSError as error:
             extractions.append(Issue("file-unreadable", f"{item.name}: {error.strerror}",
                                      "error", item.name, 0))
@@ -534,6 +539,8 @@ def render(data: AuditData, title: str = "Extraction audit") -> str:
         f"{files}\n<script>{_SCRIPT}</script>\n</body></html>\n")
 
 
-def audit_html(source: Path | Extraction | Sequence[Extraction | Issue]) -> str:
-    """The audit page for an extraction (or several), reports on disk, or an output folder."""
-    return render(gather(source))
+def audit_html(source: Path | Extraction | Sequence[Extraction | Issue],
+               layout: Path | None = None) -> str:
+    """The audit page for an extraction (or several), reports on disk, or an output folder;
+    `layout` as `pipeline run --layout` (for reports on disk)."""
+    return render(gather(source, layout))

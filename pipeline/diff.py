@@ -199,17 +199,18 @@ def _has_table(item: Record) -> bool:
     return "error" not in item and bool(counts.get("entries") or counts.get("rejects"))
 
 
-def load(path: Path, workdir: Path) -> dict[str, pa.Table]:
-    """Events, periods and entries of an output folder, or of reports extracted into workdir."""
+def load(path: Path, workdir: Path, layout: Path | None = None) -> dict[str, pa.Table]:
+    """Events, periods and entries of an output folder, or of reports extracted into workdir
+    (with `layout` as `pipeline run --layout`)."""
     if not path.exists():
         raise DiffError(f"{path}: no such file or folder")
     folder = path
     if not is_output_folder(path):
-        from pipeline.runner import InputError, run
+        from pipeline.runner import InputError, RunOptions, run
 
         folder = workdir
         try:
-            result = run([path], folder)
+            result = run([path], folder, RunOptions(layout=layout))
         except InputError as error:
             raise DiffError(str(error)) from error
         if not result.files:
@@ -545,12 +546,14 @@ def diff_tables(old: dict[str, pa.Table], new: dict[str, pa.Table],
     return result
 
 
-def diff_outputs(old: Path, new: Path, ignore: Collection[str] = ()) -> DiffResult:
-    """Compare two output folders, or raw reports (files or folders) extracted first."""
+def diff_outputs(old: Path, new: Path, ignore: Collection[str] = (),
+                 layout: Path | None = None) -> DiffResult:
+    """Compare two output folders, or raw reports (files or folders) extracted first, with
+    `layout` as `pipeline run --layout`."""
     check_ignore(ignore)
     with tempfile.TemporaryDirectory(prefix="pipeline-diff-") as work:
-        old_tables = load(old, Path(work) / "old")
-        new_tables = load(new, Path(work) / "new")
+        old_tables = load(old, Path(work) / "old", layout)
+        new_tables = load(new, Path(work) / "new", layout)
     return diff_tables(old_tables, new_tables, ignore, str(old), str(new))
 
 

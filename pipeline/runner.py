@@ -263,7 +263,7 @@ def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions |
     files = discover(paths, skip=out_dir)
     version = code_version()
     if options.layout is not None:
-        files, digest = _with_layout(files, options.layout)
+        files, digest = with_layout(files, options.layout)
         version += f"+layout.{digest}"  # results read with another layout are not reused
     out_dir.mkdir(parents=True, exist_ok=True)
     store = cache.ReportCache(out_dir)
@@ -273,7 +273,7 @@ def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions |
         store.close()
 
 
-def _with_layout(files: list[InputFile], path: Path) -> tuple[list[InputFile], str]:
+def with_layout(files: list[InputFile], path: Path) -> tuple[list[InputFile], str]:
     """The inputs to be read with a layout file's words, and the file's digest. Raises
     InputError for a layout that cannot be used or names a header no input has."""
     from dataclasses import replace

@@ -88,3 +88,22 @@ def test_a_missing_layout_file_is_a_usage_error(report: Path, tmp_path: Path,
     assert main(["run", str(report), "--out", str(tmp_path / "out"), "--layout",
                  str(tmp_path / "none.toml")]) == 2
     assert "cannot read the layout file (No such file or directory)" in capsys.readouterr().err
+
+
+def test_audit_and_diff_read_reports_with_the_layout(report: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    layout = write(tmp_path, '[columns]\n"訪問先" = "partner"\n"交流の概要" = "content"\n')
+    page = tmp_path / "audit.html"
+    assert main(["audit", str(report), "--out", str(page), "--layout", str(layout)]) == 0
+    assert 'data-events="1"' in page.read_text(encoding="utf-8")
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / "r.txt").write_bytes((report / "r.txt").read_bytes().replace(
+        "市長の訪問".encode(), "市長の来訪".encode()))
+    capsys.readouterr()
+    assert main(["diff", str(report), str(new), "--layout", str(layout),
+                 "--format", "json"]) == 1
+    assert "市長の来訪" in capsys.readouterr().out  # read, and matched as a changed event
+    bad = write(tmp_path, '[columns]\n"訪問先" = "partners"\n')
+    assert main(["audit", str(report), "--out", str(page), "--layout", str(bad)]) == 2
+    assert main(["diff", str(report), str(new), "--layout", str(bad)]) == 2
