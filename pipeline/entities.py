@@ -81,6 +81,12 @@ def columns_to_partner(country: str, label: str) -> Partner:
     printed = country.strip()
     split = split_country(printed)
     code = split[1] if split is not None and not split[2] else None
+    # The partner cell may repeat the country (国名 米国 | 提携先 米国 セーラム市): the
+    # city is what follows it, when it names the same country.
+    repeated = split_country(text)
+    if repeated is not None and repeated[2] and (repeated[0] == printed or (
+            code is not None and repeated[1] == code)):
+        text = repeated[2]
     return Partner(label=label.strip(), country=printed, country_code=code, city=text,
                    qualifier=qualifier, start_code=start_code, start_fiscal_year=start_year)
 
