@@ -65,7 +65,8 @@ def _segments(cell: str) -> tuple[list[tuple[int, int]], bool]:
     # Line breaks inside a segment are boundaries too (CSV cells: one bullet a line).
     lines: list[tuple[int, int]] = []
     for begin, end in spans:
-        lines.extend((begin + m.start(), begin + m.end())
+        # finditer's pos/endpos leave match offsets relative to the whole cell already.
+        lines.extend((m.start(), m.end())
                      for m in _LINE.finditer(cell, begin, end) if m.end() > m.start())
     return lines, used_li
 
@@ -160,4 +161,47 @@ def cell_to_items(cell: str) -> CellItems:
             items[-1] = Item(last.text, last.source_text, note)
             continue
         items.append(Item(text=_strip_bullet(text), source_text=source))
-    return CellItems("list" if is_list else "prose", tuple(items))
+    return CellItems("list" if is_list else "prose", tuple(items),
+                     doubts=_doubts(items, has_bullets))
+
+
+_TAG_PIECE = re.compile(r"</?[A-Za-z]|[A-Za-z\"']>")
+
+
+def _doubts(items: list[Item], has_bullets: bool) -> tuple[str, ...]:
+    """What says a split may have gone wrong: each item read is checked for the marks a
+    wrong cut leaves, so that a cell read differently from what it says is never quiet."""
+    doubts: list[str] = []
+    for number, item in enumerate(items, start=1):
+        if _depth(item.text) or _closes_unopened(item.text):
+            doubts.append(f"item {number} has brackets that do not pair "
+                          f"({_clip(item.text)}): it may be cut from its neighbour")
+        if _TAG_PIECE.search(item.text):
+            doubts.append(f"item {number} holds a piece of HTML markup ({_clip(item.text)})")
+    if has_bullets:
+        bare = [n for n, item in enumerate(items, start=1)
+                if not html_to_text(item.source_text).lstrip().startswith(_BULLET_STARTS)]
+        if bare and len(bare) < len(items):
+            numbers = ", ".join(map(str, bare))
+            doubts.append(f"item(s) {numbers} start with no bullet while the others have one: "
+                          "read as items of their own, not as the previous item's next line")
+    return tuple(doubts)
+
+
+_BULLET_STARTS = tuple(BULLET_MARKS + LINE_ONLY_MARKS)
+
+
+def _closes_unopened(text: str) -> bool:
+    depth = 0
+    for char in text:
+        if char in OPEN_BRACKETS:
+            depth += 1
+        elif char in CLOSE_BRACKETS:
+            if not depth:
+                return True
+            depth -= 1
+    return False
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 30 else f"{text[:14]}…{text[-14:]}"

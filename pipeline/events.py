@@ -184,6 +184,8 @@ def layout_to_records(layout: Layout) -> tuple[
         except CellError as error:
             issue(row, "cell-html", str(error), "reject")
             continue
+        for doubt in cell.doubts:
+            issue(row, "cell-split", f"{doubt}; check the row against the source")
         # The cells the event was read from: label, content, and the bureau cell it took
         # (its own or the one above). Same hash, different values: the extractor changed.
         source_sha = hashlib.sha256("\x1f".join([row.label, row.content, bureau_cell])
