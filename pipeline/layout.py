@@ -9,7 +9,16 @@ from __future__ import annotations
 import re
 
 from pipeline.dates import find_dates
-from pipeline.headers import NOTE_MARK, Columns, header_columns, squash
+from pipeline.headers import (
+    BUREAU_HEADER,
+    CONTENT_HEADER,
+    LABEL_HEADER,
+    MAX_HEADER_CELL,
+    NOTE_MARK,
+    Columns,
+    header_columns,
+    squash,
+)
 from pipeline.model import Issue, Layout, RawRow, SourceDocument, TableRow
 from pipeline.normalise import html_to_text
 
@@ -204,3 +213,52 @@ def _next_is_header(rows: tuple[RawRow, ...], index: int) -> bool:
         if _non_blank(row.cells):
             return header_columns(row.cells) is not None
     return False
+
+
+# ---- a file with no report table ---------------------------------------------------------
+
+_KNOWN_HEADER_WORDS = ((LABEL_HEADER, "partner city"), (CONTENT_HEADER, "content"),
+                       (BUREAU_HEADER, "bureau"))
+_SHOWN_LINES = 3  # how many of a file's first lines the message quotes
+
+
+def no_table(doc: SourceDocument) -> str | None:
+    """Why no report table can be read from `doc`, or None when one can: the message of a
+    file that would otherwise count as a report with nothing in it. A row is a header by
+    the same test document_to_layout starts a table with (a damaged header row too)."""
+    if any(header_columns(row.cells) is not None for row in doc.rows):
+        return None
+    return no_table_message(doc.rows)
+
+
+def no_table_message(rows: tuple[RawRow, ...]) -> str:
+    """What was seen instead of a header row, and the words a header row is known by."""
+    known = "; ".join(f"{', '.join(words)} ({role})" for words, role in _KNOWN_HEADER_WORDS)
+    return f"no report table: no header row; {_what_was_seen(rows)}. Known header words: {known}"
+
+
+def _what_was_seen(rows: tuple[RawRow, ...]) -> str:
+    filled = [(row, cells) for row in rows if (cells := _non_blank(row.cells))]
+    if not filled:
+        return "the file has no text"
+    # The first line of several cells is the likeliest header: say which roles it lacks.
+    for row, cells in filled:
+        if len(cells) >= 2:
+            squashed = [squash(cell) for cell in cells]
+            missing = [role for words, role in _KNOWN_HEADER_WORDS[:2]
+                       if not any(word in cell for cell in squashed for word in words)]
+            shown = " | ".join(_clip(html_to_text(cell)) for cell in cells[:6])
+            if not missing:  # the words are there, but not as header_columns needs them
+                return (f"line {row.line} may be the header ({shown}) but is not read as "
+                        f"one: the partner city and content words must stand in two "
+                        f"different cells of at most {MAX_HEADER_CELL} characters")
+            return (f"line {row.line} may be the header ({shown}) but names no "
+                    f"{' and no '.join(missing)} column")
+    quoted = ", ".join(f"line {row.line}: {_clip(html_to_text(cells[0]))}"
+                       for row, cells in filled[:_SHOWN_LINES])
+    return f"the first lines look like prose ({quoted})"
+
+
+def _clip(text: str, limit: int = 20) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -463,5 +463,9 @@ def test_a_file_that_is_not_a_report_is_an_error(fy2012_output: Path, tmp_path: 
     junk = tmp_path / "junk.txt"
     junk.write_text("hello world\nthis is not a report\n", encoding="utf-8")
     assert main(["diff", str(junk), str(fy2012_output)]) == 2
-    assert capsys.readouterr() == ("", f"pipeline diff: error: {junk}: no report table found, "
-                                       "so there is nothing to compare\n")
+    # Since issue 11 a file with no report table is an error for every format, saying why.
+    assert capsys.readouterr() == ("", "pipeline diff: error: junk.txt: no report table: no "
+                                   "header row; the first lines look like prose (line 1: hello "
+                                   "world, line 2: this is not a report). Known header words: "
+                                   "提携都市, 都市名, 相手都市 (partner city); 内容, 実績 (content); "
+                                   "所管, 担当 (bureau)\n")
