@@ -12,6 +12,7 @@ import contextlib
 import functools
 import hashlib
 import importlib.metadata
+import json
 import os
 import shutil
 import signal
@@ -36,6 +37,10 @@ from pipeline.schema import TABLES
 _EVENT_ID = [name for name, _, _ in TABLES["events"]].index("event_id")
 _REJECT_REASON = [name for name, _, _ in TABLES["rejects"]].index("reason")
 _PERIOD_EVENT_ID = [name for name, _, _ in TABLES["periods"]].index("event_id")
+# What makes two events "the same partner's event" across reports: not the bureau, which a
+# re-issue may rename, nor the dates, which it may correct.
+_OVERLAP_KEY = [[name for name, _, _ in TABLES["events"]].index(column) for column in
+                ("partner_country", "partner_city", "description")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,103 @@ class RunResult:
 
 class InputError(Exception):
     """An input path that does not exist, or a bad option: a usage error."""
+
+
+class NoReportsError(Exception):
+    """An input folder with no file to read: the run stops before writing anything, so
+    the output of an earlier run is never replaced by empty tables."""
+
+
+def is_run_output(path: Path) -> bool:
+    """Whether `path` is an output folder of `pipeline run`: it holds the manifest.json the
+    pipeline writes (a JSON object with its version, inputs and outputs)."""
+    manifest = path / "manifest.json"
+    if not (path.is_dir() and manifest.is_file()):
+        return False
+    try:
+        found = json.loads(manifest.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return isinstance(found, dict) and {"pipeline_version", "inputs", "outputs"} <= found.keys()
+
+
+def refuse_output_folders(inputs: Sequence[Path]) -> None:
+    """An output folder given as input would be read as a dozen broken reports."""
+    for given in inputs:
+        if is_run_output(given):
+            raise InputError(f"{given}: this is an output folder of pipeline run; pass the "
+                             "report files or folders")
+
+
+def refuse_empty_folders(inputs: Sequence[Path], files: Sequence[InputFile],
+                         skip: Path | None) -> None:
+    """Every folder given must hold a report: an empty one is most likely a wrong path."""
+    folders = [given for given in inputs if given.is_dir()]
+    if len(folders) == 1 and len(inputs) == 1:
+        empty = folders if not files else []
+    else:  # which folder gave which file is not kept: look again at each one
+        empty = [folder for folder in folders if not discover([folder], skip)]
+    if empty:
+        raise NoReportsError(f"no reports found in {', '.join(map(str, empty))}")
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    item: InputFile
+    first: InputFile  # the input with the same bytes that is read
+    sha256: str
+    size: int
+
+
+def drop_duplicates(files: Sequence[InputFile]) -> tuple[list[InputFile], list[Duplicate]]:
+    """Inputs with the same bytes as an earlier one (by name) are read once: a report saved
+    twice under two names would otherwise count every event twice."""
+    first_of: dict[str, InputFile] = {}
+    kept: list[InputFile] = []
+    duplicates: list[Duplicate] = []
+    for item in files:
+        try:
+            data = item.path.read_bytes()
+        except OSError:  # extract_file reports why
+            kept.append(item)
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        if sha in first_of:
+            duplicates.append(Duplicate(item, first_of[sha], sha, len(data)))
+        else:
+            first_of[sha] = item
+            kept.append(item)
+    return kept, duplicates
+
+
+def duplicate_warning(duplicate: Duplicate) -> Issue:
+    name, first = duplicate.item.name, duplicate.first.name
+    return Issue("input-duplicate", f"{name}: the same bytes as {first} (sha256 "
+                 f"{duplicate.sha256[:12]}…); read once, as {first}", "warning", name, 0)
+
+
+def duplicate_manifest(duplicate: Duplicate) -> dict[str, Any]:
+    return {"name": duplicate.item.name, "sha256": duplicate.sha256, "bytes": duplicate.size,
+            "duplicate_of": duplicate.first.name}
+
+
+def overlap_warnings(report: StoredReport, seen: dict[tuple[Any, ...], str]) -> list[Issue]:
+    """Warning report-overlap for each earlier report of the same fiscal year that holds
+    events of the same partner with the same description (a re-issue beside the original:
+    both are counted). `seen` maps each such event key to the first report holding it."""
+    events = report.tables["events"]
+    keys = Counter(zip(*(events[column] for column in _OVERLAP_KEY), strict=True))
+    shared: Counter[str] = Counter()
+    for key, count in keys.items():
+        first = seen.setdefault(key, report.name)
+        if first != report.name:
+            shared[first] += count
+    year = report.fiscal_year if report.fiscal_year is not None else "unknown"
+    total = sum(keys.values())
+    return [Issue("report-overlap", f"{report.name}: {count} of its {total} events are "
+                  f"also in {first} (fiscal year {year}, same partner and description); both "
+                  "are counted: is one a re-issue of the other?", "warning", report.name, 0)
+            for first, count in sorted(shared.items())]
 
 
 def discover(inputs: Sequence[Path], skip: Path | None = None) -> list[InputFile]:
@@ -255,17 +357,24 @@ def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions |
         raise InputError(f"{out_dir}: exists and is not a folder")
     if options.partition_by not in (None, "fiscal_year"):
         raise InputError(f"cannot partition by {options.partition_by!r}; only fiscal_year")
-    files = discover(paths, skip=out_dir)
+    refuse_output_folders(paths)
+    found = discover(paths, skip=out_dir)
+    refuse_empty_folders(paths, found, out_dir)
+    files, duplicates = drop_duplicates(found)
     out_dir.mkdir(parents=True, exist_ok=True)
     store = cache.ReportCache(out_dir)
     try:
-        return _run(files, out_dir, options, store, progress)
+        return _run(files, out_dir, options, store, progress, duplicates)
     finally:
         store.close()
 
 
 def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cache.ReportCache,
-         progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None) -> RunResult:
+         progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None,
+         duplicates: Sequence[Duplicate] = ()) -> RunResult:
+    duplicates_of: dict[str, list[Duplicate]] = {}
+    for duplicate in duplicates:
+        duplicates_of.setdefault(duplicate.first.name, []).append(duplicate)
     summaries_iter = _first_pass(files, store, options)
     if progress is not None:
         summaries_iter = progress(summaries_iter, len(files))
@@ -273,7 +382,7 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
     store.commit()
     by_name = {item.name: item for item in files}
 
-    result = RunResult(files=len(files))
+    result = RunResult(files=len(files) + len(duplicates))
     sinks = {name: TableSink(out_dir, name, columns, excel=options.excel,
                              partition_by=options.partition_by
                              if name in ("events", "entries", "partners") else None)
@@ -281,6 +390,7 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
     partners = PartnerTable()
     manifest_inputs: list[dict[str, Any]] = []
     used_ids: dict[str, int] = {}
+    seen_events: dict[tuple[Any, ...], str] = {}
     year: int | object | None = object()
     try:
         for summary in summaries:
@@ -288,11 +398,16 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
             if report is None:  # an unreadable cache entry: extract the report again
                 report = cache.to_stored(extract_file(by_name[summary.name]))
             if report.fiscal_year != year:  # ids can only collide within one fiscal year
-                used_ids, year = {}, report.fiscal_year
+                used_ids, seen_events, year = {}, {}, report.fiscal_year
+            overlaps = overlap_warnings(report, seen_events)
             _keep_ids_unique(report, used_ids)
             manifest_inputs.append({**report.manifest, "reused": summary.reused})
             result.reused += summary.reused
             _write_report(report, sinks, partners, result)
+            result.warnings.extend(overlaps)
+            for duplicate in duplicates_of.get(report.name, []):  # listed beside the first
+                manifest_inputs.append(duplicate_manifest(duplicate))
+                result.warnings.append(duplicate_warning(duplicate))
         sinks["partners"].write(partners.records())
         for sink in sinks.values():
             sink.close()
