@@ -238,3 +238,17 @@ def test_rows_layout_rejects_count_the_same_from_the_report_and_the_folder(
     assert from_report["unread"] == from_folder["unread"] == 2
     assert from_report["rows"] == from_folder["rows"] == 15
     assert from_report["check"] == from_folder["check"] == "All counts add up."
+
+
+def test_a_japanese_font_is_there_for_the_screenshot() -> None:
+    """The screenshot shows boxes, not report text, on a machine without a Japanese font
+    (a fresh CI machine had none): `.ci/run` installs fonts-noto-cjk, and this says so
+    rather than leaving a screenshot of boxes. It passes here because the font is there;
+    on a machine without one it fails, which is its point."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        pytest.fail("fc-list (fontconfig) is missing, so no font is known to Chromium either")
+    families = subprocess.run([fc_list, ":lang=ja", "family"], capture_output=True, text=True,
+                              timeout=60, check=True).stdout  # generous hang guard
+    assert families.strip(), ("no font covers Japanese: the audit screenshot would show boxes. "
+                              "Install one: apt-get install -y fonts-noto-cjk")
