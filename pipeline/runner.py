@@ -158,8 +158,10 @@ def duplicate_warning(duplicate: Duplicate) -> Issue:
 
 
 def duplicate_manifest(duplicate: Duplicate) -> dict[str, Any]:
+    # Its counts are what it adds to the tables: nothing, and the one warning that says so.
     return {"name": duplicate.item.name, "sha256": duplicate.sha256, "bytes": duplicate.size,
-            "duplicate_of": duplicate.first.name}
+            "duplicate_of": duplicate.first.name,
+            "counts": {"entries": 0, "events": 0, "periods": 0, "rejects": 0, "warnings": 1}}
 
 
 def overlap_warnings(report: StoredReport, seen: dict[tuple[Any, ...], str]) -> list[Issue]:

@@ -191,3 +191,19 @@ def test_pipeline_alone_lists_the_commands(capsys: pytest.CaptureFixture[str]) -
     err = capsys.readouterr().err
     listed = [line.split()[0] for line in err.splitlines() if line.startswith("    ")]
     assert listed == ["run", "dates", "diff", "audit"]
+
+
+@pytest.mark.parametrize("source", ["reports", "output"])
+def test_the_audit_page_reads_a_duplicate_once(tmp_path: Path, source: str) -> None:
+    """Regression: from the reports, the page counted 70 events for one report saved twice;
+    from the output folder it said the events were 'not counted by the extraction'."""
+    from pipeline.audit import gather
+
+    data = REPORT.read_bytes()
+    folder = _folder(tmp_path, {"a.txt": data, "b.txt": data})
+    out = tmp_path / "out"
+    assert main(["run", str(folder), "--out", str(out), "--quiet", "--jobs", "1"]) == 0
+    audit = gather(folder if source == "reports" else out)
+    assert [(f.name, f.counted_events) for f in audit.files] == [("a.txt", 35), ("b.txt", 0)]
+    issues = [(i.source_file, i.code) for f in audit.files for i in f.issues]
+    assert issues == [("b.txt", "input-duplicate")]
