@@ -161,8 +161,40 @@ def cell_to_items(cell: str) -> CellItems:
             items[-1] = Item(last.text, last.source_text, note)
             continue
         items.append(Item(text=_strip_bullet(text), source_text=source))
-    return CellItems("list" if is_list else "prose", tuple(items),
-                     doubts=_doubts(items, has_bullets))
+    doubts = _doubts(items, has_bullets)
+    if used_li or "<t" in cell or "<T" in cell:
+        doubts += _markup_doubts(cell, len(items))
+    return CellItems("list" if is_list else "prose", tuple(items), doubts=doubts)
+
+
+_LIST_TAG = re.compile(r"<(/?)(ul|ol|li|table)\b[^<>]*>", re.I)
+
+
+def _markup_doubts(cell: str, read: int) -> tuple[str, ...]:
+    """List markup the items may not follow: a <li> holding a line break (one item or
+    two?), text outside the list, a list inside a list item, a table inside the cell."""
+    doubts: list[str] = []
+    depth = deepest = li_count = 0
+    tables = False
+    for match in _LIST_TAG.finditer(cell):
+        closing, name = match.group(1), match.group(2).lower()
+        if name == "li":
+            li_count += not closing
+        elif name == "table":
+            tables = True
+        elif closing:
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    if li_count and read != li_count:
+        doubts.append(f"the cell has {li_count} <li> items but {read} were read: a line "
+                      "break inside an item, or text outside the list")
+    if deepest > 1:
+        doubts.append("a list inside a list item: its items are read as events of their own")
+    if tables:
+        doubts.append("a table inside the cell: each of its cells is read as an item")
+    return tuple(doubts)
 
 
 _TAG_PIECE = re.compile(r"</?[A-Za-z]|[A-Za-z\"']>")

@@ -186,3 +186,17 @@ def test_the_report_as_csv_gives_the_golden_items(join: str) -> None:
                   for r in csv.DictReader(handle)]
     assert [(e.description, str(e.date_start), str(e.date_end)) for e in found.events] == golden
     assert not [i for i in found.issues if i.code == "cell-split"]
+
+
+@pytest.mark.parametrize(("cell", "says"), [
+    ("<ul><li>・サミット参加<br>(平成24年6月)</li><li>・会談(平成24年10月)</li></ul>",
+     "the cell has 2 <li> items but 3 were read"),
+    ("主な交流<ul><li>サミット参加(平成24年6月)</li><li>会談(平成24年10月)</li></ul>",
+     "the cell has 2 <li> items but 3 were read"),
+    ("<ul><li>訪問団受入<ul><li>視察(平成24年6月)</li></ul></li></ul>",
+     "a list inside a list item"),
+    ("<table><tr><td>サミット参加</td><td>平成24年6月</td></tr></table>",
+     "a table inside the cell"),
+])
+def test_list_markup_the_items_may_not_follow_says_so(cell: str, says: str) -> None:
+    assert any(doubt.startswith(says) for doubt in cell_to_items(cell).doubts)
