@@ -73,6 +73,11 @@ STYLES: list[Callable[[list[str], st.DataObject], str]] = [
     # bullets with no markup: one a line (a CSV cell), or side by side as in FY2012's cells
     lambda items, data: _bullets(items, data.draw(st.sampled_from(
         ["\n", "\r\n", "\r", " ", "\u3000", " \n", "\n\n"]))),
+    # FY2012's own form: an unclosed (or closed) <ul> and bullets side by side
+    lambda items, data: ('<ul style="list-style-type: none">'
+                         + data.draw(st.sampled_from([" ", "", "\n", "\r\n"]))
+                         + _bullets(items, data.draw(st.sampled_from([" ", "\n", "<br>"])))
+                         + data.draw(st.sampled_from(["  ", "</ul>", "\n</ul>\n"]))),
     # lines with no bullet and no markup: each line an item
     lambda items, data: data.draw(st.sampled_from(["\n", "\r\n", "\r"])).join(items),
 ]
@@ -87,6 +92,7 @@ def test_items_and_dates_come_back_whatever_the_markup(indexes: list[int], style
     cell = STYLES[style]([text for text, _, _ in chosen], data)
     found = cell_to_items(cell)
     assert [item.text for item in found.items] == [text for text, _, _ in chosen], cell
+    assert found.doubts == ()  # a clean split raises no false alarm
     for item, (_, first, last) in zip(found.items, chosen, strict=True):
         _, periods, _, warnings = item_to_dates(item, 2012)
         assert (min(p.start for p in periods), max(p.end for p in periods)) == (first, last)
