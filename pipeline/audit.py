@@ -208,8 +208,9 @@ def gather(source: Path | Extraction | Sequence[Extraction | Issue]) -> AuditDat
 
     if is_output_folder(source):
         return folder_to_data(source)
+    from pipeline.duplicates import drop_duplicates, duplicate_warning
     from pipeline.extract import extract_bytes
-    from pipeline.runner import InputError, discover, drop_duplicates, duplicate_warning
+    from pipeline.runner import InputError, discover
 
     try:
         found = discover([source])

@@ -28,6 +28,13 @@ from typing import Any
 from pipeline import __version__, cache
 from pipeline.cache import ReportResult, StoredReport
 from pipeline.datapackage import datapackage
+from pipeline.duplicates import (
+    Duplicate,
+    drop_duplicates,
+    duplicate_manifest,
+    duplicate_warning,
+    overlap_warnings,
+)
 from pipeline.extract import extract_bytes
 from pipeline.model import Extraction, Issue, RejectRecord
 from pipeline.outputs import TableSink, json_bytes, write_atomic
@@ -37,10 +44,6 @@ from pipeline.schema import TABLES
 _EVENT_ID = [name for name, _, _ in TABLES["events"]].index("event_id")
 _REJECT_REASON = [name for name, _, _ in TABLES["rejects"]].index("reason")
 _PERIOD_EVENT_ID = [name for name, _, _ in TABLES["periods"]].index("event_id")
-# What makes two events "the same partner's event" across reports: not the bureau, which a
-# re-issue may rename, nor the dates, which it may correct.
-_OVERLAP_KEY = [[name for name, _, _ in TABLES["events"]].index(column) for column in
-                ("partner_country", "partner_city", "description")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,67 +123,6 @@ def refuse_empty_folders(inputs: Sequence[Path], files: Sequence[InputFile],
         empty = [folder for folder in folders if not discover([folder], skip)]
     if empty:
         raise NoReportsError(f"no reports found in {', '.join(map(str, empty))}")
-
-
-@dataclass(frozen=True, slots=True)
-class Duplicate:
-    item: InputFile
-    first: InputFile  # the input with the same bytes that is read
-    sha256: str
-    size: int
-
-
-def drop_duplicates(files: Sequence[InputFile]) -> tuple[list[InputFile], list[Duplicate]]:
-    """Inputs with the same bytes as an earlier one (by name) are read once: a report saved
-    twice under two names would otherwise count every event twice."""
-    first_of: dict[str, InputFile] = {}
-    kept: list[InputFile] = []
-    duplicates: list[Duplicate] = []
-    for item in files:
-        try:
-            data = item.path.read_bytes()
-        except OSError:  # extract_file reports why
-            kept.append(item)
-            continue
-        sha = hashlib.sha256(data).hexdigest()
-        if sha in first_of:
-            duplicates.append(Duplicate(item, first_of[sha], sha, len(data)))
-        else:
-            first_of[sha] = item
-            kept.append(item)
-    return kept, duplicates
-
-
-def duplicate_warning(duplicate: Duplicate) -> Issue:
-    name, first = duplicate.item.name, duplicate.first.name
-    return Issue("input-duplicate", f"{name}: the same bytes as {first} (sha256 "
-                 f"{duplicate.sha256[:12]}…); read once, as {first}", "warning", name, 0)
-
-
-def duplicate_manifest(duplicate: Duplicate) -> dict[str, Any]:
-    # Its counts are what it adds to the tables: nothing, and the one warning that says so.
-    return {"name": duplicate.item.name, "sha256": duplicate.sha256, "bytes": duplicate.size,
-            "duplicate_of": duplicate.first.name,
-            "counts": {"entries": 0, "events": 0, "periods": 0, "rejects": 0, "warnings": 1}}
-
-
-def overlap_warnings(report: StoredReport, seen: dict[tuple[Any, ...], str]) -> list[Issue]:
-    """Warning report-overlap for each earlier report of the same fiscal year that holds
-    events of the same partner with the same description (a re-issue beside the original:
-    both are counted). `seen` maps each such event key to the first report holding it."""
-    events = report.tables["events"]
-    keys = Counter(zip(*(events[column] for column in _OVERLAP_KEY), strict=True))
-    shared: Counter[str] = Counter()
-    for key, count in keys.items():
-        first = seen.setdefault(key, report.name)
-        if first != report.name:
-            shared[first] += count
-    year = report.fiscal_year if report.fiscal_year is not None else "unknown"
-    total = sum(keys.values())
-    return [Issue("report-overlap", f"{report.name}: {count} of its {total} events are "
-                  f"also in {first} (fiscal year {year}, same partner and description); both "
-                  "are counted: is one a re-issue of the other?", "warning", report.name, 0)
-            for first, count in sorted(shared.items())]
 
 
 def discover(inputs: Sequence[Path], skip: Path | None = None) -> list[InputFile]:
