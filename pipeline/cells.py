@@ -30,8 +30,18 @@ LINE_ONLY_MARKS = "-－‐"
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*>")
 _UNCLOSED_TAG = re.compile(r"<[A-Za-z/][^<>]*$")
-_ITEM_TAGS = {"li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td"}
-_LINE_TAGS = {"br", "p", "div"}
+_ITEM_TAGS = {"li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td", "th", "thead", "tbody",
+              "tfoot", "caption"}
+# Block elements: each starts a new line, so an item never runs across one (<h3>a</h3><h3>b…).
+_LINE_TAGS = {"br", "p", "div", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
+              "section", "article", "header", "footer", "main", "aside", "nav", "address",
+              "center", "figure", "figcaption", "details", "summary"}
+# Inline elements: text on both sides stays one item (<b>太字</b>の交流). Any other tag is
+# read as inline too, with warning cell-split, since it may have been meant as a break.
+_INLINE_TAGS = {"a", "abbr", "b", "big", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em",
+                "font", "i", "img", "ins", "kbd", "mark", "nobr", "q", "rb", "rp", "rt", "ruby",
+                "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt",
+                "u", "var", "wbr", "html", "body"}
 _MARK = re.compile("[" + re.escape(BULLET_MARKS + LINE_ONLY_MARKS + "※") + "]")
 _LINE = re.compile(r"[^\r\n]*")
 # A cell that says there was nothing that year: 平成24年度実績なし, 該当なし, 特になし, なし.
@@ -162,9 +172,21 @@ def cell_to_items(cell: str) -> CellItems:
             continue
         items.append(Item(text=_strip_bullet(text), source_text=source))
     doubts = _doubts(items, has_bullets)
-    if used_li or "<t" in cell or "<T" in cell:
-        doubts += _markup_doubts(cell, len(items))
+    if "<" in cell:
+        doubts += _unknown_tags(cell)
+        if used_li or "<t" in cell or "<T" in cell:
+            doubts += _markup_doubts(cell, len(items))
     return CellItems("list" if is_list else "prose", tuple(items), doubts=doubts)
+
+
+def _unknown_tags(cell: str) -> tuple[str, ...]:
+    known = _ITEM_TAGS | _LINE_TAGS | _INLINE_TAGS
+    unknown = sorted({name for m in _TAG.finditer(cell)
+                      if (name := m.group(2).lower()) not in known})
+    if not unknown:
+        return ()
+    names = ", ".join(f"<{name}>" for name in unknown)
+    return (f"{names} read as inline markup: the text on either side is one item",)
 
 
 _LIST_TAG = re.compile(r"<(/?)(ul|ol|li|table)\b[^<>]*>", re.I)

@@ -69,7 +69,8 @@ STYLES: list[Callable[[list[str], st.DataObject], str]] = [
                               data.draw(st.sampled_from(["", "  ", "\t"]))),
     lambda items, data: _blocks(items, data.draw(st.sampled_from(["", "・"])),
                                 data.draw(st.sampled_from(NEWLINES)),
-                                data.draw(st.sampled_from(["p", "div", "P"]))),
+                                data.draw(st.sampled_from(["p", "div", "P", "h3", "blockquote",
+                                                           "section", "pre"]))),
     # bullets with no markup: one a line (a CSV cell), or side by side as in FY2012's cells
     lambda items, data: _bullets(items, data.draw(st.sampled_from(
         ["\n", "\r\n", "\r", " ", "\u3000", " \n", "\n\n"]))),
@@ -206,3 +207,22 @@ def test_the_report_as_csv_gives_the_golden_items(join: str) -> None:
 ])
 def test_list_markup_the_items_may_not_follow_says_so(cell: str, says: str) -> None:
     assert any(doubt.startswith(says) for doubt in cell_to_items(cell).doubts)
+
+
+@pytest.mark.parametrize(("cell", "texts"), [
+    ("<h3>サミット参加(平成24年6月)</h3><h3>会談(平成24年10月)</h3>",
+     ["サミット参加(平成24年6月)", "会談(平成24年10月)"]),
+    ("<blockquote>a(平成24年6月)</blockquote><blockquote>b(平成24年7月)</blockquote>",
+     ["a(平成24年6月)", "b(平成24年7月)"]),
+    ("a(平成24年6月)<hr>b(平成24年7月)", ["a(平成24年6月)", "b(平成24年7月)"]),
+])
+def test_block_elements_end_an_item(cell: str, texts: list[str]) -> None:
+    """Regression: block elements other than <p> and <div> glued two items into one."""
+    found = cell_to_items(cell)
+    assert [item.text for item in found.items] == texts and found.doubts == ()
+
+
+def test_an_unknown_tag_is_read_as_inline_and_said() -> None:
+    found = cell_to_items("<foo>サミット参加(平成24年6月)</foo><foo>会談(平成24年10月)</foo>")
+    assert [item.text for item in found.items] == ["サミット参加(平成24年6月)会談(平成24年10月)"]
+    assert found.doubts == ("<foo> read as inline markup: the text on either side is one item",)
