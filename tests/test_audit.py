@@ -87,7 +87,12 @@ def test_counts_add_up_in_the_browser(page: tuple[Path, str]) -> None:
     assert count("rows") == len(tree.xpath('//tr[contains(@class, "row")]')) == 15
     assert len(tree.xpath('//tr[@class="row unread"]')) == 1
     assert count("events") == len(tree.xpath('//li[@class="event"]')) == 31
-    assert (count("rejects"), count("warnings")) == (1, 1)
+    # Warnings: 2月30日 (line 12), and since issue 11 the <script> read as inline text in
+    # the cells of lines 17 and 24 (cell-split).
+    assert (count("rejects"), count("warnings")) == (1, 3)
+    assert sorted((tr.get("data-code"), tr.get("data-line")) for tr in tree.xpath(
+        '//tr[@class="issue warning"]')) == [("cell-split", "17"), ("cell-split", "24"),
+                                               ("date-invalid", "12")]
     assert count("lines") == 24
     assert tree.xpath('//p[@class="ok"]')[0].text_content() == "All counts add up."
     (check,) = tree.xpath('//*[@id="browser-check"]')  # written by the page's script
@@ -177,7 +182,8 @@ def counts(page: str) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def hostile_output(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The hostile copy (one partner-label reject, one warning) and its `pipeline run`."""
+    """The hostile copy (one partner-label reject; warnings: one date-invalid, two cell-split
+    for the <script> in two cells) and its `pipeline run`."""
     tmp = tmp_path_factory.mktemp("hostile-run")
     raw = hostile_report(tmp / "raw")
     assert main(["run", str(raw), "--out", str(tmp / "out"), "--quiet"]) == 0
@@ -189,7 +195,7 @@ def test_report_and_its_output_folder_give_the_same_counts(
     """Regression: from the output folder a rejected row was no row, so the page said
     rows 14, "0 rejected", rejects 1 and still "All counts add up"."""
     raw, out = hostile_output
-    expected = {"rows": 15, "events": 31, "rejects": 1, "warnings": 1, "unread": 1,
+    expected = {"rows": 15, "events": 31, "rejects": 1, "warnings": 3, "unread": 1,
                 "reject lines": ["11"], "check": "All counts add up."}
     assert counts(audit_html(raw)) == expected
     assert counts(audit_html(out)) == expected
