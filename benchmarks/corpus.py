@@ -64,6 +64,9 @@ def make_corpus(count: int, folder: Path, seed: int = 2012) -> int:
     for index in range(count):
         year = years[index % len(years)]
         text = rotate_rows(move_to_year(source, year), rng.randrange(10))
+        # A note line of its own makes every report's bytes unique: `pipeline run` reads
+        # identical files once (input-duplicate), and most of the corpus would be copies.
+        text = text.rstrip("\n") + f"\n※資料番号 {index:05d}\n"
         form = rng.random()
         if form < 0.70:
             name, payload = f"r{index:05d}_{year}.txt", text.encode("utf-8")

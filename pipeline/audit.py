@@ -240,6 +240,7 @@ def gather(source: Path | Extraction | Sequence[Extraction | Issue],
 
     if is_output_folder(source):
         return folder_to_data(source)
+    from pipeline.duplicates import drop_duplicates, duplicate_warning
     from pipeline.extract import extract_bytes
     from pipeline.runner import InputError, discover, with_layout
 
@@ -251,6 +252,8 @@ def gather(source: Path | Extraction | Sequence[Extraction | Issue],
         raise AuditError(str(error)) from error
     if not found:
         raise AuditError(f"{source}: no reports and no events.parquet or events.csv")
+    # As in a run: the same bytes twice are read once, and the copy is named as such.
+    found, duplicates = drop_duplicates(found)
     extractions: list[Extraction | Issue] = []
     for item in found:
         try:
@@ -259,6 +262,8 @@ def gather(source: Path | Extraction | Sequence[Extraction | Issue],
         except OSError as error:
             extractions.append(Issue("file-unreadable", f"{item.name}: {error.strerror}",
                                      "error", item.name, 0))
+    extractions.extend(duplicate_warning(d) for d in duplicates)
+    extractions.sort(key=lambda e: e.source_file if isinstance(e, Issue) else e.document.name)
     return extractions_to_data(extractions)
 
 

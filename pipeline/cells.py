@@ -30,8 +30,18 @@ LINE_ONLY_MARKS = "-－‐"
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*>")
 _UNCLOSED_TAG = re.compile(r"<[A-Za-z/][^<>]*$")
-_ITEM_TAGS = {"li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td"}
-_LINE_TAGS = {"br", "p", "div"}
+_ITEM_TAGS = {"li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td", "th", "thead", "tbody",
+              "tfoot", "caption"}
+# Block elements: each starts a new line, so an item never runs across one (<h3>a</h3><h3>b…).
+_LINE_TAGS = {"br", "p", "div", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
+              "section", "article", "header", "footer", "main", "aside", "nav", "address",
+              "center", "figure", "figcaption", "details", "summary"}
+# Inline elements: text on both sides stays one item (<b>太字</b>の交流). Any other tag is
+# read as inline too, with warning cell-split, since it may have been meant as a break.
+_INLINE_TAGS = {"a", "abbr", "b", "big", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em",
+                "font", "i", "img", "ins", "kbd", "mark", "nobr", "q", "rb", "rp", "rt", "ruby",
+                "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt",
+                "u", "var", "wbr", "html", "body"}
 _MARK = re.compile("[" + re.escape(BULLET_MARKS + LINE_ONLY_MARKS + "※") + "]")
 _LINE = re.compile(r"[^\r\n]*")
 # A cell that says there was nothing that year: 平成24年度実績なし, 該当なし, 特になし, なし.
@@ -65,7 +75,8 @@ def _segments(cell: str) -> tuple[list[tuple[int, int]], bool]:
     # Line breaks inside a segment are boundaries too (CSV cells: one bullet a line).
     lines: list[tuple[int, int]] = []
     for begin, end in spans:
-        lines.extend((begin + m.start(), begin + m.end())
+        # finditer's pos/endpos leave match offsets relative to the whole cell already.
+        lines.extend((m.start(), m.end())
                      for m in _LINE.finditer(cell, begin, end) if m.end() > m.start())
     return lines, used_li
 
@@ -195,4 +206,91 @@ def cell_to_items(cell: str) -> CellItems:
             items[-1] = Item(last.text, last.source_text, note)
             continue
         items.append(Item(text=_strip_bullet(text), source_text=source))
-    return CellItems("list" if is_list else "prose", tuple(items))
+    doubts = _doubts(items, has_bullets)
+    if "<" in cell:
+        doubts += _unknown_tags(cell)
+        if used_li or "<t" in cell or "<T" in cell:
+            doubts += _markup_doubts(cell, len(items))
+    return CellItems("list" if is_list else "prose", tuple(items), doubts=doubts)
+
+
+def _unknown_tags(cell: str) -> tuple[str, ...]:
+    known = _ITEM_TAGS | _LINE_TAGS | _INLINE_TAGS
+    unknown = sorted({name for m in _TAG.finditer(cell)
+                      if (name := m.group(2).lower()) not in known})
+    if not unknown:
+        return ()
+    names = ", ".join(f"<{name}>" for name in unknown)
+    return (f"{names} read as inline markup: the text on either side is one item",)
+
+
+_LIST_TAG = re.compile(r"<(/?)(ul|ol|li|table)\b[^<>]*>", re.I)
+
+
+def _markup_doubts(cell: str, read: int) -> tuple[str, ...]:
+    """List markup the items may not follow: a <li> holding a line break (one item or
+    two?), text outside the list, a list inside a list item, a table inside the cell."""
+    doubts: list[str] = []
+    depth = deepest = li_count = 0
+    tables = False
+    for match in _LIST_TAG.finditer(cell):
+        closing, name = match.group(1), match.group(2).lower()
+        if name == "li":
+            li_count += not closing
+        elif name == "table":
+            tables = True
+        elif closing:
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    if li_count and read != li_count:
+        doubts.append(f"the cell has {li_count} <li> items but {read} were read: a line "
+                      "break inside an item, or text outside the list")
+    if deepest > 1:
+        doubts.append("a list inside a list item: its items are read as events of their own")
+    if tables:
+        doubts.append("a table inside the cell: each of its cells is read as an item")
+    return tuple(doubts)
+
+
+_TAG_PIECE = re.compile(r"</?[A-Za-z]|[A-Za-z\"']>")
+
+
+def _doubts(items: list[Item], has_bullets: bool) -> tuple[str, ...]:
+    """What says a split may have gone wrong: each item read is checked for the marks a
+    wrong cut leaves, so that a cell read differently from what it says is never quiet."""
+    doubts: list[str] = []
+    for number, item in enumerate(items, start=1):
+        if _depth(item.text) or _closes_unopened(item.text):
+            doubts.append(f"item {number} has brackets that do not pair "
+                          f"({_clip(item.text)}): it may be cut from its neighbour")
+        if _TAG_PIECE.search(item.text):
+            doubts.append(f"item {number} holds a piece of HTML markup ({_clip(item.text)})")
+    if has_bullets:
+        bare = [n for n, item in enumerate(items, start=1)
+                if not html_to_text(item.source_text).lstrip().startswith(_BULLET_STARTS)]
+        if bare and len(bare) < len(items):
+            numbers = ", ".join(map(str, bare))
+            doubts.append(f"item(s) {numbers} start with no bullet while the others have one: "
+                          "read as items of their own, not as the previous item's next line")
+    return tuple(doubts)
+
+
+_BULLET_STARTS = tuple(BULLET_MARKS + LINE_ONLY_MARKS)
+
+
+def _closes_unopened(text: str) -> bool:
+    depth = 0
+    for char in text:
+        if char in OPEN_BRACKETS:
+            depth += 1
+        elif char in CLOSE_BRACKETS:
+            if not depth:
+                return True
+            depth -= 1
+    return False
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 30 else f"{text[:14]}…{text[-14:]}"

@@ -12,9 +12,12 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
+
+if TYPE_CHECKING:  # runner imports pyarrow: not at start-up
+    from pipeline.runner import RunResult
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -25,7 +28,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Turn Japanese government exchange reports into analysis-ready tables.")
     parser.add_argument("--version", action="version", version=f"pipeline {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # Not required: `pipeline` alone lists the commands (main) rather than an argparse error.
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = commands.add_parser("run", help="extract reports into CSV, Parquet and a manifest",
                               description="Extract every report in INPUT (files or folders, "
@@ -75,7 +79,7 @@ def _progress_bar(items: Iterator[Any], total: int) -> Iterator[Any]:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    from pipeline.runner import InputError, RunOptions, default_jobs, run
+    from pipeline.runner import InputError, NoReportsError, RunOptions, default_jobs, run
 
     if args.own_process:  # no caller's pandas objects for pyarrow to recognise
         from pipeline.outputs import arrow_without_pandas
@@ -93,15 +97,15 @@ def command_run(args: argparse.Namespace) -> int:
     except InputError as error:
         print(f"pipeline run: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except NoReportsError as error:
+        print(f"pipeline run: error: {error}", file=sys.stderr)
+        return EXIT_FAILED
     for issue in result.unreadable:
         print(f"pipeline run: error: {issue.message}", file=sys.stderr)
     for name in result.missing_year:
         print(f"pipeline run: warning: {name}: no fiscal year found (no period line, no year "
               "in the file name)", file=sys.stderr)
-    reused = f", {result.reused} reused" if result.reused else ""
-    summary = (f"pipeline run: {_plural(result.files, 'file')}, {_plural(result.events, 'event')}, "
-               f"{_plural(result.rejects, 'reject')}, {_plural(len(result.warnings), 'warning')}"
-               f"{reused} -> {args.out}")
+    summary = run_summary(result, args.out)
     if not args.quiet or result.unreadable:
         print(summary, file=sys.stderr)
     if result.unreadable:
@@ -113,6 +117,16 @@ def command_run(args: argparse.Namespace) -> int:
             print(f"pipeline run: warning: {warning.message} [{warning.code}]", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def run_summary(result: RunResult, out: Path) -> str:
+    """The one line a run ends with; it says where to look at what went wrong."""
+    rejects = _plural(result.rejects, "reject") + (" (rejects.csv)" if result.rejects else "")
+    warnings = _plural(len(result.warnings), "warning") + (
+        " (manifest.json; pipeline audit shows them at their lines)" if result.warnings else "")
+    reused = f", {result.reused} reused" if result.reused else ""
+    return (f"pipeline run: {_plural(result.files, 'file')}, {_plural(result.events, 'event')}, "
+            f"{rejects}, {warnings}{reused} -> {out}")
 
 
 def command_dates(args: argparse.Namespace) -> int:
@@ -142,6 +156,9 @@ def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int
     except SystemExit as exit_:
         return int(exit_.code or 0)
     args.own_process = own_process
+    if args.command is None:  # `pipeline` alone: say what it can do
+        sys.stderr.write(parser.format_help())
+        return EXIT_USAGE
     try:
         handler = getattr(args, "handler", None) or COMMANDS[args.command]
         return int(handler(args))

@@ -206,13 +206,15 @@ def load(path: Path, workdir: Path, layout: Path | None = None) -> dict[str, pa.
         raise DiffError(f"{path}: no such file or folder")
     folder = path
     if not is_output_folder(path):
-        from pipeline.runner import InputError, RunOptions, run
+        from pipeline.runner import InputError, NoReportsError, RunOptions, run
 
         folder = workdir
         try:
             result = run([path], folder, RunOptions(layout=layout))
         except InputError as error:
             raise DiffError(str(error)) from error
+        except NoReportsError:
+            raise DiffError(f"{path}: no reports and no events.parquet or events.csv") from None
         if not result.files:
             raise DiffError(f"{path}: no reports and no events.parquet or events.csv")
         if result.unreadable:

@@ -198,6 +198,8 @@ class _RowReader:
         except CellError as error:
             self.reject(row, "cell-html", str(error))
             return
+        for doubt in cell.doubts:
+            self.issue(row, "cell-split", f"{doubt}; check the row against the source")
         # The cells the event was read from: label, content, and the bureau cell it took
         # (its own or the one above), then the other roles' cells where a table has them.
         # Same hash, different values: the extractor changed.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pipeline.events import layout_to_records
-from pipeline.layout import document_to_layout
+from pipeline.layout import document_to_layout, no_table
 from pipeline.model import Extraction, Issue, SourceDocument
 from pipeline.roles import Vocabulary
 from pipeline.sources import ReadError, read_document
@@ -33,4 +33,8 @@ def extract_bytes(data: bytes, name: str, vocabulary: Vocabulary | None = None
         document = read_document(data, name, vocabulary)
     except ReadError as error:
         return Issue(error.code, f"{name}: {error.message}", "error", name, 0)
+    # A file with no table is no report with nothing in it: its lines would count as notes
+    # and rejects, and the run would say 0 events as if that were the answer.
+    if (missing := no_table(document, vocabulary)) is not None:
+        return Issue("no-table", f"{name}: {missing}", "error", name, 0)
     return extract_document(document, vocabulary)

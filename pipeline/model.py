@@ -116,6 +116,9 @@ class CellItems:
     kind: Literal["list", "prose", "none", "empty"]
     items: tuple[Item, ...]
     note: str = ""  # e.g. 平成24年度実績なし
+    # Why the split may be wrong (an item cut inside brackets, markup left in its text, a
+    # line without the bullet its neighbours have): each becomes a warning on the row.
+    doubts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

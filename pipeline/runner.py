@@ -12,6 +12,7 @@ import contextlib
 import functools
 import hashlib
 import importlib.metadata
+import json
 import os
 import shutil
 import signal
@@ -27,6 +28,13 @@ from typing import Any
 from pipeline import __version__, cache
 from pipeline.cache import ReportResult, StoredReport
 from pipeline.datapackage import datapackage
+from pipeline.duplicates import (
+    Duplicate,
+    drop_duplicates,
+    duplicate_manifest,
+    duplicate_warning,
+    overlap_warnings,
+)
 from pipeline.extract import extract_bytes
 from pipeline.model import Extraction, Issue, RejectRecord
 from pipeline.outputs import TableSink, json_bytes, write_atomic
@@ -80,6 +88,44 @@ class RunResult:
 
 class InputError(Exception):
     """An input path that does not exist, or a bad option: a usage error."""
+
+
+class NoReportsError(Exception):
+    """An input folder with no file to read: the run stops before writing anything, so
+    the output of an earlier run is never replaced by empty tables."""
+
+
+def is_run_output(path: Path) -> bool:
+    """Whether `path` is an output folder of `pipeline run`: it holds the manifest.json the
+    pipeline writes (a JSON object with its version, inputs and outputs)."""
+    manifest = path / "manifest.json"
+    if not (path.is_dir() and manifest.is_file()):
+        return False
+    try:
+        found = json.loads(manifest.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return isinstance(found, dict) and {"pipeline_version", "inputs", "outputs"} <= found.keys()
+
+
+def refuse_output_folders(inputs: Sequence[Path]) -> None:
+    """An output folder given as input would be read as a dozen broken reports."""
+    for given in inputs:
+        if is_run_output(given):
+            raise InputError(f"{given}: this is an output folder of pipeline run; pass the "
+                             "report files or folders")
+
+
+def refuse_empty_folders(inputs: Sequence[Path], files: Sequence[InputFile],
+                         skip: Path | None) -> None:
+    """Every folder given must hold a report: an empty one is most likely a wrong path."""
+    folders = [given for given in inputs if given.is_dir()]
+    if len(folders) == 1 and len(inputs) == 1:
+        empty = folders if not files else []
+    else:  # which folder gave which file is not kept: look again at each one
+        empty = [folder for folder in folders if not discover([folder], skip)]
+    if empty:
+        raise NoReportsError(f"no reports found in {', '.join(map(str, empty))}")
 
 
 def discover(inputs: Sequence[Path], skip: Path | None = None) -> list[InputFile]:
@@ -260,7 +306,10 @@ def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions |
         raise InputError(f"{out_dir}: exists and is not a folder")
     if options.partition_by not in (None, "fiscal_year"):
         raise InputError(f"cannot partition by {options.partition_by!r}; only fiscal_year")
-    files = discover(paths, skip=out_dir)
+    refuse_output_folders(paths)
+    found = discover(paths, skip=out_dir)
+    refuse_empty_folders(paths, found, out_dir)
+    files, duplicates = drop_duplicates(found)
     version = code_version()
     if options.layout is not None:
         files, digest = with_layout(files, options.layout)
@@ -268,7 +317,7 @@ def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions |
     out_dir.mkdir(parents=True, exist_ok=True)
     store = cache.ReportCache(out_dir)
     try:
-        return _run(files, out_dir, options, store, progress, version)
+        return _run(files, out_dir, options, store, progress, version, duplicates)
     finally:
         store.close()
 
@@ -301,7 +350,10 @@ def with_layout(files: list[InputFile], path: Path) -> tuple[list[InputFile], st
 
 def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cache.ReportCache,
          progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None,
-         version: str) -> RunResult:
+         version: str, duplicates: Sequence[Duplicate] = ()) -> RunResult:
+    duplicates_of: dict[str, list[Duplicate]] = {}
+    for duplicate in duplicates:
+        duplicates_of.setdefault(duplicate.first.name, []).append(duplicate)
     summaries_iter = _first_pass(files, store, options, version)
     if progress is not None:
         summaries_iter = progress(summaries_iter, len(files))
@@ -309,7 +361,7 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
     store.commit()
     by_name = {item.name: item for item in files}
 
-    result = RunResult(files=len(files))
+    result = RunResult(files=len(files) + len(duplicates))
     sinks = {name: TableSink(out_dir, name, columns, excel=options.excel,
                              partition_by=options.partition_by
                              if name in ("events", "entries", "partners") else None)
@@ -317,6 +369,7 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
     partners = PartnerTable()
     manifest_inputs: list[dict[str, Any]] = []
     used_ids: dict[str, int] = {}
+    seen_events: dict[tuple[Any, ...], str] = {}
     year: int | object | None = object()
     try:
         for summary in summaries:
@@ -324,11 +377,16 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
             if report is None:  # an unreadable cache entry: extract the report again
                 report = cache.to_stored(extract_file(by_name[summary.name]))
             if report.fiscal_year != year:  # ids can only collide within one fiscal year
-                used_ids, year = {}, report.fiscal_year
+                used_ids, seen_events, year = {}, {}, report.fiscal_year
+            overlaps = overlap_warnings(report, seen_events)
             _keep_ids_unique(report, used_ids)
             manifest_inputs.append({**report.manifest, "reused": summary.reused})
             result.reused += summary.reused
             _write_report(report, sinks, partners, result)
+            result.warnings.extend(overlaps)
+            for duplicate in duplicates_of.get(report.name, []):  # listed beside the first
+                manifest_inputs.append(duplicate_manifest(duplicate))
+                result.warnings.append(duplicate_warning(duplicate))
         sinks["partners"].write(partners.records())
         for sink in sinks.values():
             sink.close()

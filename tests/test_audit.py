@@ -87,7 +87,12 @@ def test_counts_add_up_in_the_browser(page: tuple[Path, str]) -> None:
     assert count("rows") == len(tree.xpath('//tr[contains(@class, "row")]')) == 15
     assert len(tree.xpath('//tr[@class="row unread"]')) == 1
     assert count("events") == len(tree.xpath('//li[@class="event"]')) == 31
-    assert (count("rejects"), count("warnings")) == (1, 1)
+    # Warnings: 2月30日 (line 12), and since issue 11 the <script> read as inline text in
+    # the cells of lines 17 and 24 (cell-split).
+    assert (count("rejects"), count("warnings")) == (1, 3)
+    assert sorted((tr.get("data-code"), tr.get("data-line")) for tr in tree.xpath(
+        '//tr[@class="issue warning"]')) == [("cell-split", "17"), ("cell-split", "24"),
+                                               ("date-invalid", "12")]
     assert count("lines") == 24
     assert tree.xpath('//p[@class="ok"]')[0].text_content() == "All counts add up."
     (check,) = tree.xpath('//*[@id="browser-check"]')  # written by the page's script
@@ -177,7 +182,8 @@ def counts(page: str) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def hostile_output(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The hostile copy (one partner-label reject, one warning) and its `pipeline run`."""
+    """The hostile copy (one partner-label reject; warnings: one date-invalid, two cell-split
+    for the <script> in two cells) and its `pipeline run`."""
     tmp = tmp_path_factory.mktemp("hostile-run")
     raw = hostile_report(tmp / "raw")
     assert main(["run", str(raw), "--out", str(tmp / "out"), "--quiet"]) == 0
@@ -189,7 +195,7 @@ def test_report_and_its_output_folder_give_the_same_counts(
     """Regression: from the output folder a rejected row was no row, so the page said
     rows 14, "0 rejected", rejects 1 and still "All counts add up"."""
     raw, out = hostile_output
-    expected = {"rows": 15, "events": 31, "rejects": 1, "warnings": 1, "unread": 1,
+    expected = {"rows": 15, "events": 31, "rejects": 1, "warnings": 3, "unread": 1,
                 "reject lines": ["11"], "check": "All counts add up."}
     assert counts(audit_html(raw)) == expected
     assert counts(audit_html(out)) == expected
@@ -254,3 +260,17 @@ def test_rows_of_another_shape_show_their_role_columns_and_extras(tmp_path: Path
                 "1995/11/3 (H7) = 1995-11-03</li><li><b>category</b> 姉妹都市</li>"
                 "<li><b>inherited</b> government; country</li>") in page
         assert "<li><b>きっかけ</b> 区内高校の短期留学</li>" in page
+
+
+def test_a_japanese_font_is_there_for_the_screenshot() -> None:
+    """The screenshot shows boxes, not report text, on a machine without a Japanese font
+    (a fresh CI machine had none): `.ci/run` installs fonts-noto-cjk, and this says so
+    rather than leaving a screenshot of boxes. It passes here because the font is there;
+    on a machine without one it fails, which is its point."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        pytest.fail("fc-list (fontconfig) is missing, so no font is known to Chromium either")
+    families = subprocess.run([fc_list, ":lang=ja", "family"], capture_output=True, text=True,
+                              timeout=60, check=True).stdout  # generous hang guard
+    assert families.strip(), ("no font covers Japanese: the audit screenshot would show boxes. "
+                              "Install one: apt-get install -y fonts-noto-cjk")

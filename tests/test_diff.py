@@ -463,8 +463,13 @@ def test_a_file_that_is_not_a_report_is_an_error(fy2012_output: Path, tmp_path: 
     junk = tmp_path / "junk.txt"
     junk.write_text("hello world\nthis is not a report\n", encoding="utf-8")
     assert main(["diff", str(junk), str(fy2012_output)]) == 2
-    assert capsys.readouterr() == ("", f"pipeline diff: error: {junk}: no report table found, "
-                                       "so there is nothing to compare\n")
+    # Since issue 11 a file with no report table is an error for every format, saying why.
+    assert capsys.readouterr() == ("", "pipeline diff: error: junk.txt: no report table: no "
+                                   "header row; the first lines look like prose (line 1: hello "
+                                   "world, line 2: this is not a report). Known header words: "
+                                   "提携都市名, 提携都市, 提携先 (partner); 内容, 実績, 内容・実績 "
+                                   "(content); 所管局, 所管, 所管課 (bureau) … (pipeline run "
+                                   "--layout FILE maps others)\n")
 
 
 def test_a_changed_extras_cell_is_a_change_of_its_entry(tmp_path: Path) -> None:

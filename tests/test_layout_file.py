@@ -36,12 +36,12 @@ def test_a_layout_maps_unknown_headers_to_roles(report: Path, tmp_path: Path,
     (event,) = read_csv(out / "events.csv")
     assert (event["partner_city"], event["description"], event["date_start"], event["bureau"]) == (
         "セーラム市", "市長の訪問", "2023-08-01", "国際交流課")
-    # without the layout the same file has no table header: the run says so and why
+    # without the layout the same file has no table header: an error (issue 11) that says why
     capsys.readouterr()
-    assert main(["run", str(report), "--out", str(tmp_path / "plain"), "--strict"]) == 1
+    assert main(["run", str(report), "--out", str(tmp_path / "plain")]) == 1
     assert read_csv(tmp_path / "plain" / "events.csv") == []
-    assert ("pipeline run: warning: r.txt: no table header recognised; header-like rows seen: "
-            "訪問先=? | 交流の概要=? | 所管=bureau;") in capsys.readouterr().err
+    assert ("pipeline run: error: r.txt: no report table: no table header recognised; "
+            "header-like rows seen: 訪問先=? | 交流の概要=? | 所管=bureau;") in capsys.readouterr().err
 
 
 def test_a_run_with_another_layout_does_not_reuse_the_cached_reading(

@@ -58,3 +58,35 @@ def test_the_run_example(tmp_path: Path) -> None:
     again = subprocess.run([sys.executable, "-m", "pipeline", "run"], cwd=tmp_path,
                            capture_output=True, text=True)
     assert again.stderr.strip() == lines[-1]
+
+
+def test_the_first_run_example(tmp_path: Path) -> None:
+    """The install block shows what a first run prints (issue 11: it showed nothing)."""
+    lines = console_block("$ python3 -m pip install .")
+    assert lines[1] == "$ pipeline run"
+    shutil.copytree(ROOT / "raw", tmp_path / "raw")
+    first = subprocess.run([sys.executable, "-m", "pipeline", "run"], cwd=tmp_path,
+                           capture_output=True, text=True)
+    assert first.returncode == 0
+    assert first.stderr.splitlines() == lines[2:]
+
+
+def test_the_partition_snippet_runs_as_written(tmp_path: Path) -> None:
+    """Regression: the snippet used `pa` and `ds` without importing them."""
+    import textwrap
+
+    block = next(b.split("```", 1)[0] for b in README.split("```python\n")[1:]
+                 if 'flavor="hive"' in b)
+    shutil.copytree(ROOT / "raw", tmp_path / "raw")
+    assert main(["run", str(tmp_path / "raw"), "--out", str(tmp_path / "output"), "--quiet",
+                 "--partition-by", "fiscal_year"]) == 0
+    check = "\nprint(events.num_rows, events.schema.field('fiscal_year').type)\n"
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(block) + check],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == "35 int64\n"
+
+
+def test_the_readme_says_the_audit_page_needs_a_japanese_font() -> None:
+    assert "fonts-noto-cjk" in README
+    assert "apt_install fonts-noto-cjk" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
