@@ -1,0 +1,155 @@
+"""The compiled patterns of the date engine: where an expression may start, and its pieces.
+
+All patterns run on the translated text (ASCII digits and letters: see `FULLWIDTH`). Spaces
+inside an expression may be ASCII or ideographic, never tabs or newlines (these separate
+cells). Named groups are read by name (`groupdict()`) in pipeline.dates.points.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.dates.results import Level
+
+# All patterns run on the translated text (ASCII digits and letters). Spaces inside an
+# expression may be ASCII or ideographic, never tabs or newlines (these separate cells).
+
+_SP = "[ \u3000]*"
+_KNUM = "〇一二三四五六七八九十"
+_N = rf"(?:[0-9]{{1,2}}|[{_KNUM}]{{1,4}})"  # an era year, month or day number
+_NOT_AFTER_NUM = rf"(?<![0-9A-Za-z{_KNUM}])"
+_DASH = "[~～〜－\\-‐−]"
+_RANGE = rf"(?:{_DASH}|から)"
+# H24年度, R元年, H24～H26年度, R2・3年度: a one-letter era needs 年 right after its year, or
+# a range or list to a year with 年 (H24-1 is a part number).
+_LETTER_YEAR = (rf"(?:元|[0-9]{{1,2}})"
+                rf"(?=年|{_SP}(?:{_RANGE}|[・･]){_SP}[MTSHR]?(?:元|[0-9]{{1,2}})年)")
+# (日), （木）, (土・日), (月・祝); checked against the date in `checks.check_weekday`.
+_WD = r"[(（](?P<wd>[月火水木金土日](?:[・･,、][月火水木金土日])*(?:[・･]?祝)?|祝)[)）]"
+_MONTH = "(?:1[0-2]|0?[1-9])"
+_DAY = "(?:3[01]|[12][0-9]|0?[1-9])"
+_DOT_END = "(?![0-9A-Za-z]|[.][0-9])"  # H30.7 but not H30.7km, H30.7.5.1 or 2012.4.10.5
+
+# A year in brackets that confirms the year before it (`Point.confirm`): 令和元（2019）年度,
+# 2019（令和元）年度 (both before 年 or 年度), 令和元年（2019年）7月, 令和元年（2019年）度,
+# 2019年（令和元年）7月.
+_OPEN, _CLOSE = rf"{_SP}[(（]{_SP}", rf"{_SP}[)）]"
+_ERA_NAME = "明治|大正|昭和|平成|令和"
+
+# One point written with units. Every part is optional here; `Point.shape_ok` and the
+# range rules decide which combinations are dates. 年 before 間/齢/代/輩 is not a year
+# (5年間, 同年齢, 1980年代); 日 before 間/目 is not a day (5日間, 3日目); 月曜 is a weekday.
+POINT = re.compile(
+    rf"""
+    (?:
+        (?:
+            (?P<era>{_ERA_NAME}){_SP}(?P<ey>元|{_N})
+                (?:{_OPEN}(?P<cw>[12][0-9]{{3}}){_CLOSE}(?={_SP}年))?
+          | (?<![0-9A-Za-z])(?P<le>[MTSHR])(?P<ly>{_LETTER_YEAR})
+          | (?<![0-9])(?P<wy>[12][0-9]{{3}})(?![0-9])
+                (?:{_OPEN}(?P<ce>{_ERA_NAME}){_SP}(?P<cey>元|{_N}){_CLOSE}(?={_SP}年))?
+          | (?P<rel>[同翌])(?=年)
+          | {_NOT_AFTER_NUM}(?P<ny>{_N})(?={_SP}年)
+        )
+        (?:{_SP}(?:(?P<fy>年度)|(?P<yu>年)(?![間齢代輩])
+            (?(wy)(?:{_OPEN}(?P<cwe>{_ERA_NAME}){_SP}(?P<cwey>元|{_N}){_SP}年{_CLOSE}
+                    (?:{_SP}(?P<cwfy>度))?)?
+              |(?(rel)|(?:{_OPEN}(?P<cy>[12][0-9]{{3}}){_SP}年{_CLOSE}(?:{_SP}(?P<cfy>度))?)?))
+        ))?
+    )?
+    (?(fy)|(?(cfy)|(?(cwfy)|
+        (?:{_SP}(?:(?P<mrel>[同翌])月|(?P<m>{_N}){_SP}月(?!曜)|(?P<dsame>同)(?={_SP}{_N}{_SP}日)))?
+        (?:{_SP}(?:(?P<d>{_N}){_SP}日(?![間目])(?:{_SP}{_WD})?|(?P<jun>[上中下初])旬))?
+    )))
+    """,
+    re.VERBOSE,
+)
+
+# The first end of a range may leave its last unit to the second: 平成24年4～5月, 7月22～29日,
+# 平成24～26年度, 11～12月.
+DANGLE = re.compile(rf"{_SP}(?P<n>{_N}){_SP}(?={_RANGE}|[・･])")
+# ... or to a later list item: 平成24年7・8月, 平成24・25年度, 平成24年6・7・8月.
+LIST_UNIT = re.compile(
+    rf"{_SP}(?:[・･]{_SP}{_N}{_SP})+(?P<u>年度|年(?![間齢代輩])|月(?!曜)|日(?![間目]))")
+UNIT_LEVEL = {"年度": Level.YEAR, "年": Level.YEAR, "月": Level.MONTH, "日": Level.DAY}
+
+# Dotted forms: H24.4.1, R元.5.1, H30.7 (month), 平成24.4.1, 平24.4.1 (one-kanji forms need
+# the day: 最大2.5 is not a date), 2012/4/1, 2012.4.1 (Western forms need the day: 2012.5 is
+# a number). M and T need the day too (M7.3 is an earthquake magnitude): see points.dotted_point.
+DOTTED = re.compile(
+    rf"""
+    (?:
+        (?<![0-9A-Za-z.])(?P<ab>[MTSHR]|明治|大正|昭和|平成|令和)(?P<ay>元|[0-9]{{1,2}})
+            [.](?P<am>{_MONTH})(?:[.](?P<ad>{_DAY}))?
+      | (?<![0-9A-Za-z.\u4e00-\u9fff])(?P<ak>[明大昭平令])(?P<ky>元|[0-9]{{1,2}})
+            [.](?P<km>{_MONTH})[.](?P<kd>{_DAY})
+      | (?<![0-9.])(?P<gy>[12][0-9]{{3}})(?P<gs>[./])(?P<gm>{_MONTH})(?P=gs)(?P<gd>{_DAY})
+    ){_DOT_END}(?:{_SP}{_WD})?
+    """,
+    re.VERBOSE,
+)
+# The second end of a dotted day range may be month.day only: H24.7.22～7.29.
+DOTTED_MD = re.compile(rf"(?P<am>{_MONTH})[./](?P<ad>{_DAY}){_DOT_END}(?:{_SP}{_WD})?")
+# ... or a bare day after a day (H24.7.22～29, 2012/4/1～5), a bare month after a month
+# (H24.7～8); the unit may be written (H24.7.22～29日).
+DOTTED_BARE = re.compile(
+    rf"(?P<n>[0-9]{{1,2}})(?:(?P<u>日(?![間目])|月(?!曜))|{_DOT_END})(?:{_SP}{_WD})?")
+# After a dotted range separator, what a second end would start with: if it cannot be read,
+# the range is date-unresolved (H24.7.22～99), never the first end alone.
+DOTTED_SECOND_START = frozenset("0123456789MTSHR明大昭平令同翌")
+# What may follow a bare kanji month (五月): the end of a date, not of a word (五月雨, 十月桜).
+KANJI_MONTH_END = re.compile(
+    r"$|[\s、。，,．.・･:：;；!?！？)）」』】〕］\]〉》～〜~－\-‐−]|から|まで|頃|ごろ|末|中|以降"
+    r"|[にのはもをとや]")
+
+DOTTED_FIRST = frozenset("MTSHR明大昭平令0123456789")
+# 四日市, 十日町, 廿日市, 五日市: a kanji day followed by these is a place name.
+PLACE_AFTER_DAY = frozenset("市町村")
+RANGE_SEP = re.compile(rf"{_SP}{_RANGE}{_SP}")
+UNTIL = re.compile(rf"{_SP}まで")
+LIST_SEP = re.compile(rf"{_SP}(?:[、，,・･]|及び|および|並びに){_SP}")
+
+# Where an expression may start. Only positions matter: the reading is done from there by
+# the patterns above. The pattern opens with a character class, which lets the regex engine
+# skip the other characters at C speed; each branch then checks that first character with a
+# lookbehind, and what stands before it with a two-character lookbehind (X.).
+_YEAR_AHEAD = rf"(?={_SP}年(?:度|{_SP}{_N}{_SP}月))"  # 24年度, 25年1月 (era from context)
+# 3月, 4～5月, 7・8月, 6・7・8月
+_MONTH_AHEAD = rf"(?={_SP}(?:(?:{_DASH}|[・･]){_SP}{_N}{_SP}){{0,3}}月(?!曜))"
+ANCHOR = re.compile(
+    rf"""
+    [0-9MTSHR明大昭平令同翌{_KNUM}]
+    (?:
+        (?<=[0-9])(?<![0-9].)                  # a number of ASCII digits starts here
+        (?:
+            (?<=[12])(?<![.].)[0-9]{{3}}                                # 2012年, 2012/4/1
+                (?={_SP}(?:年|{_RANGE})|[./][0-9]|{_OPEN}(?:{_ERA_NAME}))  # 2019（令和元）年度
+          | (?<![A-Za-z].)[0-9]?{_YEAR_AHEAD}      # not H24年度: see the next branch
+          | (?<!第.)[0-9]?{_MONTH_AHEAD}
+        )
+      | (?<=[{_KNUM}])(?<![{_KNUM}].)          # a kanji numeral starts here
+        (?:
+            [{_KNUM}]{{0,3}}{_YEAR_AHEAD}
+          | (?<!第.)[{_KNUM}]{{0,3}}{_MONTH_AHEAD}
+        )
+      | (?<=[MTSHR])(?<![0-9A-Za-z.].)
+        (?:(?:元|[0-9]{{1,2}})[.][0-9]|{_LETTER_YEAR})                           # H24.4.1, H24年
+      | (?<=[明大昭平令])
+        (?:
+            (?<![0-9A-Za-z.\u4e00-\u9fff].)(?:元|[0-9]{{1,2}})[.][0-9]                # 平24.4.1
+          | (?<=明)治|(?<=大)正|(?<=昭)和|(?<=平)成|(?<=令)和                        # 平成
+        )
+      | (?<=[同翌])(?=年|月)                                                   # 同年, 翌月
+      | (?<=同)(?={_SP}{_N}{_SP}日)                                            # 同10日
+    )
+    """,
+    re.VERBOSE,
+)
+# Full-width digits, letters, ．and ／: translated only when present (str.translate would
+# cost more than the whole search on a typical sentence).
+FULLWIDTH = re.compile("[０-９Ａ-Ｚａ-ｚ．／]")
+
+START_CODE = re.compile(
+    rf"(?:(?P<letter>[MTSHRmtshr])|(?P<name>明治|大正|昭和|平成|令和)|(?P<kanji>[明大昭平令]))"
+    rf"(?P<year>元|[0-9]{{1,2}}|[{_KNUM}]{{1,4}})(?:年)?(?:度)?"
+)

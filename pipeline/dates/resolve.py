@@ -1,0 +1,161 @@
+"""Resolving: a point and the date read before it -> a day span with its precision.
+
+What a point leaves out comes from `ctx` (the first end of its range, or the last date
+read); a bare month's year comes from the fiscal year. A point that cannot be a date raises
+`Problem` with the warning code; the scanner turns it into a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from pipeline.dates.points import Point
+from pipeline.eras import Era
+
+
+@dataclass(slots=True)
+class Resolved:
+    """A point with every part known: what later points are read against."""
+
+    start: dt.date
+    end: dt.date
+    precision: str
+    year: int  # calendar year, or the fiscal year for precision fiscal_year
+    month: int | None  # None at year precision
+    era: Era | None  # the era later 25年 / 同年 points continue
+    inferred: bool
+
+
+class Problem(Exception):
+    """A point that is not a date (date-invalid) or cannot be placed (date-unresolved)."""
+
+    def __init__(self, code: str, reason: str = "") -> None:
+        super().__init__(code)
+        self.code = code
+        self.reason = reason
+
+
+@dataclass(slots=True)
+class _Placed:
+    """A point's year, month and era once placed, before its bounds are known."""
+
+    year: int
+    month: int | None
+    era: Era | None = None
+    inferred: bool = False
+
+
+def resolve(p: Point, ctx: Resolved | None, *, inherit: bool, in_list: bool,
+            fiscal_year: int | None) -> Resolved:
+    """Fill in what p leaves out. ctx: the first end of the range, else the last date read.
+
+    inherit: p may take the year (and month) of ctx (a range's second end, a list item).
+    """
+    placed = _place(p, ctx, inherit=inherit, in_list=in_list, fiscal_year=fiscal_year)
+    if p.confirm is not None and p.confirm != placed.year:  # era and era-less years only
+        raise Problem("date-invalid", f"the era year is {placed.year} but the year in brackets "
+                      f"is {p.confirm}; the two years disagree")
+    start, end, precision = bounds(placed.year, placed.month, p.day, p.jun, p.unit == "年度")
+    return Resolved(start, end, precision, placed.year, placed.month, placed.era,
+                    placed.inferred)
+
+
+def _place(p: Point, ctx: Resolved | None, *, inherit: bool, in_list: bool,
+           fiscal_year: int | None) -> _Placed:
+    """The year (and month) of p, from what it writes or from ctx or the fiscal year."""
+    if p.era is not None and p.era_year is not None:
+        if p.era_year == 0:
+            raise Problem("date-invalid")
+        return _Placed(p.era.start.year + p.era_year - 1, p.month, p.era)
+    if p.western is not None:
+        return _Placed(p.western, p.month)
+    if p.rel_year is not None:
+        return _relative_year(p, ctx)
+    if p.eraless is not None:
+        return _eraless_year(p, ctx)
+    if p.rel_month is not None:
+        return _relative_month(p, ctx)
+    if p.month is not None and (not inherit or ctx is None or (in_list and ctx.inferred)):
+        # A bare month: its year comes from the fiscal year (April-December are the fiscal
+        # year itself, January-March the next calendar year).
+        if fiscal_year is None:
+            raise Problem("date-unresolved", "no year is written and no fiscal year is given")
+        return _Placed(fiscal_year if p.month >= 4 else fiscal_year + 1, p.month, None, True)
+    if inherit and ctx is not None and ctx.month is not None:
+        return _inherited(p, ctx, ctx.month)
+    raise Problem("date-unresolved", "no year is written")
+
+
+def _relative_year(p: Point, ctx: Resolved | None) -> _Placed:
+    """同年, 翌年, 同年度, 翌年度."""
+    if ctx is None:
+        raise Problem("date-unresolved", "同年/翌年 with no earlier date in the text")
+    year = ctx.year + (p.rel_year or 0)
+    if p.unit == "年度" and ctx.precision not in ("fiscal_year", "year") and ctx.start.month < 4:
+        year -= 1  # 同年度 after 平成25年2月10日 is fiscal year 2012
+    return _Placed(year, p.month, ctx.era)
+
+
+def _eraless_year(p: Point, ctx: Resolved | None) -> _Placed:
+    """25年 after 平成24年: the era of the date before."""
+    if ctx is None or ctx.era is None:
+        raise Problem("date-unresolved",
+                      "the era is not written and no earlier date in the text names one")
+    if p.eraless == 0:
+        raise Problem("date-invalid")
+    return _Placed(ctx.era.start.year + (p.eraless or 0) - 1, p.month, ctx.era)
+
+
+def _relative_month(p: Point, ctx: Resolved | None) -> _Placed:
+    """同月, 翌月, 同10日."""
+    if ctx is None or ctx.month is None:
+        raise Problem("date-unresolved", "同月/翌月 with no earlier month in the text")
+    year, month = ctx.year, ctx.month + (p.rel_month or 0)
+    if month == 13:
+        year, month = year + 1, 1
+    return _Placed(year, month, ctx.era)
+
+
+def _inherited(p: Point, ctx: Resolved, ctx_month: int) -> _Placed:
+    """Inherit from the date before: 4～5月 (year), 22～29日 (year and month). A part
+    smaller than the one before rolls over: 12月28日～1月4日, 7月30日～8月2日 (～2日)."""
+    year, month = ctx.year, p.month
+    if month is not None:
+        if month < ctx_month:
+            year += 1
+    else:  # a day or a 旬 alone
+        month = ctx_month
+        if (p.day if p.day is not None else 1 + 10 * (p.jun or 0)) < ctx.start.day:
+            month += 1
+            if month == 13:
+                year, month = year + 1, 1
+    return _Placed(year, month, ctx.era, ctx.inferred)
+
+
+def month_end(year: int, month: int) -> int:
+    if month == 2:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return 29 if leap else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def bounds(year: int, month: int | None, day: int | None, jun: int | None,
+           fiscal: bool) -> tuple[dt.date, dt.date, str]:
+    """Start, end and precision; Problem("date-invalid") for a date that cannot exist."""
+    try:
+        if fiscal:
+            return dt.date(year, 4, 1), dt.date(year + 1, 3, 31), "fiscal_year"
+        if month is None:
+            return dt.date(year, 1, 1), dt.date(year, 12, 31), "year"
+        if day is not None:
+            when = dt.date(year, month, day)
+            return when, when, "day"
+        first = dt.date(year, month, 1)
+        last = month_end(year, month)
+        if jun is None:
+            return first, first.replace(day=last), "month"
+        return (first.replace(day=1 + 10 * jun),
+                first.replace(day=last if jun == 2 else 10 + 10 * jun), "dekad")
+    except (ValueError, OverflowError):
+        raise Problem("date-invalid") from None
