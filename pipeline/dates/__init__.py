@@ -94,11 +94,10 @@ uses this module must start fast.
 
 from __future__ import annotations
 
-from pipeline.dates.patterns import ANCHOR, FULLWIDTH, START_CODE
-from pipeline.dates.points import ERA_BY_NAME
-from pipeline.dates.results import EMPTY, DateResult, DateWarning, Level, Period
-from pipeline.dates.scanner import Scanner
-from pipeline.numerals import FULLWIDTH_TO_ASCII, to_int
+from pipeline.dates.jsonl import period_to_json, warning_to_json
+from pipeline.dates.points import parse_start_code
+from pipeline.dates.results import DateResult, DateWarning, Level, Period
+from pipeline.dates.scanner import find_dates
 
 __all__ = [
     "DateResult",
@@ -110,52 +109,3 @@ __all__ = [
     "period_to_json",
     "warning_to_json",
 ]
-
-
-def find_dates(text: str, fiscal_year: int | None = None) -> DateResult:
-    """Every date expression in text, in order, and warnings for what is not a date.
-
-    fiscal_year gives the year of a month written without one (3月, 5月1日): April to
-    December are that year, January to March the next; such periods have inferred=True.
-    Without it they are date-unresolved warnings. Never raises.
-    """
-    # Sentences with nothing a date could start at return here, after one regex search.
-    s = text.translate(FULLWIDTH_TO_ASCII) if FULLWIDTH.search(text) else text
-    anchor = ANCHOR.search(s)
-    if anchor is None:
-        return EMPTY
-    try:
-        return Scanner(text, s, fiscal_year).run(anchor)
-    except Exception as exc:  # a safety net: a bug must not stop a pipeline, nor hide
-        return DateResult((), (DateWarning(
-            "date-unresolved", f"internal error while reading dates: {exc!r}",
-            text, (0, len(text))),))
-
-
-def parse_start_code(code: str) -> int | None:
-    """'S35' -> 1960, 'H1' -> 1989, 'H元' -> 1989, 'R2' -> 2020, also '昭和35'/'平成元';
-    None if not a code.
-
-    Also accepted: full-width forms, one-kanji abbreviations (昭35), kanji numerals, and a
-    trailing 年 or 年度 (平成元年度). The year is the era's first year + n - 1, without a check
-    against the era's end (a code names a fiscal year, H31 is 2019).
-    """
-    squashed = code.translate(FULLWIDTH_TO_ASCII).replace(" ", "").replace("\u3000", "")
-    m = START_CODE.fullmatch(squashed)
-    if m is None:
-        return None
-    letter = m.group("letter")
-    era = ERA_BY_NAME[letter.upper() if letter else m.group("name") or m.group("kanji")]
-    number = 1 if m.group("year") == "元" else to_int(m.group("year"))
-    if not number:
-        return None
-    return era.start.year + number - 1
-
-
-def period_to_json(p: Period) -> dict[str, object]:
-    return {"text": p.text, "start": p.start.isoformat(), "end": p.end.isoformat(),
-            "precision": p.precision, "inferred": p.inferred}
-
-
-def warning_to_json(w: DateWarning) -> dict[str, object]:
-    return {"code": w.code, "message": w.message}

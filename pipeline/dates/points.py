@@ -3,13 +3,14 @@ what it leaves out is filled in from the dates around it (pipeline.dates.resolve
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
-from pipeline.dates.patterns import DOTTED_BARE
+from pipeline.dates.patterns import DOTTED_BARE, START_CODE
 from pipeline.dates.results import Level
 from pipeline.eras import ERAS, Era
-from pipeline.numerals import to_int
+from pipeline.numerals import FULLWIDTH_TO_ASCII, to_int
 
 ERA_BY_NAME: dict[str, Era] = {}
 for _era in ERAS:
@@ -173,11 +174,36 @@ def dotted_bare(s: str, pos: int, after_day: bool) -> tuple[Point | None, int]:
     return Point(month=n), m.end()
 
 
+# Kanji numerals in dates are few (一 to 三十一, years to 六十四, 二〇一二): remembered, they
+# cost a dict look-up instead of a parse each time.
+_kanji_value = functools.lru_cache(maxsize=4096)(to_int)
+
+
 def need_int(text: str) -> int:
     """Digits or a kanji numeral -> int; ValueError for a malformed kanji numeral (十十)."""
     if text.isascii():  # the patterns only let ASCII digits through
         return int(text)
-    value = to_int(text)
+    value = _kanji_value(text)
     if value is None:
         raise ValueError(text)
     return value
+
+
+def parse_start_code(code: str) -> int | None:
+    """'S35' -> 1960, 'H1' -> 1989, 'H元' -> 1989, 'R2' -> 2020, also '昭和35'/'平成元';
+    None if not a code.
+
+    Also accepted: full-width forms, one-kanji abbreviations (昭35), kanji numerals, and a
+    trailing 年 or 年度 (平成元年度). The year is the era's first year + n - 1, without a check
+    against the era's end (a code names a fiscal year, H31 is 2019).
+    """
+    squashed = code.translate(FULLWIDTH_TO_ASCII).replace(" ", "").replace("\u3000", "")
+    m = START_CODE.fullmatch(squashed)
+    if m is None:
+        return None
+    letter = m.group("letter")
+    era = ERA_BY_NAME[letter.upper() if letter else m.group("name") or m.group("kanji")]
+    number = 1 if m.group("year") == "元" else to_int(m.group("year"))
+    if not number:
+        return None
+    return era.start.year + number - 1

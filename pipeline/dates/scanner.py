@@ -14,6 +14,7 @@ from pipeline.dates.patterns import (
     DOTTED_FIRST,
     DOTTED_MD,
     DOTTED_SECOND_START,
+    FULLWIDTH,
     KANJI_MONTH_END,
     LIST_SEP,
     LIST_UNIT,
@@ -42,7 +43,7 @@ from pipeline.dates.results import (
     Level,
     Period,
 )
-from pipeline.numerals import to_int
+from pipeline.numerals import FULLWIDTH_TO_ASCII, to_int
 
 
 @dataclass(slots=True)
@@ -351,3 +352,23 @@ def _fill(first: Point, level: Level, value: int | None, unit: str | None) -> No
         first.month = value
     else:
         first.day = value
+
+
+def find_dates(text: str, fiscal_year: int | None = None) -> DateResult:
+    """Every date expression in text, in order, and warnings for what is not a date.
+
+    fiscal_year gives the year of a month written without one (3月, 5月1日): April to
+    December are that year, January to March the next; such periods have inferred=True.
+    Without it they are date-unresolved warnings. Never raises.
+    """
+    # Sentences with nothing a date could start at return here, after one regex search.
+    s = text.translate(FULLWIDTH_TO_ASCII) if FULLWIDTH.search(text) else text
+    anchor = ANCHOR.search(s)
+    if anchor is None:
+        return EMPTY
+    try:
+        return Scanner(text, s, fiscal_year).run(anchor)
+    except Exception as exc:  # a safety net: a bug must not stop a pipeline, nor hide
+        return DateResult((), (DateWarning(
+            "date-unresolved", f"internal error while reading dates: {exc!r}",
+            text, (0, len(text))),))
