@@ -204,7 +204,8 @@ def layout_to_records(layout: Layout) -> tuple[
                               f"lies outside fiscal year {fiscal_year}")
             for period_no, period in enumerate(found, start=1):
                 periods.append(PeriodRecord(event_id, period_no, period.start, period.end,
-                                            period.precision, period.text, period.inferred))
+                                            period.precision, period.text, period.inferred,
+                                            period.open_start, period.open_end))
             first_day: dt.date | None
             last_day: dt.date | None
             precision: str | None

@@ -15,14 +15,16 @@ def test_one_line_written_by_hand() -> None:
     text = '平成24年12月28日～1月4日(金) "引用" \\ 32年'
     expected = ('{"input": "平成24年12月28日～1月4日(金) \\"引用\\" \\\\ 32年", "dates": [{"text": '
                 '"平成24年12月28日～1月4日(金)", "start": "2012-12-28", "end": "2013-01-04", '
-                '"precision": "day", "inferred": false}], "warnings": []}\n')
+                '"precision": "day", "inferred": false, "open_start": false, "open_end": false}], '
+                '"warnings": []}\n')
     assert list(texts_to_lines([text], None)) == [expected]
 
 
 def test_warning_and_inferred_written_by_hand() -> None:
     line = result_to_line("3月、平成24年2月30日", find_dates("3月、平成24年2月30日", 2012))
     assert line == ('{"input": "3月、平成24年2月30日", "dates": [{"text": "3月", "start": '
-                    '"2013-03-01", "end": "2013-03-31", "precision": "month", "inferred": true}], '
+                    '"2013-03-01", "end": "2013-03-31", "precision": "month", "inferred": true, '
+                    '"open_start": false, "open_end": false}], '
                     '"warnings": [{"code": "date-invalid", "message": "平成24年2月30日 is not a '
                     'date"}]}\n')
 

@@ -128,3 +128,21 @@ def test_bracket_that_is_not_a_confirmation(text: str, expected: list[Row]) -> N
     assert [(p.text, p.start.isoformat(), p.end.isoformat(), p.precision)
             for p in found.periods] == expected
     assert found.warnings == ()
+
+
+# Neighbours of the forms of issue 18: text next to a new form that must stay no date.
+NOT_DATES_NEW_FORMS = [
+    # open ranges: a wave dash next to something that is no date
+    "東京～大阪",
+    "～5名程度",
+    "第3回～",
+    "10～20名",
+]
+
+
+@pytest.mark.parametrize("text", NOT_DATES_NEW_FORMS)
+@pytest.mark.parametrize("fiscal_year", [None, 2012])
+def test_not_a_date_next_to_a_new_form(text: str, fiscal_year: int | None) -> None:
+    found = find_dates(text, fiscal_year)
+    assert found.periods == ()
+    assert found.warnings == ()

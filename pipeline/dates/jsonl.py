@@ -20,7 +20,8 @@ _NOTHING = ', "dates": [], "warnings": []}\n'
 
 def period_to_json(p: Period) -> dict[str, object]:
     return {"text": p.text, "start": p.start.isoformat(), "end": p.end.isoformat(),
-            "precision": p.precision, "inferred": p.inferred}
+            "precision": p.precision, "inferred": p.inferred, "open_start": p.open_start,
+            "open_end": p.open_end}
 
 
 def warning_to_json(w: DateWarning) -> dict[str, object]:
@@ -36,7 +37,8 @@ def result_to_dict(text: str, found: DateResult) -> dict[str, object]:
 def _period(p: Period) -> str:
     return (f'{{"text": {_quote(p.text)}, "start": "{p.start.isoformat()}", '
             f'"end": "{p.end.isoformat()}", "precision": "{p.precision}", '
-            f'"inferred": {_FALSE_TRUE[p.inferred]}}}')
+            f'"inferred": {_FALSE_TRUE[p.inferred]}, "open_start": {_FALSE_TRUE[p.open_start]}, '
+            f'"open_end": {_FALSE_TRUE[p.open_end]}}}')
 
 
 def _warning(w: DateWarning) -> str:

@@ -107,6 +107,16 @@ DOTTED_FIRST = frozenset("MTSHR明大昭平令0123456789")
 PLACE_AFTER_DAY = frozenset("市町村")
 RANGE_SEP = re.compile(rf"{_SP}{_RANGE}{_SP}")
 UNTIL = re.compile(rf"{_SP}まで")
+# Open ranges. A range mark with nothing readable after it, where the text goes on with no
+# date (平成11年度～, 4月～、, 7月1日～ 東京): the period has no end (Period.open_end). Only
+# the wave dashes: a hyphen after a date is too often something else (2012-).
+OPEN_END = re.compile(rf"{_SP}[~～〜](?={_SP}(?:$|[^ \u30000-9{_KNUM}MTSHR明大昭平令同翌]))")
+# A wave dash after a whole date and then a number that is no readable end (平成24年4月1日～5):
+# the range is date-unresolved, never the first end alone. (から5日間 is not a range.)
+WAVE_NUMBER = re.compile(rf"{_SP}[~～〜](?={_SP}[0-9{_KNUM}])")
+# ... and one before a date, at the start of the text or after a space, a bracket or
+# punctuation (～2023年まで, （～令和5年）): the period has no start (Period.open_start).
+OPEN_START = re.compile(r"(?:(?<![\s\S])|(?<=[\s(（「『【〔\[、。，,:：]))[~～〜][ \u3000]*$")
 LIST_SEP = re.compile(rf"{_SP}(?:[、，,・･]|及び|および|並びに){_SP}")
 
 # Where an expression may start. Only positions matter: the reading is done from there by

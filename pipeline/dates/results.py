@@ -30,6 +30,10 @@ class Period:
     precision: str  # "day" | "dekad" | "month" | "year" | "fiscal_year"
     inferred: bool  # year taken from the fiscal_year argument, not written
     span: tuple[int, int]  # character offsets in the input text
+    # No start written (～2023年まで) / no end written (平成11年度～): start and end are
+    # then the bounds of the one end that is written.
+    open_start: bool = False
+    open_end: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,11 +18,14 @@ from pipeline.dates.patterns import (
     KANJI_MONTH_END,
     LIST_SEP,
     LIST_UNIT,
+    OPEN_END,
+    OPEN_START,
     PLACE_AFTER_DAY,
     POINT,
     RANGE_SEP,
     UNIT_LEVEL,
     UNTIL,
+    WAVE_NUMBER,
 )
 from pipeline.dates.points import (
     DAY,
@@ -69,6 +72,9 @@ class _Item:
     second: Point | None = None
     item_end: int = 0  # the end of the whole item (まで included)
     last_end: int = 0  # the end of its last point
+    open_start: bool = False  # ～2023年まで: no start written
+    open_end: bool = False  # 平成11年度～: no end written
+    unreadable_end: int | None = None  # 平成24年4月1日～5: where the end that cannot be read is
 
 
 class Scanner:
@@ -213,6 +219,11 @@ class Scanner:
                 item.item_end = until.end()
         elif item.dotted and self.s[sep.end():sep.end() + 1] in DOTTED_SECOND_START:
             item.dangle, item.range_from = Dangle(DAY, None), sep.end()  # H24.7.22～99
+        elif item.dangle is None and (mark := WAVE_NUMBER.match(self.s, item.range_from)):
+            item.unreadable_end = mark.end()
+        elif item.dangle is None and (mark := OPEN_END.match(self.s, item.range_from)):
+            item.open_end = True  # 平成11年度～: read with its end open
+            item.item_end = item.last_end = mark.end()
 
     def finish(self, item: _Item, bare: bool) -> int | None:
         """Check the item read as a whole, emit it; its end, or None if it is no date."""
@@ -222,23 +233,46 @@ class Scanner:
             # only 平成24年 would be a guess. 2012～ and 7～ are numbers, not dates.
             if item.in_list or bare or (dangle.level == YEAR and first.era is None):
                 return None
-            text = self.text[item.pos:item.range_from]
-            self.resolved_last = False
-            self.warnings.append(DateWarning(
-                "date-unresolved", f"{text}: the range starting here has no readable end",
-                text, (item.pos, item.range_from)))
-            return item.range_from
+            return self.unresolved(item.pos, item.range_from)
         if second is None and not self.single_ok(first, item.in_list):
             return None
+        if item.unreadable_end is not None:
+            return self.unresolved(item.pos, item.unreadable_end)
         if item.in_list and not self.list_item_ok(first, second):
             return None
-        last = first if second is None else second
-        if (last.kanji_month and last.day is None and last.jun is None
-                and not first.has_year() and not last.has_year()
-                and KANJI_MONTH_END.match(self.s, item.last_end) is None):
-            return None  # 五月雨, 十月桜: a word, not a month
-        self.emit(first, second, item.pos, item.item_end, item.in_list)
+        if self.is_word(item):
+            return None
+        start = self.open_start(item)
+        self.emit(first, second, start, item.item_end, item.in_list,
+                  (item.open_start, item.open_end))
         return item.item_end
+
+    def is_word(self, item: _Item) -> bool:
+        """五月雨, 十月桜: a bare kanji month that does not end where a date ends."""
+        first = item.first
+        last = first if item.second is None else item.second
+        return (last.kanji_month and last.day is None and last.jun is None
+                and not first.has_year() and not last.has_year()
+                and KANJI_MONTH_END.match(self.s, item.last_end) is None)
+
+    def open_start(self, item: _Item) -> int:
+        """Where the item starts: before a leading wave dash (～2023年まで, open_start)."""
+        start = item.pos
+        if item.second is None and not item.in_list and not item.open_end and (
+                lead := OPEN_START.search(self.s, max(0, start - 8), start)) is not None:
+            start, item.open_start = lead.start(), True
+            if (until := UNTIL.match(self.s, item.item_end)) is not None:
+                item.item_end = until.end()
+        return start
+
+    def unresolved(self, start: int, end: int) -> int:
+        """date-unresolved for a range whose second end cannot be read; its end."""
+        text = self.text[start:end]
+        self.resolved_last = False
+        self.warnings.append(DateWarning(
+            "date-unresolved", f"{text}: the range starting here has no readable end",
+            text, (start, end)))
+        return end
 
     # ---- rules
 
@@ -300,8 +334,9 @@ class Scanner:
     # ---- resolving
 
     def emit(self, first: Point, second: Point | None, start: int, end: int,
-             in_list: bool) -> None:
-        """Resolve the item and record its period and warnings."""
+             in_list: bool, open_ends: tuple[bool, bool] = (False, False)) -> None:
+        """Resolve the item and record its period and warnings. open_ends: (no start
+        written, no end written)."""
         span = (start, end)
         text = self.text[start:end]
         self.resolved_last = False
@@ -322,7 +357,7 @@ class Scanner:
         if RANK[r2.precision] > RANK[precision]:
             precision = r2.precision
         self.periods.append(Period(text, r1.start, r2.end, precision,
-                                   r1.inferred or r2.inferred, span))
+                                   r1.inferred or r2.inferred, span, *open_ends))
         self.last = r2
         self.resolved_last = True
         self.check(first, second, r1, r2, text, span)

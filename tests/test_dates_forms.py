@@ -1,0 +1,100 @@
+"""Date forms as real documents write them (issue 18), family by family.
+
+Every expected value is written by hand from the form: the ISO period, its precision and
+flags, or the warning. "Not a date" neighbours of each family are in
+tests/test_dates_not_applicable.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.dates import find_dates
+
+# (text as written, start, end, precision); flags and inferred are checked apart
+Row = tuple[str, str, str, str]
+
+
+def read(text: str, fiscal_year: int | None = None) -> list[Row]:
+    found = find_dates(text, fiscal_year)
+    for p in found.periods:
+        assert text[p.span[0]:p.span[1]] == p.text
+        assert p.start <= p.end
+    return [(p.text, p.start.isoformat(), p.end.isoformat(), p.precision) for p in found.periods]
+
+
+def warned(text: str, fiscal_year: int | None = None) -> list[tuple[str, str]]:
+    return [(w.code, w.text) for w in find_dates(text, fiscal_year).warnings]
+
+
+def flags(text: str, fiscal_year: int | None = None) -> list[tuple[bool, bool, bool]]:
+    """(inferred, open_start, open_end) of each period."""
+    return [(p.inferred, p.open_start, p.open_end) for p in find_dates(text, fiscal_year).periods]
+
+
+# ---------------------------------------------------------------- open ranges
+
+OPEN_END = [
+    # (text, written, start, end, precision, inferred)
+    ("平成11年度～", "平成11年度～", "1999-04-01", "2000-03-31", "fiscal_year", False),
+    ("平成11年度〜", "平成11年度〜", "1999-04-01", "2000-03-31", "fiscal_year", False),
+    ("事業開始(平成11年度～)", "平成11年度～", "1999-04-01", "2000-03-31", "fiscal_year", False),
+    ("4月～", "4月～", "2012-04-01", "2012-04-30", "month", True),
+    ("2月～", "2月～", "2013-02-01", "2013-02-28", "month", True),
+    ("平成24年4月1日～", "平成24年4月1日～", "2012-04-01", "2012-04-01", "day", False),
+    ("平成24年4月1日 ～ 東京都で実施", "平成24年4月1日 ～", "2012-04-01", "2012-04-01", "day", False),
+    ("令和2年10月～、継続中", "令和2年10月～", "2020-10-01", "2020-10-31", "month", False),
+    ("2019年～", "2019年～", "2019-01-01", "2019-12-31", "year", False),
+    ("H24.7.22～", "H24.7.22～", "2012-07-22", "2012-07-22", "day", False),
+]
+
+
+@pytest.mark.parametrize(("text", "written", "start", "end", "precision", "inferred"), OPEN_END)
+def test_open_end(text: str, written: str, start: str, end: str, precision: str,
+                  inferred: bool) -> None:
+    assert read(text, 2012) == [(written, start, end, precision)]
+    assert flags(text, 2012) == [(inferred, False, True)]
+    assert warned(text, 2012) == []
+
+
+OPEN_START = [
+    ("～2023(令和5)年まで", "～2023(令和5)年まで", "2023-01-01", "2023-12-31", "year"),
+    ("～2023年まで", "～2023年まで", "2023-01-01", "2023-12-31", "year"),
+    ("（～令和5年3月）", "～令和5年3月", "2023-03-01", "2023-03-31", "month"),
+    ("期間 ～平成25年3月31日", "～平成25年3月31日", "2013-03-31", "2013-03-31", "day"),
+    ("〜平成25年度", "〜平成25年度", "2013-04-01", "2014-03-31", "fiscal_year"),
+    ("、～R5.3.31まで", "～R5.3.31まで", "2023-03-31", "2023-03-31", "day"),
+]
+
+
+@pytest.mark.parametrize(("text", "written", "start", "end", "precision"), OPEN_START)
+def test_open_start(text: str, written: str, start: str, end: str, precision: str) -> None:
+    assert read(text) == [(written, start, end, precision)]
+    assert flags(text) == [(False, True, False)]
+    assert warned(text) == []
+
+
+CLOSED = [  # both ends written: no flag
+    ("平成24年4月～5月", "平成24年4月～5月"),
+    ("平成24年4～5月", "平成24年4～5月"),
+    ("平成24年7月22日から29日まで", "平成24年7月22日から29日まで"),
+]
+
+
+@pytest.mark.parametrize(("text", "written"), CLOSED)
+def test_closed_ranges_are_not_open(text: str, written: str) -> None:
+    assert [r[0] for r in read(text)] == [written]
+    assert flags(text) == [(False, False, False)]
+
+
+UNREADABLE_END = [  # a number after the wave dash that is no end: never the first end alone
+    ("平成24年4月1日～5", "平成24年4月1日～"),
+    ("平成24年4月1日 ～ 5", "平成24年4月1日 ～"),
+    ("2012年4月～99", "2012年4月～"),
+]
+
+
+@pytest.mark.parametrize(("text", "written"), UNREADABLE_END)
+def test_unreadable_end_is_unresolved(text: str, written: str) -> None:
+    assert read(text) == []
+    assert warned(text) == [("date-unresolved", written)]
