@@ -98,3 +98,42 @@ UNREADABLE_END = [  # a number after the wave dash that is no end: never the fir
 def test_unreadable_end_is_unresolved(text: str, written: str) -> None:
     assert read(text) == []
     assert warned(text) == [("date-unresolved", written)]
+
+
+def one(text: str, written: str, start: str, end: str, precision: str) -> None:
+    assert read(text) == [(written, start, end, precision)]
+    assert warned(text) == []
+
+
+# ---------------------------------------------------------------- Western years in kanji digits
+
+KANJI_WESTERN = [
+    ("一九八二年五月二十日", "一九八二年五月二十日", "1982-05-20", "1982-05-20", "day"),
+    ("一九七九年九月", "一九七九年九月", "1979-09-01", "1979-09-30", "month"),
+    ("二〇一二年度", "二〇一二年度", "2012-04-01", "2013-03-31", "fiscal_year"),
+    ("二○一二年度", "二○一二年度", "2012-04-01", "2013-03-31", "fiscal_year"),
+    ("一九八○年", "一九八○年", "1980-01-01", "1980-12-31", "year"),
+    ("一九八〇年十月十日", "一九八〇年十月十日", "1980-10-10", "1980-10-10", "day"),
+    ("二〇〇五年一月一日", "二〇〇五年一月一日", "2005-01-01", "2005-01-01", "day"),
+    ("会議録（一九五六年十二月十八日）", "一九五六年十二月十八日", "1956-12-18", "1956-12-18", "day"),
+    ("一九八二年五月二十日～二十五日", "一九八二年五月二十日～二十五日", "1982-05-20", "1982-05-25", "day"),
+    ("一九八二年五月上旬", "一九八二年五月上旬", "1982-05-01", "1982-05-10", "dekad"),
+    ("二〇二〇年二月二十九日", "二〇二〇年二月二十九日", "2020-02-29", "2020-02-29", "day"),
+    ("一九四五年八月十五日（水）", "一九四五年八月十五日（水）", "1945-08-15", "1945-08-15", "day"),
+]
+
+
+@pytest.mark.parametrize(("text", "written", "start", "end", "precision"), KANJI_WESTERN)
+def test_western_year_in_kanji_digits(text: str, written: str, start: str, end: str,
+                                      precision: str) -> None:
+    one(text, written, start, end, precision)
+
+
+def test_kanji_western_list_takes_the_year() -> None:
+    assert read("二〇一二年四月、五月") == [("二〇一二年四月", "2012-04-01", "2012-04-30", "month"),
+                                        ("五月", "2012-05-01", "2012-05-31", "month")]
+
+
+def test_kanji_western_impossible_day_is_invalid() -> None:
+    assert read("二〇一三年二月二十九日") == []
+    assert warned("二〇一三年二月二十九日") == [("date-invalid", "二〇一三年二月二十九日")]

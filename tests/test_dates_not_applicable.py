@@ -137,6 +137,12 @@ NOT_DATES_NEW_FORMS = [
     "～5名程度",
     "第3回～",
     "10～20名",
+    # Western years in kanji digits: only 1800-2099, only with 年
+    "一二三四年",
+    "二〇一二",
+    "一九八二番地",
+    "三九八二年",
+    "一九八二年代",
 ]
 
 

@@ -47,6 +47,10 @@ def written_forms(day: dt.date) -> list[str]:
     ]
     if letter in "HR":
         forms.append(f"{letter}{arabic_year}.{day.month}.{day.day}")
+    if day.year < 2100:  # kanji-digit Western years are read for 1800-2099
+        digits = "".join(KANJI_DIGITS[int(d)] for d in str(day.year))
+        forms.append(f"{digits}年{kanji(day.month)}月{kanji(day.day)}日")
+        forms.append(f"{digits.replace('〇', '○')}年{kanji(day.month)}月{kanji(day.day)}日")
     return forms
 
 

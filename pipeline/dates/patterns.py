@@ -17,6 +17,10 @@ from pipeline.dates.results import Level
 _SP = "[ \u3000]*"
 _KNUM = "〇一二三四五六七八九十"
 _N = rf"(?:[0-9]{{1,2}}|[{_KNUM}]{{1,4}})"  # an era year, month or day number
+# A Western year in kanji digits, place by place (一九八二, 二〇一二; ○ is written for 〇 too),
+# 1800 to 2099 only: 一二三四 is a count more often than a year.
+_KDIGIT = "〇○一二三四五六七八九"
+_KYEAR = rf"(?:一[八九]|二[〇○])[{_KDIGIT}]{{2}}"
 _NOT_AFTER_NUM = rf"(?<![0-9A-Za-z{_KNUM}])"
 _DASH = "[~～〜－\\-‐−]"
 _RANGE = rf"(?:{_DASH}|から)"
@@ -49,6 +53,7 @@ POINT = re.compile(
           | (?<![0-9])(?P<wy>[12][0-9]{{3}})(?![0-9])
                 (?:{_OPEN}(?P<ce>{_ERA_NAME}){_SP}(?P<cey>元|{_N}){_CLOSE}(?={_SP}年))?
           | (?P<rel>[同翌])(?=年)
+          | {_NOT_AFTER_NUM}(?P<kwy>{_KYEAR})(?={_SP}年)
           | {_NOT_AFTER_NUM}(?P<ny>{_N})(?={_SP}年)
         )
         (?:{_SP}(?:(?P<fy>年度)|(?P<yu>年)(?![間齢代輩])
@@ -137,9 +142,11 @@ ANCHOR = re.compile(
           | (?<![A-Za-z].)[0-9]?{_YEAR_AHEAD}      # not H24年度: see the next branch
           | (?<!第.)[0-9]?{_MONTH_AHEAD}
         )
-      | (?<=[{_KNUM}])(?<![{_KNUM}].)          # a kanji numeral starts here
+      | (?<=[{_KNUM}])(?<![{_KNUM}○].)          # a kanji numeral starts here
         (?:
-            [{_KNUM}]{{0,3}}{_YEAR_AHEAD}
+            (?<=一)[八九][{_KDIGIT}]{{2}}(?={_SP}年)                          # 一九八二年
+          | (?<=二)[〇○][{_KDIGIT}]{{2}}(?={_SP}年)                          # 二〇一二年
+          | [{_KNUM}]{{0,3}}{_YEAR_AHEAD}
           | (?<!第.)[{_KNUM}]{{0,3}}{_MONTH_AHEAD}
         )
       | (?<=[MTSHR])(?<![0-9A-Za-z.].)

@@ -108,6 +108,8 @@ def _year_from_groups(p: Point, g: re.Match[str]) -> None:
         p.era_year = 1 if ey == "元" else need_int(ey)
     elif wy is not None:
         p.western = int(wy)
+    elif g["kwy"] is not None:  # 一九八二年, 二〇一二年度, 一九八○年
+        p.western = need_int(g["kwy"].replace("○", "〇"))
     elif g["rel"] is not None:
         p.rel_year = 0 if g["rel"] == "同" else 1
     elif g["ny"] is not None:
