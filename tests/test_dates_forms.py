@@ -137,3 +137,108 @@ def test_kanji_western_list_takes_the_year() -> None:
 def test_kanji_western_impossible_day_is_invalid() -> None:
     assert read("二〇一三年二月二十九日") == []
     assert warned("二〇一三年二月二十九日") == [("date-invalid", "二〇一三年二月二十九日")]
+
+
+# ---------------------------------------------------------------- separators
+
+SEPARATORS = [
+    # units with slashes between them: one date, not the bare year
+    ("2021年/7月/18日", "2021年/7月/18日", "2021-07-18", "2021-07-18", "day"),
+    ("2021年/7月", "2021年/7月", "2021-07-01", "2021-07-31", "month"),
+    ("平成24年/4月/1日", "平成24年/4月/1日", "2012-04-01", "2012-04-01", "day"),
+    # month/day after a year with 年
+    ("昭和45年 1/1", "昭和45年 1/1", "1970-01-01", "1970-01-01", "day"),
+    ("昭和45年1/1", "昭和45年1/1", "1970-01-01", "1970-01-01", "day"),
+    ("2012年 4/1から開始", "2012年 4/1", "2012-04-01", "2012-04-01", "day"),
+    ("平成24年12/31", "平成24年12/31", "2012-12-31", "2012-12-31", "day"),
+    # 翌 before a written year: one range
+    ("2005年11月から翌2006年7月", "2005年11月から翌2006年7月", "2005-11-01", "2006-07-31", "month"),
+    ("2005年11月～翌2006年7月", "2005年11月～翌2006年7月", "2005-11-01", "2006-07-31", "month"),
+    ("平成24年12月から翌2013年1月", "平成24年12月から翌2013年1月", "2012-12-01", "2013-01-31", "month"),
+    # hyphens and slashes between Western parts
+    ("2020-01-01", "2020-01-01", "2020-01-01", "2020-01-01", "day"),
+    ("2021-7-18", "2021-7-18", "2021-07-18", "2021-07-18", "day"),
+    ("2021/7", "2021/7", "2021-07-01", "2021-07-31", "month"),
+    ("2021/07", "2021/07", "2021-07-01", "2021-07-31", "month"),
+    ("西暦2021/7", "2021/7", "2021-07-01", "2021-07-31", "month"),
+    ("2021/7月", "2021/7月", "2021-07-01", "2021-07-31", "month"),
+    ("2021/12", "2021/12", "2021-12-01", "2021-12-31", "month"),
+    ("（2021/7）", "2021/7", "2021-07-01", "2021-07-31", "month"),
+    # an era with slashes or hyphens
+    ("令和3/7/18", "令和3/7/18", "2021-07-18", "2021-07-18", "day"),
+    ("令和3-7-18", "令和3-7-18", "2021-07-18", "2021-07-18", "day"),
+    ("Ｒ3/7/18", "Ｒ3/7/18", "2021-07-18", "2021-07-18", "day"),
+    ("Ｒ３／７／１８", "Ｒ３／７／１８", "2021-07-18", "2021-07-18", "day"),
+    ("H24/4/1", "H24/4/1", "2012-04-01", "2012-04-01", "day"),
+    ("平成元/1/8", "平成元/1/8", "1989-01-08", "1989-01-08", "day"),
+    # ・ between parts that make a valid date
+    ("2021・7・18", "2021・7・18", "2021-07-18", "2021-07-18", "day"),
+    ("令和3・7・18", "令和3・7・18", "2021-07-18", "2021-07-18", "day"),
+    ("一九四〇・一・四", "一九四〇・一・四", "1940-01-04", "1940-01-04", "day"),
+    ("二〇一二・十二・二十四", "二〇一二・十二・二十四", "2012-12-24", "2012-12-24", "day"),
+]
+
+
+@pytest.mark.parametrize(("text", "written", "start", "end", "precision"), SEPARATORS)
+def test_separators(text: str, written: str, start: str, end: str, precision: str) -> None:
+    one(text, written, start, end, precision)
+
+
+SEPARATOR_WARNINGS = [
+    # 翌 says the next year; another year written is no guess at either
+    ("2005年11月から翌2007年7月", "date-invalid", "2005年11月から翌2007年7月"),
+    ("令和3/2/30", "date-invalid", "令和3/2/30"),
+    ("2021-02-29", "date-invalid", "2021-02-29"),
+]
+
+
+@pytest.mark.parametrize(("text", "code", "written"), SEPARATOR_WARNINGS)
+def test_separator_warnings(text: str, code: str, written: str) -> None:
+    assert read(text) == []
+    assert warned(text) == [(code, written)]
+
+
+def test_next_year_message_names_both_years() -> None:
+    (warning,) = find_dates("2005年11月から翌2007年7月").warnings
+    assert "2005" in warning.message and "2007" in warning.message
+
+
+# ---------------------------------------------------------------- slash dates, era in brackets
+
+BRACKETED_ERA = [
+    ("1991/7/9 (H3)", "1991/7/9 (H3)", "1991-07-09", "1991-07-09", "day"),
+    ("1991/7/9（平成3）", "1991/7/9（平成3）", "1991-07-09", "1991-07-09", "day"),
+    ("1982/ (S57)", "1982/ (S57)", "1982-01-01", "1982-12-31", "year"),
+    ("1989/ (H1)", "1989/ (H1)", "1989-01-01", "1989-12-31", "year"),
+    ("1989/ (H元)", "1989/ (H元)", "1989-01-01", "1989-12-31", "year"),
+    ("2019/5/1 (R1)", "2019/5/1 (R1)", "2019-05-01", "2019-05-01", "day"),
+    ("1989/1/7 (S64)", "1989/1/7 (S64)", "1989-01-07", "1989-01-07", "day"),
+    ("2021/7 (R3)", "2021/7 (R3)", "2021-07-01", "2021-07-31", "month"),
+    ("設立 1960/4/1 (S35) 以降", "1960/4/1 (S35)", "1960-04-01", "1960-04-01", "day"),
+]
+
+
+@pytest.mark.parametrize(("text", "written", "start", "end", "precision"), BRACKETED_ERA)
+def test_slash_date_with_era_in_brackets(text: str, written: str, start: str, end: str,
+                                         precision: str) -> None:
+    one(text, written, start, end, precision)
+
+
+ERA_MISMATCH = [
+    # (text, start, end, precision, words the message must hold)
+    ("1989/10/12 (S64)", "1989-10-12", "1989-10-12", "day", ["昭和", "1989-01-07"]),
+    ("1991/7/9 (H4)", "1991-07-09", "1991-07-09", "day", ["平成4年", "1992", "1991"]),
+    ("1989/1/5 (H1)", "1989-01-05", "1989-01-05", "day", ["平成", "1989-01-08"]),
+    ("2019/4/30 (R1)", "2019-04-30", "2019-04-30", "day", ["令和", "2019-05-01"]),
+    ("1982/ (S58)", "1982-01-01", "1982-12-31", "year", ["昭和58年", "1983"]),
+]
+
+
+@pytest.mark.parametrize(("text", "start", "end", "precision", "words"), ERA_MISMATCH)
+def test_bracketed_era_that_disagrees_keeps_the_date(text: str, start: str, end: str,
+                                                     precision: str, words: list[str]) -> None:
+    assert read(text) == [(text, start, end, precision)]
+    (warning,) = find_dates(text).warnings
+    assert (warning.code, warning.text) == ("date-era-mismatch", text)
+    for word in words:
+        assert word in warning.message

@@ -143,6 +143,18 @@ NOT_DATES_NEW_FORMS = [
     "一九八二番地",
     "三九八二年",
     "一九八二年代",
+    # separators: a comma between numbers stays a list of numbers; a part number is no date
+    "2021,7,18",
+    "2021, 7, 18",
+    "2021，7，18",
+    "2021-7",
+    "H24-1",
+    "R2-1",
+    "1/2",
+    "2012/13",
+    "2012/7/",
+    "第3・4・5号",
+    "2012/0/1",
 ]
 
 
@@ -151,4 +163,11 @@ NOT_DATES_NEW_FORMS = [
 def test_not_a_date_next_to_a_new_form(text: str, fiscal_year: int | None) -> None:
     found = find_dates(text, fiscal_year)
     assert found.periods == ()
+    assert found.warnings == ()
+
+
+# A month/day after a year is a day only where a date ends: 1/2 before ページ is a fraction.
+def test_slashed_month_day_that_is_a_fraction() -> None:
+    found = find_dates("平成24年 1/2ページ")
+    assert [(p.text, p.precision) for p in found.periods] == [("平成24年", "year")]
     assert found.warnings == ()

@@ -67,3 +67,28 @@ def check_weekday(marker: str, day: dt.date, whole: tuple[dt.date, dt.date] | No
         return None
     return DateWarning("date-weekday",
                        f"{text}: {day.isoformat()} is a {actual}曜日, not ({marker})", text, span)
+
+
+def check_bracket_era(p: Point, r: Resolved, text: str,
+                      span: tuple[int, int]) -> DateWarning | None:
+    """date-era-mismatch when the era year in brackets after a date (1991/7/9 (H3)) is not
+    the date's: another year (1991/7/9 (H4)), or the date outside the era (1989/10/12 (S64):
+    昭和 ended on 1989-01-07). The date as written in Western digits is kept."""
+    era, number = p.bracket_era, p.bracket_year
+    if era is None or number is None:
+        return None
+    year = era.start.year + number - 1
+    first, last = era.start, ERA_END[era.name]
+    written = f"{era.name}{'元' if number == 1 else number}年"
+    if year != r.year:
+        reason = f"{written} is the year {year}, not {r.year}"
+    elif (r.end < first if r.precision != "day" else r.start < first):
+        reason = f"{era.name} began on {first}"
+    elif last is not None and r.start > last:
+        reason = f"{era.name} ended on {last}"
+    else:
+        return None
+    read = r.start.isoformat() if r.start == r.end else f"{r.start}..{r.end}"
+    return DateWarning("date-era-mismatch",
+                       f"{text}: the date is {read} but {reason}; the two disagree, the "
+                       "date is kept as written in Western digits", text, span)

@@ -39,6 +39,9 @@ _DOT_END = "(?![0-9A-Za-z]|[.][0-9])"  # H30.7 but not H30.7km, H30.7.5.1 or 201
 # 2019年（令和元年）7月.
 _OPEN, _CLOSE = rf"{_SP}[(（]{_SP}", rf"{_SP}[)）]"
 _ERA_NAME = "明治|大正|昭和|平成|令和"
+# Where a date written without units (昭和45年 1/1) may end: not 1/2ページ, 1/25,000.
+_DATE_END = (r"(?=$|[\s、。，,．:：;；!?！？)）」』】〕］\]〉》(（～〜~－\-‐−]"
+             r"|から|まで|頃|ごろ|[にのはもをとや])")
 
 # One point written with units. Every part is optional here; `Point.shape_ok` and the
 # range rules decide which combinations are dates. 年 before 間/齢/代/輩 is not a year
@@ -63,8 +66,10 @@ POINT = re.compile(
         ))?
     )?
     (?(fy)|(?(cfy)|(?(cwfy)|
-        (?:{_SP}(?:(?P<mrel>[同翌])月|(?P<m>{_N}){_SP}月(?!曜)|(?P<dsame>同)(?={_SP}{_N}{_SP}日)))?
-        (?:{_SP}(?:(?P<d>{_N}){_SP}日(?![間目])(?:{_SP}{_WD})?|(?P<jun>[上中下初])旬))?
+        (?:{_SP}/?{_SP}(?:(?P<mrel>[同翌])月|(?P<m>{_N}){_SP}月(?!曜)
+            |(?P<dsame>同)(?={_SP}{_N}{_SP}日)
+            |(?(yu)(?P<sm>{_MONTH})/(?P<sd>{_DAY}){_DATE_END}|(?!))))?
+        (?(sd)|(?:{_SP}/?{_SP}(?:(?P<d>{_N}){_SP}日(?![間目])(?:{_SP}{_WD})?|(?P<jun>[上中下初])旬))?)
     )))
     """,
     re.VERBOSE,
@@ -81,15 +86,33 @@ UNIT_LEVEL = {"年度": Level.YEAR, "年": Level.YEAR, "月": Level.MONTH, "日"
 # Dotted forms: H24.4.1, R元.5.1, H30.7 (month), 平成24.4.1, 平24.4.1 (one-kanji forms need
 # the day: 最大2.5 is not a date), 2012/4/1, 2012.4.1 (Western forms need the day: 2012.5 is
 # a number). M and T need the day too (M7.3 is an earthquake magnitude): see points.dotted_point.
+#
+# Slashes, hyphens and ・ between the parts need the day, except a Western year and month
+# with a slash (2021/7, 2021/07, 2021/7月; 2021-7 is a part number, 2012.5 a number); ・
+# only where nothing follows that makes it a list (平成3・4・5年度 is three fiscal years).
+# Parts in kanji digits place by place: 一九四〇・一・四. A Western date may have the era
+# year in brackets after it, 1991/7/9 (H3), 1982/ (S57) (the year alone), checked against
+# the date in `checks.check_bracket_era`.
+_SEP_END = rf"(?!{_SP}[年月日度])"
+_ERA_ABBR = rf"[MTSHR]|{_ERA_NAME}"
 DOTTED = re.compile(
     rf"""
     (?:
-        (?<![0-9A-Za-z.])(?P<ab>[MTSHR]|明治|大正|昭和|平成|令和)(?P<ay>元|[0-9]{{1,2}})
+        (?<![0-9A-Za-z.])(?P<ab>{_ERA_ABBR})(?P<ay>元|[0-9]{{1,2}})
             [.](?P<am>{_MONTH})(?:[.](?P<ad>{_DAY}))?
+      | (?<![0-9A-Za-z.])(?P<sb>{_ERA_ABBR})(?P<sy>元|[0-9]{{1,2}})
+            (?P<ss>[/・･-])(?P<sm>{_MONTH})(?P=ss)(?P<sd>{_DAY}){_SEP_END}
       | (?<![0-9A-Za-z.\u4e00-\u9fff])(?P<ak>[明大昭平令])(?P<ky>元|[0-9]{{1,2}})
             [.](?P<km>{_MONTH})[.](?P<kd>{_DAY})
-      | (?<![0-9.])(?P<gy>[12][0-9]{{3}})(?P<gs>[./])(?P<gm>{_MONTH})(?P=gs)(?P<gd>{_DAY})
-    ){_DOT_END}(?:{_SP}{_WD})?
+      | (?<![0-9.])(?P<gy>[12][0-9]{{3}})(?P<gs>[./・･-])(?P<gm>{_MONTH})(?P=gs)(?P<gd>{_DAY})
+            {_SEP_END}
+      | (?<![0-9./])(?P<hy>[12][0-9]{{3}})/(?P<hm>{_MONTH})(?:(?P<hu>月)(?!曜)|(?![0-9/.]))
+      | (?<![0-9./])(?P<oy>[12][0-9]{{3}})/(?={_SP}[(（](?:{_ERA_ABBR})(?:元|[0-9]{{1,2}})[)）])
+      | {_NOT_AFTER_NUM}(?P<qy>{_KYEAR})
+            [・･](?P<qm>[{_KDIGIT}十]{{1,3}})[・･](?P<qd>[{_KDIGIT}十]{{1,3}}){_SEP_END}
+    ){_DOT_END}
+    (?:{_SP}[(（]{_SP}(?P<be>{_ERA_ABBR}){_SP}(?P<bey>元|[0-9]{{1,2}}){_SP}[)）])?
+    (?:{_SP}{_WD})?
     """,
     re.VERBOSE,
 )
@@ -107,10 +130,11 @@ KANJI_MONTH_END = re.compile(
     r"$|[\s、。，,．.・･:：;；!?！？)）」』】〕］\]〉》～〜~－\-‐−]|から|まで|頃|ごろ|末|中|以降"
     r"|[にのはもをとや]")
 
-DOTTED_FIRST = frozenset("MTSHR明大昭平令0123456789")
+DOTTED_FIRST = frozenset("MTSHR明大昭平令0123456789一二")
 # 四日市, 十日町, 廿日市, 五日市: a kanji day followed by these is a place name.
 PLACE_AFTER_DAY = frozenset("市町村")
-RANGE_SEP = re.compile(rf"{_SP}{_RANGE}{_SP}")
+# 2005年11月から翌2006年7月: 翌 before a written year is part of the separator.
+RANGE_SEP = re.compile(rf"{_SP}{_RANGE}{_SP}(?:翌{_SP}(?=[12][0-9]{{3}}{_SP}年))?")
 UNTIL = re.compile(rf"{_SP}まで")
 # Open ranges. A range mark with nothing readable after it, where the text goes on with no
 # date (平成11年度～, 4月～、, 7月1日～ 東京): the period has no end (Period.open_end). Only
@@ -139,18 +163,20 @@ ANCHOR = re.compile(
         (?:
             (?<=[12])(?<![.].)[0-9]{{3}}                                # 2012年, 2012/4/1
                 (?={_SP}(?:年|{_RANGE})|[./][0-9]|{_OPEN}(?:{_ERA_NAME}))  # 2019（令和元）年度
+            # 2021/7, 2020-01-01, 2021・7・18, 1982/ (S57)
+          | (?<=[12])(?<![.].)[0-9]{{3}}(?:[/・･-][0-9]|/{_SP}[(（])
           | (?<![A-Za-z].)[0-9]?{_YEAR_AHEAD}      # not H24年度: see the next branch
           | (?<!第.)[0-9]?{_MONTH_AHEAD}
         )
       | (?<=[{_KNUM}])(?<![{_KNUM}○].)          # a kanji numeral starts here
         (?:
-            (?<=一)[八九][{_KDIGIT}]{{2}}(?={_SP}年)                          # 一九八二年
-          | (?<=二)[〇○][{_KDIGIT}]{{2}}(?={_SP}年)                          # 二〇一二年
+            (?<=一)[八九][{_KDIGIT}]{{2}}(?={_SP}年|[・･])               # 一九八二年, 一九四〇・
+          | (?<=二)[〇○][{_KDIGIT}]{{2}}(?={_SP}年|[・･])                   # 二〇一二年
           | [{_KNUM}]{{0,3}}{_YEAR_AHEAD}
           | (?<!第.)[{_KNUM}]{{0,3}}{_MONTH_AHEAD}
         )
       | (?<=[MTSHR])(?<![0-9A-Za-z.].)
-        (?:(?:元|[0-9]{{1,2}})[.][0-9]|{_LETTER_YEAR})                           # H24.4.1, H24年
+        (?:(?:元|[0-9]{{1,2}})[./・･-][0-9]|{_LETTER_YEAR})              # H24.4.1, R3/7/18, H24年
       | (?<=[明大昭平令])
         (?:
             (?<![0-9A-Za-z.\u4e00-\u9fff].)(?:元|[0-9]{{1,2}})[.][0-9]                # 平24.4.1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from pipeline.dates.patterns import DOTTED_BARE, START_CODE
 from pipeline.dates.results import Level
@@ -39,6 +40,8 @@ class Point:
     kanji_month: bool = False  # 五月: a date only where a date ends (not 五月雨)
     weekdays: str | None = None  # inside the weekday marker: 日, 土・日
     confirm: int | None = None  # the year in brackets: 令和元年（2019年）, 2019（令和元）年度
+    bracket_era: Era | None = None  # the era in brackets after a date: 1991/7/9 (H3)
+    bracket_year: int | None = None  # ... and its year (3)
 
     def has_year(self) -> bool:
         return (self.era is not None or self.western is not None
@@ -127,6 +130,8 @@ def _month_from_groups(p: Point, g: re.Match[str]) -> None:
     elif month is not None:
         p.month = need_int(month)
         p.kanji_month = not month.isascii()
+    elif g["sm"] is not None:  # 昭和45年 1/1
+        p.month, p.day = int(g["sm"]), int(g["sd"])
 
 
 def _day_from_groups(p: Point, g: re.Match[str]) -> None:
@@ -144,11 +149,32 @@ def dotted_point(m: re.Match[str]) -> Point | None:
     is an earthquake magnitude)."""
     g = m.groupdict()
     p = Point(unit="年", weekdays=g.get("wd"))
-    if g.get("gy") is not None:
+    if g.get("be") is not None:  # 1991/7/9 (H3): checked against the date once resolved
+        p.bracket_era = ERA_BY_NAME[g["be"]]
+        p.bracket_year = 1 if g["bey"] == "元" else int(g["bey"])
+    if g.get("gy") is not None:  # 2012/4/1, 2020-01-01, 2021・7・18
         p.western, p.month, p.day = int(g["gy"]), int(g["gm"]), int(g["gd"])
-        return p
+    elif g.get("hy") is not None:  # 2021/7, 2021/7月
+        p.western, p.month = int(g["hy"]), int(g["hm"])
+    elif g.get("oy") is not None:  # 1982/ (S57)
+        p.western = int(g["oy"])
+    elif g.get("qy") is not None:  # 一九四〇・一・四
+        try:
+            p.western, p.month, p.day = (need_int(g[name].replace("○", "〇"))
+                                         for name in ("qy", "qm", "qd"))
+        except ValueError:
+            return None
+    else:
+        return _era_dotted(p, g)
+    return p
+
+
+def _era_dotted(p: Point, g: dict[str, str | Any]) -> Point | None:
+    """H24.4.1, 平24.4.1, 令和3/7/18, R3-7-18, H30.7 (month)."""
     if g.get("ak") is not None:
         abbr, year, month, day = g["ak"], g["ky"], g["km"], g["kd"]
+    elif g.get("sb") is not None:
+        abbr, year, month, day = g["sb"], g["sy"], g["sm"], g["sd"]
     else:
         abbr, year, month, day = g.get("ab"), g.get("ay"), g["am"], g["ad"]
     if abbr is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.dates.checks import check_era, check_weekday
+from pipeline.dates.checks import check_bracket_era, check_era, check_weekday
 from pipeline.dates.patterns import (
     ANCHOR,
     DANGLE,
@@ -74,6 +74,7 @@ class _Item:
     last_end: int = 0  # the end of its last point
     open_start: bool = False  # ～2023年まで: no start written
     open_end: bool = False  # 平成11年度～: no end written
+    next_year_of: int | None = None  # 2005年から翌2007年: 翌 says 2006
     unreadable_end: int | None = None  # 平成24年4月1日～5: where the end that cannot be read is
 
 
@@ -214,6 +215,9 @@ class Scanner:
         second, second_end, _ = self.read_point(sep.end(), first if item.dotted else None)
         if second is not None and self.range_ok(first, second, item.dangle):
             item.second = second
+            if "翌" in sep.group() and first.western is not None and (
+                    second.western != first.western + 1):
+                item.next_year_of = first.western  # 2005年から翌2007年: the two disagree
             item.item_end = item.last_end = second_end
             if (until := UNTIL.match(self.s, second_end)) is not None:
                 item.item_end = until.end()
@@ -242,6 +246,14 @@ class Scanner:
             return None
         if self.is_word(item):
             return None
+        if item.next_year_of is not None:
+            text = self.text[item.pos:item.item_end]
+            self.resolved_last = False
+            self.warnings.append(DateWarning(
+                "date-invalid", f"{text}: 翌 is the year after {item.next_year_of}, but "
+                f"{item.second.western if item.second else ''} is written; the two disagree",
+                text, (item.pos, item.item_end)))
+            return item.item_end
         start = self.open_start(item)
         self.emit(first, second, start, item.item_end, item.in_list,
                   (item.open_start, item.open_end))
@@ -369,6 +381,8 @@ class Scanner:
             if point is None:
                 continue
             if (warning := check_era(point, resolved, text, span)) is not None:
+                self.warnings.append(warning)
+            if (warning := check_bracket_era(point, resolved, text, span)) is not None:
                 self.warnings.append(warning)
             if point.weekdays is not None and resolved.precision == "day":
                 whole = (r1.start, r2.end) if point is second and first.weekdays is None else None
