@@ -242,3 +242,61 @@ def test_bracketed_era_that_disagrees_keeps_the_date(text: str, start: str, end:
     assert (warning.code, warning.text) == ("date-era-mismatch", text)
     for word in words:
         assert word in warning.message
+
+
+# ---------------------------------------------------------------- 同日, 同月末, 翌月, 前年度
+
+RELATIVE: list[tuple[str, list[Row]]] = [
+    ("平成24年5月1日に出発し、同日到着",
+     [("平成24年5月1日", "2012-05-01", "2012-05-01", "day"),
+      ("同日", "2012-05-01", "2012-05-01", "day")]),
+    ("平成24年5月1日から同月末まで",
+     [("平成24年5月1日から同月末まで", "2012-05-01", "2012-05-31", "day")]),
+    ("平成24年2月10日～同月末",
+     [("平成24年2月10日～同月末", "2012-02-10", "2012-02-29", "day")]),
+    ("平成24年4月10日～翌月末",
+     [("平成24年4月10日～翌月末", "2012-04-10", "2012-05-31", "day")]),
+    ("平成24年12月1日～翌月末",
+     [("平成24年12月1日～翌月末", "2012-12-01", "2013-01-31", "day")]),
+    ("平成24年5月1日～同日",
+     [("平成24年5月1日～同日", "2012-05-01", "2012-05-01", "day")]),
+    ("平成24年5月1日、翌月",
+     [("平成24年5月1日", "2012-05-01", "2012-05-01", "day"),
+      ("翌月", "2012-06-01", "2012-06-30", "month")]),
+    ("平成24年度、前年度",
+     [("平成24年度", "2012-04-01", "2013-03-31", "fiscal_year"),
+      ("前年度", "2011-04-01", "2012-03-31", "fiscal_year")]),
+    ("平成25年2月10日、前年度",  # 2013-02 is in fiscal year 2012; the one before is 2011
+     [("平成25年2月10日", "2013-02-10", "2013-02-10", "day"),
+      ("前年度", "2011-04-01", "2012-03-31", "fiscal_year")]),
+    ("平成24年6月、前月",
+     [("平成24年6月", "2012-06-01", "2012-06-30", "month"),
+      ("前月", "2012-05-01", "2012-05-31", "month")]),
+    ("平成24年1月、前月",
+     [("平成24年1月", "2012-01-01", "2012-01-31", "month"),
+      ("前月", "2011-12-01", "2011-12-31", "month")]),
+    ("平成24年5月1日、前年",
+     [("平成24年5月1日", "2012-05-01", "2012-05-01", "day"),
+      ("前年", "2011-01-01", "2011-12-31", "year")]),
+    ("平成24年度、前年度比10%増",  # 前年度比 is a comparison, not a period
+     [("平成24年度", "2012-04-01", "2013-03-31", "fiscal_year")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RELATIVE)
+def test_relative_to_the_date_before(text: str, expected: list[Row]) -> None:
+    assert read(text) == expected
+    assert warned(text) == []
+
+
+RELATIVE_UNRESOLVED = [
+    ("同日", "同日"),
+    ("平成24年5月、同日", "同日"),  # the date before is a month: which day?
+    ("同月末", "同月末"),
+    ("同日中に到着", "同日"),  # like 同年 and 翌年: it points at a date the sentence lacks
+]
+
+
+@pytest.mark.parametrize(("text", "written"), RELATIVE_UNRESOLVED)
+def test_relative_with_nothing_to_count_from(text: str, written: str) -> None:
+    assert warned(text) == [("date-unresolved", written)]

@@ -19,6 +19,7 @@ for _era in ERAS:
 
 # Module constants: looking up a member on the enum class costs more than a global.
 YEAR, MONTH, DAY = Level.YEAR, Level.MONTH, Level.DAY
+_RELATIVE = {"同": 0, "翌": 1, "前": -1}
 JUN = {"上": 0, "初": 0, "中": 1, "下": 2}
 
 
@@ -30,10 +31,12 @@ class Point:
     era_year: int | None = None  # 1 for 元
     western: int | None = None
     eraless: int | None = None  # 25年 written after 平成24年: the era is the earlier one's
-    rel_year: int | None = None  # 0 for 同年, 1 for 翌年
+    rel_year: int | None = None  # 0 for 同年, 1 for 翌年, -1 for 前年
     unit: str | None = None  # "年" | "年度"; None after a written year = dangling (平成24～)
     month: int | None = None
-    rel_month: int | None = None  # 0 for 同月, 1 for 翌月
+    rel_month: int | None = None  # 0 for 同月, 1 for 翌月, -1 for 前月
+    same_day: bool = False  # 同日: the day of the date before
+    month_end: bool = False  # 同月末, 翌月末: the last day of that month
     day: int | None = None
     jun: int | None = None  # 0 上旬, 1 中旬, 2 下旬
     kanji_day: bool = False
@@ -51,7 +54,7 @@ class Point:
         return self.month is not None or self.rel_month is not None
 
     def has_day(self) -> bool:
-        return self.day is not None or self.jun is not None
+        return self.day is not None or self.jun is not None or self.same_day or self.month_end
 
     # coarse() and fine() run several times per item: the tests are written out, not calls.
     def coarse(self) -> Level | None:
@@ -65,7 +68,7 @@ class Point:
 
     def fine(self) -> Level | None:
         """The finest part written; None for nothing."""
-        if self.day is not None or self.jun is not None:
+        if self.day is not None or self.jun is not None or self.same_day or self.month_end:
             return DAY
         if self.month is not None or self.rel_month is not None:
             return MONTH
@@ -114,7 +117,7 @@ def _year_from_groups(p: Point, g: re.Match[str]) -> None:
     elif g["kwy"] is not None:  # 一九八二年, 二〇一二年度, 一九八○年
         p.western = need_int(g["kwy"].replace("○", "〇"))
     elif g["rel"] is not None:
-        p.rel_year = 0 if g["rel"] == "同" else 1
+        p.rel_year = _RELATIVE[g["rel"]]
     elif g["ny"] is not None:
         p.eraless = need_int(g["ny"])
 
@@ -122,11 +125,14 @@ def _year_from_groups(p: Point, g: re.Match[str]) -> None:
 def _month_from_groups(p: Point, g: re.Match[str]) -> None:
     month = g["m"]
     if g["mrel"] is not None:
-        p.rel_month = 0 if g["mrel"] == "同" else 1
+        p.rel_month = _RELATIVE[g["mrel"]]
+        p.month_end = g["mend"] is not None
         if p.rel_month == 0 and p.rel_year == 0:  # 同年同月 is 同月
             p.rel_year = p.unit = None
     elif g["dsame"] is not None:  # 同10日: the same month
         p.rel_month = 0
+    elif g["sameday"] is not None:  # 同日: the same day
+        p.rel_month, p.same_day = 0, True
     elif month is not None:
         p.month = need_int(month)
         p.kanji_month = not month.isascii()

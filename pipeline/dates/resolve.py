@@ -44,6 +44,7 @@ class _Placed:
     month: int | None
     era: Era | None = None
     inferred: bool = False
+    day: int | None = None  # 同日, 同月末: the day comes from the date before or the month
 
 
 def resolve(p: Point, ctx: Resolved | None, *, inherit: bool, in_list: bool,
@@ -56,7 +57,8 @@ def resolve(p: Point, ctx: Resolved | None, *, inherit: bool, in_list: bool,
     if p.confirm is not None and p.confirm != placed.year:  # era and era-less years only
         raise Problem("date-invalid", f"the era year is {placed.year} but the year in brackets "
                       f"is {p.confirm}; the two years disagree")
-    start, end, precision = bounds(placed.year, placed.month, p.day, p.jun, p.unit == "年度")
+    day = p.day if placed.day is None else placed.day
+    start, end, precision = bounds(placed.year, placed.month, day, p.jun, p.unit == "年度")
     return Resolved(start, end, precision, placed.year, placed.month, placed.era,
                     placed.inferred)
 
@@ -90,7 +92,7 @@ def _place(p: Point, ctx: Resolved | None, *, inherit: bool, in_list: bool,
 def _relative_year(p: Point, ctx: Resolved | None) -> _Placed:
     """同年, 翌年, 同年度, 翌年度."""
     if ctx is None:
-        raise Problem("date-unresolved", "同年/翌年 with no earlier date in the text")
+        raise Problem("date-unresolved", "no earlier date in the text to count from")
     year = ctx.year + (p.rel_year or 0)
     if p.unit == "年度" and ctx.precision not in ("fiscal_year", "year") and ctx.start.month < 4:
         year -= 1  # 同年度 after 平成25年2月10日 is fiscal year 2012
@@ -108,13 +110,22 @@ def _eraless_year(p: Point, ctx: Resolved | None) -> _Placed:
 
 
 def _relative_month(p: Point, ctx: Resolved | None) -> _Placed:
-    """同月, 翌月, 同10日."""
+    """同月, 翌月, 前月, 同10日, 同日, 同月末."""
     if ctx is None or ctx.month is None:
-        raise Problem("date-unresolved", "同月/翌月 with no earlier month in the text")
+        raise Problem("date-unresolved", "no earlier date with a month in the text to count from")
     year, month = ctx.year, ctx.month + (p.rel_month or 0)
     if month == 13:
         year, month = year + 1, 1
-    return _Placed(year, month, ctx.era)
+    elif month == 0:
+        year, month = year - 1, 12
+    day = None
+    if p.same_day:
+        if ctx.precision != "day":
+            raise Problem("date-unresolved", "the date before it is not a day")
+        day = ctx.start.day
+    elif p.month_end:
+        day = month_end(year, month)
+    return _Placed(year, month, ctx.era, day=day)
 
 
 def _inherited(p: Point, ctx: Resolved, ctx_month: int) -> _Placed:

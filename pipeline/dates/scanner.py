@@ -149,6 +149,8 @@ class Scanner:
         first, end, dotted = self.read_point(pos)
         if first is None:
             return None
+        if self.last is None and -1 in (first.rel_year, first.rel_month):
+            return None  # 前年, 前月 with no date before: a word (前年を上回る), not a date
         if kanji_day_ok and self.s[end:end + 1] not in PLACE_AFTER_DAY:
             first.kanji_day = False  # the item before left its unit to this list
         item = _Item(pos, in_list, first, end, dotted, range_from=end, item_end=end,
