@@ -300,3 +300,27 @@ RELATIVE_UNRESOLVED = [
 @pytest.mark.parametrize(("text", "written"), RELATIVE_UNRESOLVED)
 def test_relative_with_nothing_to_count_from(text: str, written: str) -> None:
     assert warned(text) == [("date-unresolved", written)]
+
+
+# ---------------------------------------------------------------- spaced text (PDF, typeset)
+
+SPACED = [
+    ("平 成 28 年 (2016 年 ) 9 月 8 日", "平 成 28 年 (2016 年 ) 9 月 8 日", "2016-09-08", "2016-09-08", "day"),
+    ("２ ０ １ ２ 年", "２ ０ １ ２ 年", "2012-01-01", "2012-12-31", "year"),
+    ("2 0 1 2 年 4 月 1 日", "2 0 1 2 年 4 月 1 日", "2012-04-01", "2012-04-01", "day"),
+    ("令　和　元　年　５　月　１　日", "令　和　元　年　５　月　１　日", "2019-05-01", "2019-05-01", "day"),
+    ("平 成 24 年 度", "平 成 24 年 度", "2012-04-01", "2013-03-31", "fiscal_year"),
+    ("昭 和 64 年 1 月 7 日", "昭 和 64 年 1 月 7 日", "1989-01-07", "1989-01-07", "day"),
+    ("実施日　平 成 24 年 7 月 22 日", "平 成 24 年 7 月 22 日", "2012-07-22", "2012-07-22", "day"),
+    ("２ ０ １ ２ 年 度", "２ ０ １ ２ 年 度", "2012-04-01", "2013-03-31", "fiscal_year"),
+]
+
+
+@pytest.mark.parametrize(("text", "written", "start", "end", "precision"), SPACED)
+def test_spaced_text(text: str, written: str, start: str, end: str, precision: str) -> None:
+    one(text, written, start, end, precision)
+
+
+def test_spaced_era_year_with_the_wrong_bracketed_year_is_invalid() -> None:
+    assert read("平 成 28 年 (2017 年 ) 9 月 8 日") == []
+    assert [code for code, _ in warned("平 成 28 年 (2017 年 ) 9 月 8 日")] == ["date-invalid"]

@@ -160,6 +160,10 @@ NOT_DATES_NEW_FORMS = [
     "前年度",
     "前年度比10%増",
     "前月比",
+    # spaced digits: one space between every two digits of a four-digit year, nothing else
+    "第2 012年",
+    "20 12年",
+    "平 和",
 ]
 
 

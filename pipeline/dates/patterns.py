@@ -39,6 +39,11 @@ _DOT_END = "(?![0-9A-Za-z]|[.][0-9])"  # H30.7 but not H30.7km, H30.7.5.1 or 201
 # 2019年（令和元年）7月.
 _OPEN, _CLOSE = rf"{_SP}[(（]{_SP}", rf"{_SP}[)）]"
 _ERA_NAME = "明治|大正|昭和|平成|令和"
+# Text extracted from PDFs and typeset tables puts spaces between the characters of one
+# date (平 成 28 年, ２ ０ １ ２ 年): spaces inside an era name, and one space between every
+# two digits of a Western year (not 2 012), are not a break. points.squash takes them out.
+_ERA_NAME_SPACED = f"明{_SP}治|大{_SP}正|昭{_SP}和|平{_SP}成|令{_SP}和"
+_YEAR4 = "[12](?:[0-9]{3}|(?:[ \u3000][0-9]){3})"
 # Where a date written without units (昭和45年 1/1) may end: not 1/2ページ, 1/25,000.
 _DATE_END = (r"(?=$|[\s、。，,．:：;；!?！？)）」』】〕］\]〉》(（～〜~－\-‐−]"
              r"|から|まで|頃|ごろ|[にのはもをとや])")
@@ -50,19 +55,19 @@ POINT = re.compile(
     rf"""
     (?:
         (?:
-            (?P<era>{_ERA_NAME}){_SP}(?P<ey>元|{_N})
-                (?:{_OPEN}(?P<cw>[12][0-9]{{3}}){_CLOSE}(?={_SP}年))?
+            (?P<era>{_ERA_NAME_SPACED}){_SP}(?P<ey>元|{_N})
+                (?:{_OPEN}(?P<cw>{_YEAR4}){_CLOSE}(?={_SP}年))?
           | (?<![0-9A-Za-z])(?P<le>[MTSHR])(?P<ly>{_LETTER_YEAR})
-          | (?<![0-9])(?P<wy>[12][0-9]{{3}})(?![0-9])
+          | (?<![0-9])(?P<wy>{_YEAR4})(?![0-9])
                 (?:{_OPEN}(?P<ce>{_ERA_NAME}){_SP}(?P<cey>元|{_N}){_CLOSE}(?={_SP}年))?
           | (?P<rel>[同翌前])(?=年(?!度?比))
           | {_NOT_AFTER_NUM}(?P<kwy>{_KYEAR})(?={_SP}年)
           | {_NOT_AFTER_NUM}(?P<ny>{_N})(?={_SP}年)
         )
-        (?:{_SP}(?:(?P<fy>年度)|(?P<yu>年)(?![間齢代輩])
+        (?:{_SP}(?:(?P<fy>年{_SP}度)|(?P<yu>年)(?![間齢代輩])
             (?(wy)(?:{_OPEN}(?P<cwe>{_ERA_NAME}){_SP}(?P<cwey>元|{_N}){_SP}年{_CLOSE}
                     (?:{_SP}(?P<cwfy>度))?)?
-              |(?(rel)|(?:{_OPEN}(?P<cy>[12][0-9]{{3}}){_SP}年{_CLOSE}(?:{_SP}(?P<cfy>度))?)?))
+              |(?(rel)|(?:{_OPEN}(?P<cy>{_YEAR4}){_SP}年{_CLOSE}(?:{_SP}(?P<cfy>度))?)?))
         ))?
     )?
     (?(fy)|(?(cfy)|(?(cwfy)|
@@ -162,7 +167,7 @@ ANCHOR = re.compile(
     (?:
         (?<=[0-9])(?<![0-9].)                  # a number of ASCII digits starts here
         (?:
-            (?<=[12])(?<![.].)[0-9]{{3}}                                # 2012年, 2012/4/1
+            (?<=[12])(?<![.].)(?:[0-9]{{3}}|(?:[ \u3000][0-9]){{3}})     # 2012年, 2 0 1 2 年
                 (?={_SP}(?:年|{_RANGE})|[./][0-9]|{_OPEN}(?:{_ERA_NAME}))  # 2019（令和元）年度
             # 2021/7, 2020-01-01, 2021・7・18, 1982/ (S57)
           | (?<=[12])(?<![.].)[0-9]{{3}}(?:[/・･-][0-9]|/{_SP}[(（])
@@ -181,7 +186,7 @@ ANCHOR = re.compile(
       | (?<=[明大昭平令])
         (?:
             (?<![0-9A-Za-z.\u4e00-\u9fff].)(?:元|[0-9]{{1,2}})[.][0-9]                # 平24.4.1
-          | (?<=明)治|(?<=大)正|(?<=昭)和|(?<=平)成|(?<=令)和                        # 平成
+          | (?<=明){_SP}治|(?<=大){_SP}正|(?<=昭){_SP}和|(?<=平){_SP}成|(?<=令){_SP}和  # 平 成
         )
       | (?<=[同翌前])(?=年|月)                                           # 同年, 翌月, 前年度
       | (?<=同)(?=日)                                                            # 同日

@@ -87,7 +87,7 @@ def point_from_match(m: re.Match[str]) -> Point | None:
     """A patterns.POINT match -> Point; None when a numeral in it is malformed (十十)."""
     # Groups are read by name with m[name]: as clear as m.groupdict() and, for the few
     # groups a point sets, several times cheaper (groupdict builds all 23 every time).
-    p = Point(unit="年度" if m["cfy"] or m["cwfy"] else m["fy"] or m["yu"])
+    p = Point(unit="年度" if m["cfy"] or m["cwfy"] or m["fy"] else m["yu"])
     try:
         _year_from_groups(p, m)
         _month_from_groups(p, m)
@@ -108,12 +108,12 @@ def _year_from_groups(p: Point, g: re.Match[str]) -> None:
         era, ey, cw, wy = g["cwe"], g["cwey"], wy, None
     confirm = cw or g["cy"]
     if confirm is not None:
-        p.confirm = int(confirm)
+        p.confirm = int(squash(confirm))
     if era is not None and ey is not None:
-        p.era = ERA_BY_NAME[era]
+        p.era = ERA_BY_NAME[squash(era)]
         p.era_year = 1 if ey == "元" else need_int(ey)
     elif wy is not None:
-        p.western = int(wy)
+        p.western = int(squash(wy))
     elif g["kwy"] is not None:  # 一九八二年, 二〇一二年度, 一九八○年
         p.western = need_int(g["kwy"].replace("○", "〇"))
     elif g["rel"] is not None:
@@ -211,6 +211,11 @@ def dotted_bare(s: str, pos: int, after_day: bool) -> tuple[Point | None, int]:
 # Kanji numerals in dates are few (一 to 三十一, years to 六十四, 二〇一二): remembered, they
 # cost a dict look-up instead of a parse each time.
 _kanji_value = functools.lru_cache(maxsize=4096)(to_int)
+
+
+def squash(text: str) -> str:
+    """平 成 -> 平成, 2 0 1 2 -> 2012: the spaces typeset text puts inside a date."""
+    return text.replace(" ", "").replace("\u3000", "")
 
 
 def need_int(text: str) -> int:
