@@ -324,3 +324,127 @@ def test_spaced_text(text: str, written: str, start: str, end: str, precision: s
 def test_spaced_era_year_with_the_wrong_bracketed_year_is_invalid() -> None:
     assert read("平 成 28 年 (2017 年 ) 9 月 8 日") == []
     assert [code for code, _ in warned("平 成 28 年 (2017 年 ) 9 月 8 日")] == ["date-invalid"]
+
+
+# ---------------------------------------------------------------- dotted forms with a part left out
+
+DOTTED_YEAR = [
+    ("(H25.)", "H25.", "2013-01-01", "2013-12-31", "year"),
+    ("（H25.）", "H25.", "2013-01-01", "2013-12-31", "year"),
+    ("(平成25.)", "平成25.", "2013-01-01", "2013-12-31", "year"),
+    ("(R2.)", "R2.", "2020-01-01", "2020-12-31", "year"),
+    ("(S57.)", "S57.", "1982-01-01", "1982-12-31", "year"),
+]
+
+
+@pytest.mark.parametrize(("text", "written", "start", "end", "precision"), DOTTED_YEAR)
+def test_dotted_year_alone(text: str, written: str, start: str, end: str, precision: str) -> None:
+    one(text, written, start, end, precision)
+
+
+ERA_LEFT_OUT: list[tuple[str, int, list[Row]]] = [
+    # (text, fiscal year, expected): no earlier date, so the era of the fiscal year
+    ("(26.3)", 2012, [("26.3", "2014-03-01", "2014-03-31", "month")]),
+    ("(26.3.15)", 2012, [("26.3.15", "2014-03-15", "2014-03-15", "day")]),
+    ("（24.10）", 2012, [("24.10", "2012-10-01", "2012-10-31", "month")]),
+    ("(63.4)", 1987, [("63.4", "1988-04-01", "1988-04-30", "month")]),
+    ("(3.4)", 2020, []),  # one-digit years are not read: (3.4) is a number more often
+]
+
+
+@pytest.mark.parametrize(("text", "fiscal_year", "expected"), ERA_LEFT_OUT)
+def test_era_left_out_takes_the_fiscal_years_era(text: str, fiscal_year: int,
+                                                 expected: list[Row]) -> None:
+    assert read(text, fiscal_year) == expected
+    assert flags(text, fiscal_year) == [(True, False, False)] * len(expected)
+    assert warned(text, fiscal_year) == []
+
+
+ERA_FROM_EARLIER_DATE = [
+    ("昭和62年4月、(63.3)", [("昭和62年4月", "1987-04-01", "1987-04-30", "month"),
+                          ("63.3", "1988-03-01", "1988-03-31", "month")]),
+    ("H30.4.1 (31.3.31)", [("H30.4.1", "2018-04-01", "2018-04-01", "day"),
+                           ("31.3.31", "2019-03-31", "2019-03-31", "day")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ERA_FROM_EARLIER_DATE)
+def test_era_left_out_takes_the_earlier_dates_era(text: str, expected: list[Row]) -> None:
+    assert read(text, 2020) == expected  # the earlier date wins over the fiscal year
+    assert flags(text, 2020)[-1] == (True, False, False)
+    assert warned(text, 2020) == []
+
+
+ERA_LEFT_OUT_UNRESOLVED = [
+    ("(26.3)", None, "neither an earlier date"),
+    ("(26.3)", 2019, "spans two eras"),  # fiscal 2019 runs from 平成 into 令和
+    ("(26.3)", 2020, "2044"),  # 令和26: too far ahead of a 2020 report
+]
+
+
+@pytest.mark.parametrize(("text", "fiscal_year", "words"), ERA_LEFT_OUT_UNRESOLVED)
+def test_era_left_out_unresolved_says_why(text: str, fiscal_year: int | None, words: str) -> None:
+    found = find_dates(text, fiscal_year)
+    assert found.periods == ()
+    (warning,) = found.warnings
+    assert (warning.code, warning.text) == ("date-unresolved", "26.3")
+    assert words in warning.message
+
+
+# ---------------------------------------------------------------- two fiscal years written short
+
+FISCAL_SHORT: list[tuple[str, list[Row]]] = [
+    ("平成23～25年度", [("平成23～25年度", "2011-04-01", "2014-03-31", "fiscal_year")]),
+    ("平成23・26年度", [("平成23", "2011-04-01", "2012-03-31", "fiscal_year"),
+                     ("26年度", "2014-04-01", "2015-03-31", "fiscal_year")]),
+    ("平成22年度、23・26年度", [("平成22年度", "2010-04-01", "2011-03-31", "fiscal_year"),
+                           ("23", "2011-04-01", "2012-03-31", "fiscal_year"),
+                           ("26年度", "2014-04-01", "2015-03-31", "fiscal_year")]),
+    ("H23・26年度", [("H23", "2011-04-01", "2012-03-31", "fiscal_year"),
+                   ("26年度", "2014-04-01", "2015-03-31", "fiscal_year")]),
+    ("令和2～4年度", [("令和2～4年度", "2020-04-01", "2023-03-31", "fiscal_year")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FISCAL_SHORT)
+def test_two_fiscal_years_written_short(text: str, expected: list[Row]) -> None:
+    assert read(text) == expected
+    assert warned(text) == []
+
+
+def test_short_fiscal_years_without_an_era_name_both_items() -> None:
+    """Before, 23 was dropped without a word and only 26年度 was warned about."""
+    assert read("23・26年度") == []
+    assert warned("23・26年度") == [("date-unresolved", "23"), ("date-unresolved", "26年度")]
+
+
+# ---------------------------------------------------------------- era in brackets in every position
+
+BRACKETS_EVERYWHERE: list[tuple[str, list[Row]]] = [
+    ("2023(令和5)年", [("2023(令和5)年", "2023-01-01", "2023-12-31", "year")]),
+    ("1957(昭和32)年10月", [("1957(昭和32)年10月", "1957-10-01", "1957-10-31", "month")]),
+    ("2022(令和4)年～2023(令和5)年", [("2022(令和4)年～2023(令和5)年", "2022-01-01", "2023-12-31", "year")]),
+    ("2022(令和4)～2023(令和5)年", [("2022(令和4)～2023(令和5)年", "2022-01-01", "2023-12-31", "year")]),
+    ("2022(令和4)～2023(令和5)年度", [("2022(令和4)～2023(令和5)年度", "2022-04-01", "2024-03-31", "fiscal_year")]),
+    ("令和4(2022)～令和5(2023)年度", [("令和4(2022)～令和5(2023)年度", "2022-04-01", "2024-03-31", "fiscal_year")]),
+    ("2022(令和4)・2023(令和5)年度", [("2022(令和4)", "2022-04-01", "2023-03-31", "fiscal_year"),
+                                 ("2023(令和5)年度", "2023-04-01", "2024-03-31", "fiscal_year")]),
+    ("令和4(2022)・令和5(2023)年度", [("令和4(2022)", "2022-04-01", "2023-03-31", "fiscal_year"),
+                                 ("令和5(2023)年度", "2023-04-01", "2024-03-31", "fiscal_year")]),
+    ("2022(令和4)年、2023(令和5)年", [("2022(令和4)年", "2022-01-01", "2022-12-31", "year"),
+                                 ("2023(令和5)年", "2023-01-01", "2023-12-31", "year")]),
+    ("平成30年～2023(令和5)年", [("平成30年～2023(令和5)年", "2018-01-01", "2023-12-31", "year")]),
+    ("2019（令和元）年5月1日～2020（令和2）年3月31日",
+     [("2019（令和元）年5月1日～2020（令和2）年3月31日", "2019-05-01", "2020-03-31", "day")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BRACKETS_EVERYWHERE)
+def test_western_year_with_era_in_brackets_everywhere(text: str, expected: list[Row]) -> None:
+    assert read(text) == expected
+    assert warned(text) == []
+
+
+def test_bracketed_era_range_end_that_disagrees_is_invalid() -> None:
+    assert read("2022(令和4)～2023(令和6)年") == []
+    assert [code for code, _ in warned("2022(令和4)～2023(令和6)年")] == ["date-invalid"]

@@ -164,6 +164,15 @@ NOT_DATES_NEW_FORMS = [
     "第2 012年",
     "20 12年",
     "平 和",
+    # dotted forms with a part left out: only (H25.) before a bracket, (26.3) in brackets
+    "H25.",
+    "H25. 東京",
+    "26.3",
+    "最大26.3倍",
+    "(26.3%)",
+    "(2.5)",
+    "(M7.)",
+    "(26.13)",
 ]
 
 

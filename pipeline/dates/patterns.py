@@ -56,10 +56,11 @@ POINT = re.compile(
     (?:
         (?:
             (?P<era>{_ERA_NAME_SPACED}){_SP}(?P<ey>元|{_N})
-                (?:{_OPEN}(?P<cw>{_YEAR4}){_CLOSE}(?={_SP}年))?
+                (?:{_OPEN}(?P<cw>{_YEAR4}){_CLOSE}(?={_SP}(?:年|{_RANGE}|[・･])))?
           | (?<![0-9A-Za-z])(?P<le>[MTSHR])(?P<ly>{_LETTER_YEAR})
           | (?<![0-9])(?P<wy>{_YEAR4})(?![0-9])
-                (?:{_OPEN}(?P<ce>{_ERA_NAME}){_SP}(?P<cey>元|{_N}){_CLOSE}(?={_SP}年))?
+                (?:{_OPEN}(?P<ce>{_ERA_NAME}){_SP}(?P<cey>元|{_N}){_CLOSE}
+                    (?={_SP}(?:年|{_RANGE}|[・･])))?
           | (?P<rel>[同翌前])(?=年(?!度?比))
           | {_NOT_AFTER_NUM}(?P<kwy>{_KYEAR})(?={_SP}年)
           | {_NOT_AFTER_NUM}(?P<ny>{_N})(?={_SP}年)
@@ -85,8 +86,13 @@ POINT = re.compile(
 # 平成24～26年度, 11～12月.
 DANGLE = re.compile(rf"{_SP}(?P<n>{_N}){_SP}(?={_RANGE}|[・･])")
 # ... or to a later list item: 平成24年7・8月, 平成24・25年度, 平成24年6・7・8月.
+# An item may be a year with its other form in brackets: 2022(令和4)・2023(令和5)年度,
+# 令和4(2022)・令和5(2023)年度.
+_CONFIRMED = (rf"(?:[12][0-9]{{3}}{_OPEN}(?:{_ERA_NAME}){_SP}(?:元|{_N}){_CLOSE}"
+              rf"|(?:{_ERA_NAME}){_SP}(?:元|{_N}){_OPEN}[12][0-9]{{3}}{_CLOSE})")
 LIST_UNIT = re.compile(
-    rf"{_SP}(?:[・･]{_SP}{_N}{_SP})+(?P<u>年度|年(?![間齢代輩])|月(?!曜)|日(?![間目]))")
+    rf"{_SP}(?:[・･]{_SP}(?:{_N}|{_CONFIRMED}){_SP})+"
+    rf"(?P<u>年度|年(?![間齢代輩])|月(?!曜)|日(?![間目]))")
 UNIT_LEVEL = {"年度": Level.YEAR, "年": Level.YEAR, "月": Level.MONTH, "日": Level.DAY}
 
 # Dotted forms: H24.4.1, R元.5.1, H30.7 (month), 平成24.4.1, 平24.4.1 (one-kanji forms need
@@ -108,6 +114,8 @@ DOTTED = re.compile(
             [.](?P<am>{_MONTH})(?:[.](?P<ad>{_DAY}))?
       | (?<![0-9A-Za-z.])(?P<sb>{_ERA_ABBR})(?P<sy>元|[0-9]{{1,2}})
             (?P<ss>[/・･-])(?P<sm>{_MONTH})(?P=ss)(?P<sd>{_DAY}){_SEP_END}
+      | (?<![0-9A-Za-z.])(?P<yb>{_ERA_ABBR})(?P<yy>元|[0-9]{{1,2}})[.](?=[)）])   # (H25.)
+      | (?<=[(（])(?P<ny>[1-9][0-9])[.](?P<nm>{_MONTH})(?:[.](?P<nd>{_DAY}))?(?=[)）])  # (26.3)
       | (?<![0-9A-Za-z.\u4e00-\u9fff])(?P<ak>[明大昭平令])(?P<ky>元|[0-9]{{1,2}})
             [.](?P<km>{_MONTH})[.](?P<kd>{_DAY})
       | (?<![0-9.])(?P<gy>[12][0-9]{{3}})(?P<gs>[./・･-])(?P<gm>{_MONTH})(?P=gs)(?P<gd>{_DAY})
@@ -158,7 +166,9 @@ LIST_SEP = re.compile(rf"{_SP}(?:[、，,・･]|及び|および|並びに){_SP
 # the patterns above. The pattern opens with a character class, which lets the regex engine
 # skip the other characters at C speed; each branch then checks that first character with a
 # lookbehind, and what stands before it with a two-character lookbehind (X.).
-_YEAR_AHEAD = rf"(?={_SP}年(?:度|{_SP}{_N}{_SP}月))"  # 24年度, 25年1月 (era from context)
+# 24年度, 25年1月 (era from context), 23・26年度, 23～25年度
+_YEAR_AHEAD = (rf"(?={_SP}(?:(?:{_DASH}|[・･]){_SP}{_N}{_SP}){{0,3}}"
+               rf"年(?:{_SP}度|{_SP}{_N}{_SP}月))")
 # 3月, 4～5月, 7・8月, 6・7・8月
 _MONTH_AHEAD = rf"(?={_SP}(?:(?:{_DASH}|[・･]){_SP}{_N}{_SP}){{0,3}}月(?!曜))"
 ANCHOR = re.compile(
@@ -173,6 +183,7 @@ ANCHOR = re.compile(
           | (?<=[12])(?<![.].)[0-9]{{3}}(?:[/・･-][0-9]|/{_SP}[(（])
           | (?<![A-Za-z].)[0-9]?{_YEAR_AHEAD}      # not H24年度: see the next branch
           | (?<!第.)[0-9]?{_MONTH_AHEAD}
+          | (?<=[(（].)[0-9][.][0-9]{{1,2}}(?:[.][0-9]{{1,2}})?[)）]           # (26.3)
         )
       | (?<=[{_KNUM}])(?<![{_KNUM}○].)          # a kanji numeral starts here
         (?:
@@ -182,7 +193,7 @@ ANCHOR = re.compile(
           | (?<!第.)[{_KNUM}]{{0,3}}{_MONTH_AHEAD}
         )
       | (?<=[MTSHR])(?<![0-9A-Za-z.].)
-        (?:(?:元|[0-9]{{1,2}})[./・･-][0-9]|{_LETTER_YEAR})              # H24.4.1, R3/7/18, H24年
+        (?:(?:元|[0-9]{{1,2}})(?:[./・･-][0-9]|[.][)）])|{_LETTER_YEAR})  # H24.4.1, R3/7/18, (H25.)
       | (?<=[明大昭平令])
         (?:
             (?<![0-9A-Za-z.\u4e00-\u9fff].)(?:元|[0-9]{{1,2}})[.][0-9]                # 平24.4.1

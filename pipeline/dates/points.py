@@ -37,6 +37,7 @@ class Point:
     rel_month: int | None = None  # 0 for 同月, 1 for 翌月, -1 for 前月
     same_day: bool = False  # 同日: the day of the date before
     month_end: bool = False  # 同月末, 翌月末: the last day of that month
+    era_from_context: bool = False  # (26.3): the era may come from the fiscal year
     day: int | None = None
     jun: int | None = None  # 0 上旬, 1 中旬, 2 下旬
     kanji_day: bool = False
@@ -164,6 +165,9 @@ def dotted_point(m: re.Match[str]) -> Point | None:
         p.western, p.month = int(g["hy"]), int(g["hm"])
     elif g.get("oy") is not None:  # 1982/ (S57)
         p.western = int(g["oy"])
+    elif g.get("ny") is not None:  # (26.3): the era from the context, see resolve
+        p.eraless, p.month, p.era_from_context = int(g["ny"]), int(g["nm"]), True
+        p.day = None if g["nd"] is None else int(g["nd"])
     elif g.get("qy") is not None:  # 一九四〇・一・四
         try:
             p.western, p.month, p.day = (need_int(g[name].replace("○", "〇"))
@@ -177,7 +181,9 @@ def dotted_point(m: re.Match[str]) -> Point | None:
 
 def _era_dotted(p: Point, g: dict[str, str | Any]) -> Point | None:
     """H24.4.1, 平24.4.1, 令和3/7/18, R3-7-18, H30.7 (month)."""
-    if g.get("ak") is not None:
+    if g.get("yb") is not None:  # (H25.): the year alone
+        abbr, year, month, day = g["yb"], g["yy"], None, None
+    elif g.get("ak") is not None:
         abbr, year, month, day = g["ak"], g["ky"], g["km"], g["kd"]
     elif g.get("sb") is not None:
         abbr, year, month, day = g["sb"], g["sy"], g["sm"], g["sd"]
@@ -188,7 +194,7 @@ def _era_dotted(p: Point, g: dict[str, str | Any]) -> Point | None:
             return None
         p.era = ERA_BY_NAME[abbr]
         p.era_year = 1 if year == "元" else int(year)
-    p.month = int(month)
+    p.month = None if month is None else int(month)
     p.day = None if day is None else int(day)
     return p
 

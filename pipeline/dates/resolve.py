@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from pipeline.dates.points import Point
-from pipeline.eras import Era
+from pipeline.eras import ERAS, Era
 
 
 @dataclass(slots=True)
@@ -75,7 +75,7 @@ def _place(p: Point, ctx: Resolved | None, *, inherit: bool, in_list: bool,
     if p.rel_year is not None:
         return _relative_year(p, ctx)
     if p.eraless is not None:
-        return _eraless_year(p, ctx)
+        return _eraless_year(p, ctx, fiscal_year)
     if p.rel_month is not None:
         return _relative_month(p, ctx)
     if p.month is not None and (not inherit or ctx is None or (in_list and ctx.inferred)):
@@ -99,14 +99,44 @@ def _relative_year(p: Point, ctx: Resolved | None) -> _Placed:
     return _Placed(year, p.month, ctx.era)
 
 
-def _eraless_year(p: Point, ctx: Resolved | None) -> _Placed:
-    """25年 after 平成24年: the era of the date before."""
-    if ctx is None or ctx.era is None:
-        raise Problem("date-unresolved",
+def _eraless_year(p: Point, ctx: Resolved | None, fiscal_year: int | None) -> _Placed:
+    """25年 after 平成24年: the era of the date before. (26.3), a dotted date with the era
+    left out, may also take the era of the fiscal year; it is then marked inferred."""
+    era = None if ctx is None else ctx.era
+    if era is None and p.era_from_context:
+        era = _era_of_fiscal_year(fiscal_year)
+        if era is not None and fiscal_year is not None and (
+                era.start.year + (p.eraless or 0) - 1 > fiscal_year + _YEARS_AHEAD):
+            raise Problem("date-unresolved", f"the era is left out; in the era of fiscal year "
+                          f"{fiscal_year} it would be {era.start.year + (p.eraless or 0) - 1}, "
+                          "too far ahead to be a date of this report")
+    if era is None:
+        raise Problem("date-unresolved", _NO_ERA_DOTTED if p.era_from_context else
                       "the era is not written and no earlier date in the text names one")
     if p.eraless == 0:
         raise Problem("date-invalid")
-    return _Placed(ctx.era.start.year + (p.eraless or 0) - 1, p.month, ctx.era)
+    return _Placed(era.start.year + (p.eraless or 0) - 1, p.month, era,
+                   inferred=p.era_from_context)
+
+
+# (26.3) read in the era of the fiscal year may be at most this many years after it: a
+# report plans a few years ahead, and 令和26 (2044) in a 2020 report is no date of it.
+_YEARS_AHEAD = 5
+
+
+_NO_ERA_DOTTED = ("the era is left out, and neither an earlier date in the text nor the "
+                  "fiscal year (none given, or one that spans two eras) names one")
+
+
+def _era_of_fiscal_year(fiscal_year: int | None) -> Era | None:
+    """The era of the whole fiscal year (April to March); None if it spans two (2019)."""
+    if fiscal_year is None:
+        return None
+    first, last = dt.date(fiscal_year, 4, 1), dt.date(fiscal_year + 1, 3, 31)
+    eras = [era for era in ERAS if era.start <= last]
+    if not eras or eras[-1].start > first:
+        return None
+    return eras[-1]
 
 
 def _relative_month(p: Point, ctx: Resolved | None) -> _Placed:
