@@ -78,6 +78,9 @@ class _Item:
     unreadable_end: int | None = None  # 平成24年4月1日～5: where the end that cannot be read is
 
 
+_BEFORE_OPEN_START = frozenset("~～〜 \u3000")
+
+
 class Scanner:
     """One find_dates call: reads items left to right, carrying the last date read."""
 
@@ -124,7 +127,13 @@ class Scanner:
         With dotted_second (the first end of a dotted range), only dotted forms are read.
         """
         s = self.s
-        m = DOTTED.match(s, pos) if s[pos:pos + 1] in DOTTED_FIRST else None
+        m = None
+        if s[pos:pos + 1] in DOTTED_FIRST:
+            # Every dotted form has a separator within its first six characters (平成24.,
+            # 2021・7, 1982/): cheaper to look for one than to run the pattern.
+            near = s[pos + 1:pos + 7]
+            if "." in near or "/" in near or "-" in near or "・" in near or "･" in near:
+                m = DOTTED.match(s, pos)
         if m is None and dotted_second is not None and dotted_second.day is not None:
             m = DOTTED_MD.match(s, pos)
         if m is not None:
@@ -272,8 +281,10 @@ class Scanner:
     def open_start(self, item: _Item) -> int:
         """Where the item starts: before a leading wave dash (～2023年まで, open_start)."""
         start = item.pos
-        if item.second is None and not item.in_list and not item.open_end and (
-                lead := OPEN_START.search(self.s, max(0, start - 8), start)) is not None:
+        # the character test first: the search runs only where a wave dash or space precedes
+        if (item.second is None and not item.in_list and not item.open_end
+                and self.s[start - 1:start] in _BEFORE_OPEN_START and start
+                and (lead := OPEN_START.search(self.s, max(0, start - 8), start)) is not None):
             start, item.open_start = lead.start(), True
             if (until := UNTIL.match(self.s, item.item_end)) is not None:
                 item.item_end = until.end()
