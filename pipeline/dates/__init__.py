@@ -30,15 +30,17 @@ The modules, in the order data flows through them:
 
 How to add a date form (one form, these places, in this order):
 
-1. A test first: a row in the family's table in tests/test_dates.py with the ISO period and
-   precision written by hand, and its "not a date" neighbours in
-   tests/test_dates_not_applicable.py.
+1. A test first: a row in the family's table in tests/test_dates.py or
+   tests/test_dates_forms.py with the ISO period and precision written by hand, and its
+   "not a date" neighbours in tests/test_dates_not_applicable.py.
 2. `patterns.ANCHOR`: make sure an expression in the new form can start where it starts
    (an anchor branch for its first character and what may stand before it).
 3. `patterns.POINT` (or `DOTTED` for dotted/slashed forms): a named group for each new
    piece; a group's name is what `points` reads, so no list of groups to keep in order.
-4. `points.point_from_match` (or `dotted_point`): read the new groups into `Point` fields;
-   a new kind of year or month needs a `Point` field and a branch in `resolve._place`.
+4. `points.point_from_match` (its `_year_`/`_month_`/`_day_from_groups`) or `dotted_point`:
+   read the new groups by name into `Point` fields; a new kind of year or month needs a
+   `Point` field and a branch in `resolve._place`; a new check on the result goes in
+   `checks` and is called from `Scanner.check`.
 5. `scanner` only if the form changes how items join (a new range or list separator:
    `patterns.RANGE_SEP`, `LIST_SEP`).
 6. The README's "Dates" section: the policy line for the form.
@@ -85,6 +87,14 @@ Reading rules where the text leaves a choice (each is pinned by tests/test_dates
   a guess at one. Other brackets are read as before: 令和元年（2019年度） is a year and a
   fiscal year, and （2019年） a year.
 - Weekday markers: see `_Scanner.check_weekday`.
+- Forms added from real documents (issue 18; each pinned by tests/test_dates_forms.py and
+  described in the README's "Dates"): Western years in kanji digits (一九八二年, 一九四〇・一・四);
+  slashes, hyphens and ・ between parts (2021年/7月/18日, 昭和45年 1/1, 2020-01-01, 2021/7,
+  令和3/7/18, 2021・7・18); a Western date with the era in brackets (1991/7/9 (H3), checked:
+  date-era-mismatch); (H25.) and (26.3) (era from an earlier date or the fiscal year,
+  inferred); open ranges (平成11年度～, ～2023年まで: Period.open_end/open_start); spaced
+  text (平 成 28 年); 同日, 同月末, 翌月末, 前年, 前年度, 前月; 翌 before a written year
+  (2005年11月から翌2006年7月: one range).
 - Days before 1873 (明治5年 and earlier, when Japan used the lunisolar calendar) are
   converted as if Gregorian, like every other day.
 
