@@ -155,6 +155,7 @@ NOT_DATES_NEW_FORMS = [
     "2012/7/",
     "第3・4・5号",
     "2012/0/1",
+    "2021/7ページ",
     # 前年, 前月 with no date before them are words; 前年度比 is a comparison
     "前年を上回る",
     "前年度",

@@ -74,7 +74,8 @@ def test_every_day_in_every_form_comes_back(day: dt.date, context: tuple[str, st
 
 DATEISH = st.text(
     alphabet="0123456789０１２年月日度旬上下～〜~－-からまで、，及び平成令和昭大明元HRSMT.／/"
-             "十二三四〇同翌()（）土日月曜間第 　東京都",
+             "十二三四〇同翌()（）土日月曜間第 　東京都"
+             "・/-○前末九八一",  # the forms of issue 18: slashes, ・, kanji digits, 前, 末
     max_size=40,
 )
 
