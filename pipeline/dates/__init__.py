@@ -24,9 +24,11 @@ The modules, in the order data flows through them:
               written with units), DOTTED (H24.4.1, 2012/4/1) and the separators;
 - `points`    a match -> `Point` (what is written, by named group), nothing resolved;
 - `scanner`   items left to right: first end, dangling unit, list of units, range, checks;
+- `rules`     whether points make an item (a range's ends, a list item, a point alone);
 - `resolve`   a Point and the date before it -> start, end, precision (or `Problem`);
 - `checks`    the era and weekday checks on a resolved date;
-- `results`   Period, DateWarning, DateResult and the `Level` enum (year, month, day).
+- `results`   Period, DateWarning, DateResult and the `Level` enum (year, month, day);
+- `jsonl`     the JSON lines of `pipeline dates`.
 
 How to add a date form (one form, these places, in this order):
 
@@ -39,7 +41,8 @@ How to add a date form (one form, these places, in this order):
    piece; a group's name is what `points` reads, so no list of groups to keep in order.
 4. `points.point_from_match` (its `_year_`/`_month_`/`_day_from_groups`) or `dotted_point`:
    read the new groups by name into `Point` fields; a new kind of year or month needs a
-   `Point` field and a branch in `resolve._place`; a new check on the result goes in
+   `Point` field and a branch in `resolve._place`, and `rules` if it may stand alone or
+   end a range in a new way; a new check on the result goes in
    `checks` and is called from `Scanner.check`.
 5. `scanner` only if the form changes how items join (a new range or list separator:
    `patterns.RANGE_SEP`, `LIST_SEP`).

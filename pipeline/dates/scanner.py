@@ -17,13 +17,11 @@ from pipeline.dates.patterns import (
     FULLWIDTH,
     KANJI_MONTH_END,
     LIST_SEP,
-    LIST_UNIT,
     OPEN_END,
     OPEN_START,
     PLACE_AFTER_DAY,
     POINT,
     RANGE_SEP,
-    UNIT_LEVEL,
     UNTIL,
     WAVE_NUMBER,
 )
@@ -39,23 +37,19 @@ from pipeline.dates.points import (
 from pipeline.dates.resolve import Problem, Resolved, resolve
 from pipeline.dates.results import (
     EMPTY,
-    LEVEL_OF_PRECISION,
     RANK,
     DateResult,
     DateWarning,
-    Level,
     Period,
 )
+from pipeline.dates.rules import (
+    Dangle,
+    list_dangle_ok,
+    list_item_ok,
+    range_ok,
+    single_ok,
+)
 from pipeline.numerals import FULLWIDTH_TO_ASCII, to_int
-
-
-@dataclass(slots=True)
-class Dangle:
-    """The first end of a range or list leaves its last unit to what follows (平成24年4～5月:
-    4 waits for 月)."""
-
-    level: Level | None  # the unit it waits for; None when bare (7～8月): the second says
-    value: int | None  # the number left without its unit (4); None for 平成24～ and H24.7.22～99
 
 
 @dataclass(slots=True)
@@ -205,13 +199,13 @@ class Scanner:
             return False, None
         kanji = not self.s[item.end:item.range_from].isascii()  # 十・十一日 (十日町)
         first.kanji_day = kanji and not kanji_day_ok
-        if not self.list_dangle_ok(first, item.range_from, dangle):
+        if not list_dangle_ok(self.s, first, item.range_from, dangle):
             if dangle.value is None:
                 return True, None
             item.dangle, item.range_from = None, item.end  # 平成24年3・11
             return False, None
-        if not self.single_ok(first, item.in_list) or (
-                item.in_list and not self.list_item_ok(first, None)):
+        if not single_ok(first, item.in_list) or (
+                item.in_list and not list_item_ok(self.last, first, None)):
             return True, None
         self.emit(first, None, item.pos, item.range_from, item.in_list)
         self.kanji_day_ok = True  # 7月十・十一日, 7月10・十一日: 十一日 is a day here
@@ -224,7 +218,7 @@ class Scanner:
             return
         first = item.first
         second, second_end, _ = self.read_point(sep.end(), first if item.dotted else None)
-        if second is not None and self.range_ok(first, second, item.dangle):
+        if second is not None and range_ok(first, second, item.dangle):
             item.second = second
             if "翌" in sep.group() and first.western is not None and (
                     second.western != first.western + 1):
@@ -249,11 +243,11 @@ class Scanner:
             if item.in_list or bare or (dangle.level == YEAR and first.era is None):
                 return None
             return self.unresolved(item.pos, item.range_from)
-        if second is None and not self.single_ok(first, item.in_list):
+        if second is None and not single_ok(first, item.in_list):
             return None
         if item.unreadable_end is not None:
             return self.unresolved(item.pos, item.unreadable_end)
-        if item.in_list and not self.list_item_ok(first, second):
+        if item.in_list and not list_item_ok(self.last, first, second):
             return None
         if self.is_word(item):
             return None
@@ -298,63 +292,6 @@ class Scanner:
             "date-unresolved", f"{text}: the range starting here has no readable end",
             text, (start, end)))
         return end
-
-    # ---- rules
-
-    def list_dangle_ok(self, first: Point, pos: int, dangle: Dangle) -> bool:
-        """Whether the list after pos gives first its missing unit; fills it in (7・8月)."""
-        lm = LIST_UNIT.match(self.s, pos)
-        if lm is None:
-            return False
-        unit = lm.group("u")
-        level = UNIT_LEVEL[unit] if dangle.level is None else dangle.level
-        if UNIT_LEVEL[unit] != level:
-            return False
-        _fill(first, level, dangle.value, unit)
-        return first.shape_ok()
-
-    def range_ok(self, first: Point, second: Point, dangle: Dangle | None) -> bool:
-        """Whether first～second is one range; fills in a dangling first end from second."""
-        c2, f2 = second.coarse(), second.fine()
-        if c2 is None or f2 is None or not second.shape_ok():
-            return False
-        if second.has_year() and second.unit is None:
-            return False
-        if dangle is None:
-            f1 = first.fine()
-            return f1 is not None and first.shape_ok() and c2 <= f1
-        level = dangle.level
-        if level is None:  # bare 11～12月, 22～29日, 24～26年度: the second is one unit
-            if c2 != f2:
-                return False
-            level = f2
-        if f2 != level or c2 > level:
-            return False
-        if level == DAY and second.day is None:  # 22～下旬
-            return False
-        _fill(first, level, dangle.value, second.unit)
-        return first.shape_ok()
-
-    def single_ok(self, p: Point, in_list: bool) -> bool:
-        if p.coarse() is None or not p.shape_ok():
-            return False
-        if p.coarse() == DAY:  # a day alone: only as a list item, never 十日 (十日町市)
-            return in_list and not p.kanji_day
-        return not (p.eraless is not None and p.unit == "年" and p.month is None and not in_list)
-
-    def list_item_ok(self, first: Point, second: Point | None) -> bool:
-        """A list item may leave out only what the item before it gives (平成24年7月、3日: no)."""
-        last = self.last
-        if last is None:
-            return first.has_year() or first.coarse() == MONTH
-        coarse = first.coarse()
-        if coarse is None:  # bare range 11～12月: its level is the second end's
-            coarse = second.coarse() if second is not None else None
-        if coarse is None:
-            return False
-        if coarse == DAY and first.kanji_day:
-            return False
-        return coarse <= LEVEL_OF_PRECISION[last.precision]
 
     # ---- resolving
 
@@ -402,18 +339,6 @@ class Scanner:
                 if (warning := check_weekday(point.weekdays, resolved.start, whole, text,
                                              span)) is not None:
                     self.warnings.append(warning)
-
-
-def _fill(first: Point, level: Level, value: int | None, unit: str | None) -> None:
-    """Give a dangling first end the unit (and number) that follows: 4～5月 -> 4月."""
-    if level == YEAR:
-        first.unit = unit
-        if value is not None:
-            first.eraless = value
-    elif level == MONTH:
-        first.month = value
-    else:
-        first.day = value
 
 
 def find_dates(text: str, fiscal_year: int | None = None) -> DateResult:
