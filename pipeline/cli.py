@@ -7,9 +7,7 @@ modules inside each command so that `pipeline --help` and `pipeline dates` start
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -130,16 +128,10 @@ def run_summary(result: RunResult, out: Path) -> str:
 
 
 def command_dates(args: argparse.Namespace) -> int:
-    from pipeline.dates import find_dates, period_to_json, warning_to_json
+    from pipeline.dates.jsonl import texts_to_lines
 
     texts = args.texts or (line.rstrip("\r\n") for line in sys.stdin)
-    write = sys.stdout.write
-    for text in texts:
-        found = find_dates(text, args.fiscal_year)
-        write(json.dumps({"input": text,
-                          "dates": [period_to_json(p) for p in found.periods],
-                          "warnings": [warning_to_json(w) for w in found.warnings]},
-                         ensure_ascii=False) + "\n")
+    sys.stdout.writelines(texts_to_lines(texts, args.fiscal_year))
     return EXIT_OK
 
 
@@ -167,6 +159,8 @@ def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int
         return 130
     except Exception as error:
         if args.debug:
+            import traceback  # only here: `pipeline dates` starts without it
+
             traceback.print_exc()
         else:
             print(f"pipeline {args.command}: internal error: {error!r} "

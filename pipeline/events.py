@@ -214,7 +214,7 @@ class _RowReader:
             for period_no, period in enumerate(found, start=1):
                 self.records.periods.append(PeriodRecord(
                     event_id, period_no, period.start, period.end, period.precision,
-                    period.text, period.inferred))
+                    period.text, period.inferred, period.open_start, period.open_end))
             description, date_text, first_day, last_day, precision, inferred = event
             self.records.events.append(EventRecord(
                 event_id=event_id, fiscal_year=self.fiscal_year, source_file=self.name,

@@ -199,6 +199,8 @@ class PeriodRecord(NamedTuple):
     date_precision: str
     date_text: str
     inferred: bool
+    open_start: bool = False
+    open_end: bool = False
 
 
 class ExtraRecord(NamedTuple):

@@ -52,6 +52,10 @@ PERIODS: Final[tuple[Column, ...]] = (
     ("date_precision", "string", "day, dekad, month, year or fiscal_year."),
     ("date_text", "string", "The expression as written in the source."),
     ("inferred", "boolean", "True where the year was taken from the report's fiscal year."),
+    ("open_start", "boolean", "True where the period has no written start (～2023年まで): "
+     "date_start is the start of the end that is written."),
+    ("open_end", "boolean", "True where the period has no written end (平成11年度～): "
+     "date_end is the end of the start that is written."),
 )
 
 ENTRIES: Final[tuple[Column, ...]] = (

@@ -54,7 +54,8 @@ def test_dates_prints_one_json_object_per_text(capsys: pytest.CaptureFixture[str
     assert [json.loads(line) for line in lines] == [
         {"input": "訪問(平成24年4～5月)",
          "dates": [{"text": "平成24年4～5月", "start": "2012-04-01", "end": "2012-05-31",
-                    "precision": "month", "inferred": False}],
+                    "precision": "month", "inferred": False, "open_start": False,
+                    "open_end": False}],
          "warnings": []},
         {"input": "日本", "dates": [], "warnings": []},
     ]
@@ -66,7 +67,8 @@ def test_dates_reads_standard_input_and_uses_the_fiscal_year(
     assert main(["dates", "--fiscal-year", "2020"]) == 0
     first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
     assert first["dates"] == [{"text": "3月", "start": "2021-03-01", "end": "2021-03-31",
-                               "precision": "month", "inferred": True}]
+                               "precision": "month", "inferred": True,
+                               "open_start": False, "open_end": False}]
     assert second["dates"] == []
     assert [w["code"] for w in second["warnings"]] == ["date-invalid"]
 

@@ -167,7 +167,7 @@ def test_parquet_has_real_types_and_the_csv_column_order(dataset: Path) -> None:
     types = {f.name: str(f.type) for f in pq.read_schema(dataset / "periods.parquet")}
     assert types == {"event_id": "string", "period_no": "int64", "date_start": "date32[day]",
                      "date_end": "date32[day]", "date_precision": "string", "date_text": "string",
-                     "inferred": "bool"}
+                     "inferred": "bool", "open_start": "bool", "open_end": "bool"}
 
 
 def test_pandas_and_duckdb_load_the_dataset(dataset: Path) -> None:

@@ -489,7 +489,8 @@ def test_period_to_json() -> None:
     (period,) = find_dates("訪問(平成24年4～5月)").periods
     assert period_to_json(period) == {"text": "平成24年4～5月", "start": "2012-04-01",
                                       "end": "2012-05-31", "precision": "month",
-                                      "inferred": False}
+                                      "inferred": False, "open_start": False,
+                                      "open_end": False}
     assert period == Period("平成24年4～5月", dt.date(2012, 4, 1), dt.date(2012, 5, 31), "month",
                             False, (3, 12))
 

@@ -128,3 +128,65 @@ def test_bracket_that_is_not_a_confirmation(text: str, expected: list[Row]) -> N
     assert [(p.text, p.start.isoformat(), p.end.isoformat(), p.precision)
             for p in found.periods] == expected
     assert found.warnings == ()
+
+
+# Neighbours of the forms of issue 18: text next to a new form that must stay no date.
+NOT_DATES_NEW_FORMS = [
+    # open ranges: a wave dash next to something that is no date
+    "東京～大阪",
+    "～5名程度",
+    "第3回～",
+    "10～20名",
+    # Western years in kanji digits: only 1800-2099, only with 年
+    "一二三四年",
+    "二〇一二",
+    "一九八二番地",
+    "三九八二年",
+    "一九八二年代",
+    # separators: a comma between numbers stays a list of numbers; a part number is no date
+    "2021,7,18",
+    "2021, 7, 18",
+    "2021，7，18",
+    "2021-7",
+    "H24-1",
+    "R2-1",
+    "1/2",
+    "2012/13",
+    "2012/7/",
+    "第3・4・5号",
+    "2012/0/1",
+    "2021/7ページ",
+    # 前年, 前月 with no date before them are words; 前年度比 is a comparison
+    "前年を上回る",
+    "前年度",
+    "前年度比10%増",
+    "前月比",
+    # spaced digits: one space between every two digits of a four-digit year, nothing else
+    "第2 012年",
+    "20 12年",
+    "平 和",
+    # dotted forms with a part left out: only (H25.) before a bracket, (26.3) in brackets
+    "H25.",
+    "H25. 東京",
+    "26.3",
+    "最大26.3倍",
+    "(26.3%)",
+    "(2.5)",
+    "(M7.)",
+    "(26.13)",
+]
+
+
+@pytest.mark.parametrize("text", NOT_DATES_NEW_FORMS)
+@pytest.mark.parametrize("fiscal_year", [None, 2012])
+def test_not_a_date_next_to_a_new_form(text: str, fiscal_year: int | None) -> None:
+    found = find_dates(text, fiscal_year)
+    assert found.periods == ()
+    assert found.warnings == ()
+
+
+# A month/day after a year is a day only where a date ends: 1/2 before ページ is a fraction.
+def test_slashed_month_day_that_is_a_fraction() -> None:
+    found = find_dates("平成24年 1/2ページ")
+    assert [(p.text, p.precision) for p in found.periods] == [("平成24年", "year")]
+    assert found.warnings == ()

@@ -47,6 +47,13 @@ def written_forms(day: dt.date) -> list[str]:
     ]
     if letter in "HR":
         forms.append(f"{letter}{arabic_year}.{day.month}.{day.day}")
+    # a slash date with its era year in brackets, as old registers write it
+    forms.append(f"{day.year}/{day.month}/{day.day} ({letter}{year})")
+    forms.append(f"{day.year}/{day.month}/{day.day}（{name}{arabic_year}）")
+    if day.year < 2100:  # kanji-digit Western years are read for 1800-2099
+        digits = "".join(KANJI_DIGITS[int(d)] for d in str(day.year))
+        forms.append(f"{digits}年{kanji(day.month)}月{kanji(day.day)}日")
+        forms.append(f"{digits.replace('〇', '○')}年{kanji(day.month)}月{kanji(day.day)}日")
     return forms
 
 
@@ -67,7 +74,8 @@ def test_every_day_in_every_form_comes_back(day: dt.date, context: tuple[str, st
 
 DATEISH = st.text(
     alphabet="0123456789０１２年月日度旬上下～〜~－-からまで、，及び平成令和昭大明元HRSMT.／/"
-             "十二三四〇同翌()（）土日月曜間第 　東京都",
+             "十二三四〇同翌()（）土日月曜間第 　東京都"
+             "・/-○前末九八一",  # the forms of issue 18: slashes, ・, kanji digits, 前, 末
     max_size=40,
 )
 
@@ -79,7 +87,8 @@ def check_result(text: str, fiscal_year: int | None) -> None:
         assert p.text == text[p.span[0]:p.span[1]]
         assert p.precision in {"day", "dekad", "month", "year", "fiscal_year"}
     for w in found.warnings:
-        assert w.code in {"date-invalid", "date-out-of-era", "date-weekday", "date-unresolved"}
+        assert w.code in {"date-invalid", "date-out-of-era", "date-weekday", "date-unresolved",
+                          "date-era-mismatch"}
         assert w.text == text[w.span[0]:w.span[1]]
         assert w.text in w.message
         assert "internal error" not in w.message
