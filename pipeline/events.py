@@ -8,10 +8,12 @@ import hashlib
 import itertools
 import re
 from collections import Counter
+from typing import Any
 
 from pipeline.cells import CellError, cell_to_items
 from pipeline.dates import DateResult, Period, find_dates
 from pipeline.entities import LabelError, bureau_to_parts, label_to_partner
+from pipeline.facets import item_to_facets, title_to_government, vocabulary
 from pipeline.model import (
     EntryRecord,
     EventRecord,
@@ -23,6 +25,7 @@ from pipeline.model import (
     TableRow,
 )
 from pipeline.normalise import MAY_HOLD_DATE, nfkc_collapse, trailing_bracket_group
+from pipeline.partners import partner_id
 
 _BACKGROUND = ("の", "に", "以来", "から", "まで")
 MAX_DATE_SCAN = 5_000  # characters; the longest prose cell in a real report is a few hundred
@@ -131,8 +134,11 @@ def _fiscal_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
 
 
-def layout_to_records(layout: Layout) -> tuple[
+def layout_to_records(layout: Layout, government: str | None = None) -> tuple[
         list[EntryRecord], list[EventRecord], list[PeriodRecord], list[Issue]]:
+    """`government`: the reporting government, from which each event's direction is seen
+    (a `government` column, where the report has one); else the one the title names, else
+    facets.toml's default."""
     entries: list[EntryRecord] = []
     events: list[EventRecord] = []
     periods: list[PeriodRecord] = []
@@ -142,6 +148,7 @@ def layout_to_records(layout: Layout) -> tuple[
     # table -> bureau, contact, the cell they come from, a rejected line inherited across
     bureau_above: dict[int, tuple[str, str, str, int | None]] = {}
     name = layout.source_file
+    government = government or report_government(layout.title)[0]
     low, high = _fiscal_bounds(fiscal_year) if fiscal_year is not None else (dt.date.min,
                                                                               dt.date.max)
 
@@ -231,6 +238,7 @@ def layout_to_records(layout: Layout) -> tuple[
                 date_start=first_day, date_end=last_day, date_precision=precision,
                 period_count=len(found), date_inferred=inferred,
                 note=item.note, source_sha256=source_sha,
+                **event_facets(description, government, partner),
             ))
         entries.append(EntryRecord(
             fiscal_year=fiscal_year, source_file=name, source_line=row.source_line,
@@ -242,3 +250,18 @@ def layout_to_records(layout: Layout) -> tuple[
             event_count=len(cell.items), note=cell.note,
         ))
     return entries, events, periods, issues
+
+
+def report_government(title: str | None) -> tuple[str, str]:
+    """(the reporting government, where it came from: "title" or "default")."""
+    named = title_to_government(title)
+    return (named, "title") if named else (vocabulary().government_default, "default")
+
+
+def event_facets(description: str, government: str, partner: Partner) -> dict[str, Any]:
+    """The facet columns of one event and its partner key (EventRecord's last fields)."""
+    facets = item_to_facets(description, government, (partner.city, partner.country))
+    return {"kind": facets.kind, "direction": facets.direction, "actors": facets.actors,
+            "participant_count": facets.participant_count,
+            "facet_evidence": facets.evidence,
+            "partner_id": partner_id(partner.country_code, partner.country, partner.city)}

@@ -168,6 +168,22 @@ class EventRecord(NamedTuple):
     date_inferred: bool
     note: str
     source_sha256: str
+    # Facets (facets.py) and the partner key; appended so the columns before keep their place.
+    kind: str = "other"
+    direction: str = "unknown"
+    actors: str | None = None
+    participant_count: int | None = None
+    facet_evidence: str | None = None
+    partner_id: str = ""
+
+
+class EventMonthRecord(NamedTuple):
+    event_id: str
+    month: dt.date  # the first day of a calendar month one of the event's periods touches
+    fiscal_year: int | None
+    partner_id: str
+    kind: str
+    direction: str
 
 
 class PeriodRecord(NamedTuple):

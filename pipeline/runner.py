@@ -27,8 +27,10 @@ from typing import Any
 from pipeline import __version__, cache
 from pipeline.cache import ReportResult, StoredReport
 from pipeline.datapackage import datapackage
+from pipeline.events import report_government
 from pipeline.extract import extract_bytes
 from pipeline.model import Extraction, Issue, RejectRecord
+from pipeline.months import columns_to_event_months, event_months
 from pipeline.outputs import TableSink, json_bytes, write_atomic
 from pipeline.partners import PartnerTable
 from pipeline.schema import TABLES
@@ -124,6 +126,8 @@ def _manifest_entry(name: str, data: bytes, extraction: Extraction | Issue) -> d
         "format": document.format,
         "encoding": document.encoding,
         "title": layout.title,
+        "government": dict(zip(("name", "from"), report_government(layout.title),
+                               strict=True)),
         "period": layout.period_text,
         "fiscal_year": layout.fiscal_year,
         "lines": {"total": document.line_count, **layout.line_kinds},
@@ -132,6 +136,8 @@ def _manifest_entry(name: str, data: bytes, extraction: Extraction | Issue) -> d
             "entries": len(extraction.entries),
             "events": len(extraction.events),
             "periods": len(extraction.periods),
+            "event_months": len(event_months((e._asdict() for e in extraction.events),
+                                             (p._asdict() for p in extraction.periods))),
             "rejects": sum(1 for i in extraction.issues if i.severity == "reject"),
             "warnings": sum(1 for i in extraction.issues if i.severity == "warning"),
         },
@@ -181,7 +187,8 @@ def code_version() -> str:
     for library in ("lxml", "openpyxl", "pycountry", "xlrd"):
         digest.update(f"{library}={_library_version(library)}\0".encode())
     digest.update(f"unicode={unicodedata.unidata_version}\0".encode())
-    for path in sorted(package.rglob("*.py")):
+    # The facet vocabulary (facets.toml) is code too: a changed word must relabel events.
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.toml")]):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
@@ -320,6 +327,8 @@ def _write_report(report: StoredReport, sinks: dict[str, TableSink], partners: P
         result.missing_year.append(report.name)
     for name, columns in report.tables.items():
         sinks[name].write_columns(columns)
+    sinks["event_months"].write(columns_to_event_months(report.tables["events"],
+                                                        report.tables["periods"]))
     partners.add_columns(report.tables["entries"])
     result.warnings.extend(report.warnings)
     result.events += len(report.tables["events"][_EVENT_ID])
