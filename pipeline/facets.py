@@ -241,6 +241,10 @@ class _Sides:
             return "theirs"
         return None
 
+    def is_partner(self, token: str) -> bool:
+        """Whether the name is the partner's own (北京市代表チーム), by its first words."""
+        return bool(token) and any(token.startswith(p) for p in self.partners)
+
     def our_roles(self) -> tuple[str, ...]:
         return vocabulary().government_roles.get(self.government[-1:], ())
 
@@ -275,7 +279,8 @@ def _travel(text: str, sides: _Sides) -> tuple[list[str], list[str]]:
         if word in text:
             inbound.append(word)
     for word in vocab.direction["outbound"]:
-        if word in text:
+        # Xからの派遣 says who was sent from where: step 4 reads it, whoever X is.
+        if text.replace("からの" + word, "").find(word) >= 0:
             outbound.append(word)
     # X訪問, Xを訪問, X表敬訪問, Xを表敬: X is the place, body or person visited. 訪問団
     # (a visiting delegation) names people, not a visit.
@@ -285,15 +290,8 @@ def _travel(text: str, sides: _Sides) -> tuple[list[str], list[str]]:
         owner = sides.owner(token)
         if owner == "ours":
             inbound.append(cue)
-        elif owner == "theirs":
-            outbound.append(cue)
-    for match in re.finditer("からの", text):
-        token = _token_before(text, match.start())
-        owner = sides.owner(token)
-        if owner == "ours":
-            outbound.append(token + "からの")
-        elif owner == "theirs":
-            inbound.append(token + "からの")
+        elif owner == "theirs" and not sides.is_partner(_visitor(text, match.start() - len(token))):
+            outbound.append(cue)  # (the partner's people visiting a third place: no cue)
     return _unique(inbound), _unique(outbound)
 
 
@@ -303,24 +301,52 @@ def _setting(text: str, sides: _Sides) -> tuple[list[str], list[str]]:
     inbound: list[str] = []
     outbound: list[str] = []
     for word in (*vocab.direction["hosted"], *vocab.direction["held"],
-                 *vocab.direction["invited"]):
+                 *vocab.direction["invited"], *vocab.direction["sent_from"]):
         at = text.find(word)
         while at >= 0:
             token = _token_before(text, at)
             owner = sides.owner(token)
-            if owner is None and word in vocab.direction["invited"]:
+            if any(token.endswith(j) for j in vocab.direction["joint"]):
+                owner = None  # 東京都・北京市共同主催: hosted by both says nothing
+            elif owner is None and word in vocab.direction["invited"]:
                 owner = "theirs"  # invited by any body but ours: our people went to it
+            if word in vocab.direction["sent_from"]:  # from us: out; from them: in
+                owner = {"ours": "theirs", "theirs": "ours"}.get(owner or "")
             if owner == "ours":
                 inbound.append(token + word)
             elif owner == "theirs":
                 outbound.append(token + word)
             at = text.find(word, at + 1)
     if not inbound and not outbound:
-        joined = next((w for w in vocab.direction["joined"] if w in text), None)
-        subject = _token_before(text, len(text.split("の", 1)[0]))
-        if joined and subject and sides.owner(subject) == "theirs" and text.startswith(subject):
-            inbound.append(f"{subject}…{joined}")
+        for word in vocab.direction["joined"]:
+            at = text.find(word)
+            if at < 0:
+                continue
+            # Who takes part: the item's subject (北京市代表チームの…大会参加) or the name
+            # right before the word (…大会への北京市チーム参加, 北京市チームが参加).
+            for who in (_subject(text), _token_before(text, len(text[:at].rstrip("のがはも")))):
+                if sides.is_partner(who):
+                    inbound.append(f"{who}…{word}")
+                    break
+            break
     return _unique(inbound), _unique(outbound)
+
+
+def _visitor(text: str, place_start: int) -> str:
+    """Who visits in "Xの Y訪問": the name X before the の in front of the place Y."""
+    if place_start < 1 or text[place_start - 1] != "の":
+        return ""
+    return _token_before(text, place_start - 1)
+
+
+def _subject(text: str) -> str:
+    """The name the item starts with, up to its first の (北京市代表チームの… -> 北京市代表チーム);
+    empty when the item does not start with a name."""
+    if "の" not in text:
+        return ""
+    head = text.split("の", 1)[0]
+    token = _token_before(text, len(head))
+    return token if token and text.startswith(token) else ""
 
 
 def _unique(values: list[str]) -> list[str]:
