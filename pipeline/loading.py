@@ -39,11 +39,12 @@ def load(out_dir: str | Path) -> dict[str, pd.DataFrame]:
 
     mapping = {pa.string(): pd.StringDtype("pyarrow"), pa.int64(): pd.Int64Dtype(),
                pa.bool_(): pd.BooleanDtype(), pa.date32(): pd.ArrowDtype(pa.date32())}
-    return {name: _read(folder, name, columns).to_pandas(types_mapper=mapping.get)
+    return {name: read_arrow(folder, name, columns).to_pandas(types_mapper=mapping.get)
             for name, columns in TABLES.items()}
 
 
-def _read(folder: Path, name: str, columns: tuple[Column, ...]) -> Any:
+def read_arrow(folder: Path, name: str, columns: tuple[Column, ...]) -> Any:
+    """One table as a pyarrow Table in schema order and types, nulls kept (see load)."""
     import pyarrow as pa
     import pyarrow.csv as pa_csv
     import pyarrow.dataset as ds
