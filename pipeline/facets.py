@@ -379,6 +379,7 @@ def text_to_direction(text: str, government: str,
 
 # ---- all together --------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=8192)  # the same items recur year after year; Facets is immutable
 def item_to_facets(text: str, government: str | None = None,
                    partner_names: tuple[str, ...] = ()) -> Facets:
     """The facets of one item (its description). `government` is the reporting government
