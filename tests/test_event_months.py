@@ -96,3 +96,15 @@ def test_the_audit_timeline_agrees_with_event_months(fy2012_output: Path) -> Non
     assert sum(table.values()) == 48
     assert timeline_dots(audit_html(fy2012_output)) == table  # from the output folder
     assert timeline_dots(audit_html(REPORT)) == table  # and from the report itself
+
+
+def test_the_audit_shows_each_events_facets_and_evidence(fy2012_output: Path) -> None:
+    tree = lxml_html.fromstring(audit_html(fy2012_output))
+    events = {r["event_id"]: r for r in read_csv(fy2012_output / "events.csv")}
+    shown = {li.get("data-event-id"): li.xpath('.//div[@class="facets"]')
+             for li in tree.xpath('//li[@class="event"]')}
+    assert len(shown) == 35
+    for event_id, (facets,) in shown.items():
+        event = events[event_id]
+        assert facets.text_content().startswith(f'{event["kind"]} · {event["direction"]} — ')
+        assert facets.get("title") == event["facet_evidence"]

@@ -1,7 +1,8 @@
 """Facets: the FY2012 golden labels value by value, and the rules on invented items.
 
-Every expected value below was written by hand from the item and the rules in
-tests/data/../README (golden) and pipeline/facets.toml, never produced by the code.
+Every expected value below was written by hand from the item and the labelling rules of the
+golden files' README (shared/golden/README.md) and pipeline/facets.toml, never produced by
+the code.
 """
 
 from __future__ import annotations

@@ -191,3 +191,30 @@ def test_report_of_an_older_output_still_renders(dataset: tuple[Path, Path, str]
     kinds = {r.get("data-kind"): int(r.get("data-count"))
              for r in tree.xpath('//svg[@id="bars-kind"]//rect[@data-year="2012"]')}
     assert kinds == {"other": 35}
+
+
+def test_a_report_without_a_fiscal_year_has_its_own_column() -> None:
+    """Events whose report had no fiscal year are counted under "no year", not dropped."""
+    from pipeline.overview import tables_to_overview
+    from pipeline.overview_render import render
+
+    def event(event_id: str, year: int | None, kind: str) -> dict[str, object]:
+        return {"event_id": event_id, "fiscal_year": year, "partner_id": "KR:ソウル特別市",
+                "kind": kind, "direction": "inbound", "actors": "知事; 職員",
+                "participant_count": 4, "description": "ソウル特別市職員の東京都訪問"}
+
+    events = [event("a", 2012, "sports"), event("b", None, "sports"),
+              event("c", None, "a-kind-from-a-hand-edited-table")]
+    tree = lxml_html.fromstring(render(tables_to_overview(events, [], [], 0)))
+    years = [th.text_content() for th in tree.xpath('//table[@id="grid"]/thead//th')]
+    assert years == ["partner_id", "2012", "no year"]
+    cells = {c.get("data-year"): c.get("data-count")
+             for c in tree.xpath('//table[@id="grid"]//td')}
+    assert cells == {"2012": "1", "none": "2"}
+    kinds = {(r.get("data-year"), r.get("data-kind")): r.get("data-count")
+             for r in tree.xpath('//svg[@id="bars-kind"]//rect')}
+    assert kinds == {("2012", "sports"): "1", ("none", "sports"): "1",
+                     ("none", "a-kind-from-a-hand-edited-table"): "1"}
+    people = {c.get("data-year"): c.get("data-count-people")
+              for c in tree.xpath("//*[@data-count-people]")}
+    assert people == {"2012": "4", "none": "8"}
