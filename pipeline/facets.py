@@ -237,9 +237,7 @@ class _Sides:
             return "theirs"
         if token[-1] in _suffixes("place_suffixes"):
             return "theirs"
-        if any(token.endswith(a) for a in vocab.actors):  # a role of theirs (市長, 首相)
-            return "theirs"
-        return None
+        return None  # a bare role of another title (市長表敬) does not say whose it is
 
     def is_partner(self, token: str) -> bool:
         """Whether the name is the partner's own (北京市代表チーム), by its first words."""
@@ -300,17 +298,21 @@ def _setting(text: str, sides: _Sides) -> tuple[list[str], list[str]]:
     vocab = vocabulary()
     inbound: list[str] = []
     outbound: list[str] = []
+    swapped = (*vocab.direction["sent_from"], *vocab.direction["invites"])
     for word in (*vocab.direction["hosted"], *vocab.direction["held"],
-                 *vocab.direction["invited"], *vocab.direction["sent_from"]):
+                 *vocab.direction["invited_by"], *swapped):
         at = text.find(word)
         while at >= 0:
             token = _token_before(text, at)
             owner = sides.owner(token)
             if any(token.endswith(j) for j in vocab.direction["joint"]):
                 owner = None  # 東京都・北京市共同主催: hosted by both says nothing
-            elif owner is None and word in vocab.direction["invited"]:
+            elif word in vocab.direction["invites"] and any(
+                    text.startswith(by, at) for by in vocab.direction["invited_by"]):
+                owner = None  # Xの招へいにより: X is the inviter, read as invited_by
+            elif owner is None and word in vocab.direction["invited_by"]:
                 owner = "theirs"  # invited by any body but ours: our people went to it
-            if word in vocab.direction["sent_from"]:  # from us: out; from them: in
+            if word in swapped:  # people from us, or invited from us, went out; and back
                 owner = {"ours": "theirs", "theirs": "ours"}.get(owner or "")
             if owner == "ours":
                 inbound.append(token + word)

@@ -165,6 +165,13 @@ CASES: list[tuple[str, str, str, str, str | None, int | None]] = [
     ("姉妹提携55周年記念事業への知事出席", "パリ市", "other", "unknown", "知事", None),
     ("約30人の市民訪問団の来日", "ソウル特別市", "official_visit", "inbound", None, 30),
     ("北京市からの訪問団の受入", "北京市", "official_visit", "inbound", None, None),
+    ("市民音楽祭へのセーラム市ジャズバンドの招へい", "セーラム市", "culture", "inbound", None, None),
+    ("ソウル特別市芸術団を招へい", "ソウル特別市", "culture", "inbound", None, None),
+    ("ソウル特別市の招へいにより職員を派遣", "ソウル特別市", "other", "outbound", "職員", None),
+    ("東京都の招へいによる北京市の学生の受入", "北京市", "youth_education", "inbound", "学生", None),
+    ("東京都の招へいによる北京市代表団の視察", "北京市", "study_visit", "inbound", "代表団", None),
+    # a bare role that is not our head's says nothing of whose it is: 来訪 decides
+    ("ウェナッチー市長一行の来訪(市長表敬・市内視察)", "ウェナッチー市", "study_visit", "inbound", "市長", None),
     ("ソウル特別市からの派遣職員", "ソウル特別市", "other", "inbound", "職員", None),
     ("東京都からの派遣職員", "ソウル特別市", "other", "outbound", "職員", None),
 ]
