@@ -29,14 +29,23 @@ def months_between(start: dt.date, end: dt.date) -> Iterator[dt.date]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
+def months_by_event(periods: Iterable[tuple[str, dt.date, dt.date]]) -> dict[str, set[dt.date]]:
+    """event_id -> the months its periods touch, from (event_id, start, end) triples."""
+    touched: dict[str, set[dt.date]] = {}
+    for event_id, start, end in periods:
+        months = touched.setdefault(event_id, set())
+        if start.year == end.year and start.month == end.month:  # most periods
+            months.add(start.replace(day=1))
+        else:
+            months.update(months_between(start, end))
+    return touched
+
+
 def event_months(events: Iterable[dict[str, Any]],
                  periods: Iterable[dict[str, Any]]) -> list[EventMonthRecord]:
     """Rows in events order, months ascending within an event. `events` need event_id,
     fiscal_year, partner_id, kind, direction; `periods` event_id, date_start, date_end."""
-    touched: dict[str, set[dt.date]] = {}
-    for period in periods:
-        months = touched.setdefault(period["event_id"], set())
-        months.update(months_between(period["date_start"], period["date_end"]))
+    touched = months_by_event((p["event_id"], p["date_start"], p["date_end"]) for p in periods)
     return [EventMonthRecord(event["event_id"], month, event["fiscal_year"],
                              event["partner_id"], event["kind"], event["direction"])
             for event in events for month in sorted(touched.get(event["event_id"], ()))]
@@ -47,9 +56,11 @@ def columns_to_event_months(events: Columns, periods: Columns) -> list[EventMont
     def day(value: int) -> dt.date:
         return dt.date.fromordinal(value + EPOCH)
 
-    event_rows = (dict(zip(_EVENTS, row, strict=True)) for row in zip(*events, strict=True))
-    period_rows = ({**dict(zip(_PERIODS, row, strict=True)),
-                    "date_start": day(row[_PERIODS.index("date_start")]),
-                    "date_end": day(row[_PERIODS.index("date_end")])}
-                   for row in zip(*periods, strict=True))
-    return event_months(event_rows, period_rows)
+    touched = months_by_event(zip(periods[_PERIODS.index("event_id")],
+                                  map(day, periods[_PERIODS.index("date_start")]),
+                                  map(day, periods[_PERIODS.index("date_end")]), strict=True))
+    columns = [events[_EVENTS.index(name)] for name in
+               ("event_id", "fiscal_year", "partner_id", "kind", "direction")]
+    return [EventMonthRecord(event_id, month, year, partner, kind, direction)
+            for event_id, year, partner, kind, direction in zip(*columns, strict=True)
+            for month in sorted(touched.get(event_id, ()))]

@@ -30,7 +30,7 @@ from pipeline.datapackage import datapackage
 from pipeline.events import report_government
 from pipeline.extract import extract_bytes
 from pipeline.model import Extraction, Issue, RejectRecord
-from pipeline.months import columns_to_event_months, event_months
+from pipeline.months import columns_to_event_months, months_by_event
 from pipeline.outputs import TableSink, json_bytes, write_atomic
 from pipeline.partners import PartnerTable
 from pipeline.schema import TABLES
@@ -136,8 +136,8 @@ def _manifest_entry(name: str, data: bytes, extraction: Extraction | Issue) -> d
             "entries": len(extraction.entries),
             "events": len(extraction.events),
             "periods": len(extraction.periods),
-            "event_months": len(event_months((e._asdict() for e in extraction.events),
-                                             (p._asdict() for p in extraction.periods))),
+            "event_months": sum(map(len, months_by_event(
+                (p.event_id, p.date_start, p.date_end) for p in extraction.periods).values())),
             "rejects": sum(1 for i in extraction.issues if i.severity == "reject"),
             "warnings": sum(1 for i in extraction.issues if i.severity == "warning"),
         },
