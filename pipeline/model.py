@@ -168,13 +168,14 @@ class EventRecord(NamedTuple):
     date_inferred: bool
     note: str
     source_sha256: str
-    # Facets (facets.py) and the partner key; appended so the columns before keep their place.
-    kind: str = "other"
-    direction: str = "unknown"
-    actors: str | None = None
-    participant_count: int | None = None
-    facet_evidence: str | None = None
-    partner_id: str = ""
+    # Facets (facets.py) and the partner key; appended so the columns before keep their
+    # place. No defaults: a field without one may be appended after them.
+    kind: str
+    direction: str
+    actors: str | None
+    participant_count: int | None
+    facet_evidence: str | None
+    partner_id: str
 
 
 class EventMonthRecord(NamedTuple):
