@@ -170,10 +170,12 @@ def _appendix(overview: Overview) -> str:
             f'{_text(overview.events[i]["description"] or "")} '
             f'<span class="small">{escape(overview.events[i]["kind"] or "")} · '
             f'{escape(overview.events[i]["direction"] or "")}</span></li>' for i in ids)
-        groups.append(f'<details id="{_anchor(partner, year)}" data-partner="{escape(partner)}" '
-                      f'data-year="{_year_key(year)}"><summary>{_text(partner)} '
-                      f"{_year(year)}: {len(ids)} events</summary>"
-                      f'<ol class="events">{items}</ol></details>')
+        # The anchor sits inside the <details>: a browser opens a closed <details> when a
+        # link leads into it.
+        groups.append(f'<details data-partner="{escape(partner)}" data-year="{_year_key(year)}">'
+                      f"<summary>{_text(partner)} {_year(year)}: {len(ids)} "
+                      f'event{"" if len(ids) == 1 else "s"}</summary>'
+                      f'<ol class="events" id="{_anchor(partner, year)}">{items}</ol></details>')
     return "".join(groups)
 
 

@@ -218,3 +218,16 @@ def test_a_report_without_a_fiscal_year_has_its_own_column() -> None:
     people = {c.get("data-year"): c.get("data-count-people")
               for c in tree.xpath("//*[@data-count-people]")}
     assert people == {"2012": "4", "none": "8"}
+
+
+def test_following_a_grid_link_opens_its_events(dataset: tuple[Path, Path, str],
+                                                tmp_path: Path) -> None:
+    """The appendix groups are closed <details>; a link into one must open it."""
+    _, page, dom = dataset
+    tree = lxml_html.fromstring(dom)
+    target = tree.xpath('//table[@id="grid"]//a')[0].get("href")[1:]
+    assert tree.xpath(f'//*[@id="{target}"]/ancestor::details[@open]') == []
+    followed = lxml_html.fromstring(chromium("--dump-dom", page.as_uri() + "#" + target,
+                                             profile=tmp_path / "profile"))
+    (opened,) = followed.xpath(f'//*[@id="{target}"]/ancestor::details')
+    assert opened.get("open") is not None
