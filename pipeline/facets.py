@@ -57,8 +57,23 @@ def _words(values: Any) -> tuple[str, ...]:
 @functools.cache
 def vocabulary() -> Vocabulary:
     """The facet vocabulary shipped in the package (facets.toml), read once."""
-    data = tomllib.loads(resources.files("pipeline").joinpath("facets.toml")
-                         .read_text(encoding="utf-8"))
+    return toml_to_vocabulary(resources.files("pipeline").joinpath("facets.toml")
+                              .read_text(encoding="utf-8"))
+
+
+def toml_to_vocabulary(text: str) -> Vocabulary:
+    """A vocabulary file's text -> Vocabulary; ValueError naming what is wrong with it."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"facets.toml: {error}") from error
+    try:
+        return _vocabulary(data)
+    except (KeyError, TypeError) as error:
+        raise ValueError(f"facets.toml: missing or malformed entry {error}") from error
+
+
+def _vocabulary(data: dict[str, Any]) -> Vocabulary:
     kinds = tuple((k["name"], _words(k["words"]), _words(k.get("except", [])))
                   for k in data["kinds"])
     if [name for name, _, _ in kinds] + ["other"] != list(KINDS):

@@ -263,3 +263,37 @@ def test_actors_are_listed_once_in_text_order(parts: list[str]) -> None:
     assert len(actors) == len(set(actors))
     positions = [text.find(a) for a in actors]
     assert all(p >= 0 for p in positions)
+
+
+# ---- the rules are data -------------------------------------------------------------------
+
+def test_a_word_added_to_the_vocabulary_changes_the_label(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.resources
+
+    from pipeline import facets
+
+    text = importlib.resources.files("pipeline").joinpath("facets.toml").read_text("utf-8")
+    item = "ソウル特別市茶会の開催"
+    assert facets.item_to_facets.__wrapped__(item, "東京都", ()).kind == "other"
+    edited = text.replace('"アート",', '"アート", "茶会",', 1)
+    assert edited != text
+    monkeypatch.setattr(facets, "vocabulary", lambda: facets.toml_to_vocabulary(edited))
+    found = facets.item_to_facets.__wrapped__(item, "東京都", ())
+    assert (found.kind, found.evidence) == ("culture", "kind: 茶会")
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda t: t.replace('name = "sports"', 'name = "sport"', 1),
+     "facets.toml: the kinds must be, in order: disaster_relief, sports"),
+    (lambda t: t.replace("[actors]", "[actor]", 1), "facets.toml: missing or malformed entry"),
+    (lambda t: t + "\n[[kinds]\n", "facets.toml: "),
+])
+def test_a_broken_vocabulary_is_named(edit: object, message: str) -> None:
+    import importlib.resources
+
+    from pipeline.facets import toml_to_vocabulary
+
+    text = importlib.resources.files("pipeline").joinpath("facets.toml").read_text("utf-8")
+    with pytest.raises(ValueError) as error:
+        toml_to_vocabulary(edit(text))  # type: ignore[operator]
+    assert str(error.value).startswith(message)
