@@ -161,8 +161,10 @@ _NUMBER = (r"(?P<number>[0-9０-９]{1,3}(?:[,，][0-9０-９]{3})+|[0-9０-９]
 @functools.cache
 def _count_pattern() -> re.Pattern[str]:
     units = re.escape(vocabulary().count_units)
-    # Not after a Latin letter, hyphen or another digit (U-14, A10): those are names.
-    return re.compile(rf"(?<![A-Za-zＡ-Ｚａ-ｚ\-－0-9０-９]){_NUMBER}\s*(?P<unit>[{units}])")
+    # Not after a Latin letter, hyphen or another digit (U-14, A10): those are names; nor
+    # after a decimal point (2.5万人 is not read: better no count than 50,000).
+    return re.compile(rf"(?<![A-Za-zＡ-Ｚａ-ｚ\-－0-9０-９.．]){_NUMBER}(?P<man>万)?\s*"
+                      rf"(?P<unit>[{units}])")
 
 
 def text_to_count(text: str) -> tuple[int | None, str | None]:
@@ -176,6 +178,8 @@ def text_to_count(text: str) -> tuple[int | None, str | None]:
         value = int(raw) if raw.isdigit() else kanji_to_int(raw)
         if value is None:
             continue
+        if match["man"]:  # 1万人, 三万人
+            value *= 10_000
         before = text[: match.start()].rstrip()
         total = any(before.endswith(word) or before.endswith(word + "約")
                     for word in vocab.count_totals)
