@@ -231,3 +231,24 @@ def test_following_a_grid_link_opens_its_events(dataset: tuple[Path, Path, str],
                                              profile=tmp_path / "profile"))
     (opened,) = followed.xpath(f'//*[@id="{target}"]/ancestor::details')
     assert opened.get("open") is not None
+
+
+def test_a_damaged_table_is_a_clear_error(dataset: tuple[Path, Path, str], tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "damaged"
+    shutil.copytree(dataset[0], folder)
+    (folder / "events.parquet").write_bytes(b"PAR1 not really parquet")
+    assert main(["report", str(folder), "--out", str(tmp_path / "o.html")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"pipeline report: error: {folder}/events: cannot read: ")
+    assert "Traceback" not in err and not (tmp_path / "o.html").exists()
+
+
+def test_an_empty_dataset_renders() -> None:
+    from pipeline.overview import tables_to_overview
+    from pipeline.overview_render import render
+
+    tree = lxml_html.fromstring(render(tables_to_overview([], [], [], 2)))
+    (summary,) = tree.xpath('//p[@id="summary"]')
+    assert summary.text_content() == "0 events in 0 fiscal years (no years); 2 rejected lines (rejects.csv)."
+    assert tree.xpath('//table[@id="grid"]//td') == []
