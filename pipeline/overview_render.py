@@ -193,7 +193,8 @@ def render(overview: Overview, title: str = "Exchanges overview") -> str:
         f'{overview.rejects} rejected lines (rejects.csv).</p>\n'
         f"<h2>Per fiscal year</h2>{_per_year(overview)}\n"
         "<h2>Events per partner and fiscal year</h2><p class=\"small\">Each number links to "
-        f"its events below.</p>{_grid(overview)}\n"
+        "its events below. A year without a report has no column: no report is not zero "
+        f"events.</p>{_grid(overview)}\n"
         f"<h2>Kinds per fiscal year</h2>{_stacked(overview, 'kind', KINDS)}\n"
         f"<h2>Directions per fiscal year</h2>{_stacked(overview, 'direction', DIRECTIONS)}\n"
         f"<h2>Top actors</h2>{_actors(overview)}\n"
