@@ -234,7 +234,7 @@ def test_title_to_government(title: str | None, government: str | None) -> None:
     ("2012名古屋大会", None), ("2012人材育成", None), ("3人制バスケット", None),
     ("第5回会議", None), ("A10名義", None), ("平成24年7月", None), ("数名の職員", None),
     ("一人ひとりの交流", None), ("約1万人が来場", 10000), ("三万人", 30000),
-    ("2.5万人", None),
+    ("2.5万人", None), ("1人当たり500円", None), ("知事一人で訪問", 1),
 ])
 def test_head_counts(text: str, count: int | None) -> None:
     assert text_to_count(text)[0] == count
