@@ -1,8 +1,8 @@
 """pipeline: Japanese government exchange reports -> analysis-ready tables.
 
 Public API: `find_dates` (the date engine), `extract_bytes` (one report), `run` (a folder
-of reports -> CSV, Parquet and manifest). Heavy modules load on first use so that the
-date command starts fast.
+of reports -> CSV, Parquet and manifest), `load` (an output folder -> pandas DataFrames).
+Heavy modules load on first use so that the date command starts fast.
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "extract_bytes", "find_dates", "run"]
+__all__ = ["__version__", "extract_bytes", "find_dates", "load", "run"]
 
 if TYPE_CHECKING:
     from pipeline.dates import find_dates
     from pipeline.extract import extract_bytes
+    from pipeline.loading import load
     from pipeline.runner import run
 
 
@@ -27,6 +28,10 @@ def __getattr__(name: str) -> Any:
         from pipeline.extract import extract_bytes
 
         return extract_bytes
+    if name == "load":  # pandas is imported by load() itself, on its first call
+        from pipeline.loading import load
+
+        return load
     if name == "run":
         from pipeline.runner import run
 

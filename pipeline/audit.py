@@ -326,8 +326,15 @@ def _event_html(event: Record, periods: list[Record]) -> str:
     spans = "".join(_period_html(p) for p in periods) or (
         '<span class="period none">no date</span>')
     note = f'<div class="note">※ {escape(event["note"])}</div>' if event["note"] else ""
+    facets = ""
+    if event.get("kind"):  # an output of an older pipeline has no facets
+        evidence = event.get("facet_evidence") or "no words decided them"
+        facets = (f'<div class="facets" title="{escape(evidence)}">{escape(event["kind"])} · '
+                  f'{escape(event.get("direction") or "")} — <small>{escape(evidence)}</small>'
+                  "</div>")
     return (f'<li class="event" data-event-id="{escape(event["event_id"])}" '
-            f'data-item="{event["item_no"]}">{escape(event["description"])} {spans}{note}</li>')
+            f'data-item="{event["item_no"]}">{escape(event["description"])} {spans}{note}'
+            f"{facets}</li>")
 
 
 def _issue_html(issue: AuditIssue, colspan: int = 4) -> str:
@@ -474,8 +481,10 @@ def timeline_svg(counts: dict[str, list[int]], fiscal_year: int) -> str:
             if count:
                 x = label_width + index * cell + cell // 2
                 radius = 4 + 5 * (count / peak) ** 0.5
+                year = fiscal_year + (MONTHS[index] < 4)
                 out.append(f'<circle cx="{x}" cy="{y + 11}" r="{radius:.1f}" class="dot" '
-                           f'data-count="{count}"><title>{escape(partner)}, '
+                           f'data-count="{count}" data-partner="{escape(partner)}" '
+                           f'data-month="{year}-{MONTHS[index]:02d}"><title>{escape(partner)}, '
                            f"{MONTHS[index]}月: {count}</title></circle>")
     out.append("</svg>")
     return "".join(out)
@@ -498,6 +507,7 @@ span.period{font-size:.8em;background:#e8f4e8;padding:0 .3em;margin-left:.3em;
 border-radius:3px;white-space:nowrap} span.none{background:#fdd}
 tr.issue td,div.issue{color:#b00;background:#fff0f0} tr.unread td{background:#fff6f6}
 pre.raw{white-space:pre-wrap;margin:.2em 0} .note{font-size:.85em;color:#555}
+.facets{font-size:.8em;color:#375}
 svg.timeline text{font-size:12px} svg .grid{stroke:#ddd} svg .dot{fill:#3465a4;opacity:.8}
 """
 

@@ -1,4 +1,4 @@
-"""Command line for `pipeline diff` and `pipeline audit`.
+"""Command line for `pipeline diff`, `pipeline audit` and `pipeline report`.
 
 Kept apart from cli.py so the two commands can grow without it. pandas and pyarrow are
 imported inside the handlers only, so `pipeline --help` and `pipeline dates` start fast.
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-COMMAND_NAMES: tuple[str, ...] = ("diff", "audit")
+COMMAND_NAMES: tuple[str, ...] = ("diff", "audit", "report")
 EXIT_OK, EXIT_DIFFERENT, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "csv", "html")
 
@@ -57,6 +57,21 @@ def command_audit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_report(args: argparse.Namespace) -> int:
+    from pipeline.overview import OverviewError, folder_to_overview
+    from pipeline.overview_render import render
+
+    try:
+        page = render(folder_to_overview(args.out_dir))
+        _write(page, args.out)
+    except OverviewError as error:
+        return _error("report", str(error))
+    except OSError as error:
+        return _error("report", f"{error.filename}: {error.strerror}")
+    print(f"pipeline report: -> {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
 def register(commands: Any) -> None:
     """Add `diff` and `audit` to the `pipeline` parser's subparsers."""
     diff = commands.add_parser(
@@ -86,3 +101,14 @@ def register(commands: Any) -> None:
     audit.add_argument("--layout", type=Path, metavar="FILE",
                        help="header texts -> roles for reports read here (as pipeline run)")
     audit.set_defaults(handler=command_audit)
+
+    report = commands.add_parser(
+        "report", help="one self-contained HTML overview of a whole dataset",
+        description="Write an HTML page of an output folder of `pipeline run`, any number of "
+        "years: counts per fiscal year, a partner x year grid, kinds and directions per year, "
+        "top actors, the partners, and every event behind each number.")
+    report.add_argument("out_dir", type=Path, metavar="OUT_DIR",
+                        help="an output folder of `pipeline run`")
+    report.add_argument("--out", type=Path, required=True, metavar="FILE",
+                        help="the HTML file to write")
+    report.set_defaults(handler=command_report)

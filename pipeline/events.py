@@ -9,6 +9,7 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from pipeline.cells import CellError, cell_to_items
 from pipeline.dates import DateResult, Period, find_dates
@@ -18,6 +19,7 @@ from pipeline.entities import (
     columns_to_partner,
     label_to_partner,
 )
+from pipeline.facets import item_to_facets, title_to_government, vocabulary
 from pipeline.model import (
     EntryRecord,
     EventRecord,
@@ -30,6 +32,7 @@ from pipeline.model import (
     TableRow,
 )
 from pipeline.normalise import MAY_HOLD_DATE, nfkc_collapse, trailing_bracket_group
+from pipeline.partners import partner_id
 
 _BACKGROUND = ("の", "に", "以来", "から", "まで")
 MAX_DATE_SCAN = 5_000  # characters; the longest prose cell in a real report is a few hundred
@@ -157,10 +160,13 @@ _NO_PARTNER = Partner(label="", country="", country_code=None, city="", qualifie
                       start_code=None, start_fiscal_year=None)
 
 
-def layout_to_records(layout: Layout) -> Records:
+def layout_to_records(layout: Layout, government: str | None = None) -> Records:
     """Each table row -> one entry, its items -> events and periods, its unmapped cells ->
-    extras. A row that cannot be read is a reject and is listed in `rejected`."""
-    reader = _RowReader(layout)
+    extras. A row that cannot be read is a reject and is listed in `rejected`.
+    `government`: the reporting government, from which each event's direction is seen;
+    else a row's `government` column, else the one the title names, else facets.toml's
+    default."""
+    reader = _RowReader(layout, government)
     for row in layout.rows:
         reader.read(row)
     return reader.records
@@ -169,8 +175,10 @@ def layout_to_records(layout: Layout) -> Records:
 class _RowReader:
     """Reads rows in order: the bureau above and the ids given out carry from row to row."""
 
-    def __init__(self, layout: Layout) -> None:
+    def __init__(self, layout: Layout, government: str | None = None) -> None:
         self.name = layout.source_file
+        self.government = government
+        self.title_government = report_government(layout.title)[0]
         self.fiscal_year = layout.fiscal_year
         self.records = Records()
         self.seen: Counter[str] = Counter()
@@ -225,7 +233,9 @@ class _RowReader:
                 description=description, source_text=item.source_text, date_text=date_text,
                 date_start=first_day, date_end=last_day, date_precision=precision,
                 period_count=len(found), date_inferred=inferred, note=item.note,
-                source_sha256=source_sha, category=category, participants=participants))
+                source_sha256=source_sha, category=category, participants=participants,
+                **event_facets(description, self.government or row.value_of("government")
+                               or self.title_government, partner)))
         self.records.entries.append(self.entry(row, partner, bureau, contact, inherited,
                                                len(cell.items), cell.note))
         self.records.extras.extend(
@@ -375,3 +385,18 @@ def _span(found: list[Period]) -> tuple[dt.date | None, dt.date | None, str | No
     precision = found[0].precision if len({p.precision for p in found}) == 1 else "mixed"
     return (min(p.start for p in found), max(p.end for p in found), precision,
             any(p.inferred for p in found))
+
+
+def report_government(title: str | None) -> tuple[str, str]:
+    """(the reporting government, where it came from: "title" or "default")."""
+    named = title_to_government(title)
+    return (named, "title") if named else (vocabulary().government_default, "default")
+
+
+def event_facets(description: str, government: str, partner: Partner) -> dict[str, Any]:
+    """The facet columns of one event and its partner key (EventRecord's last fields)."""
+    facets = item_to_facets(description, government, (partner.city, partner.country))
+    return {"kind": facets.kind, "direction": facets.direction, "actors": facets.actors,
+            "participant_count": facets.participant_count,
+            "facet_evidence": facets.evidence,
+            "partner_id": partner_id(partner.country_code, partner.country, partner.city)}

@@ -187,8 +187,25 @@ class EventRecord(NamedTuple):
     date_inferred: bool
     note: str
     source_sha256: str
-    category: str = ""
-    participants: str = ""
+    category: str
+    participants: str
+    # Facets (facets.py) and the partner key; appended so the columns before keep their
+    # place. No defaults: a field without one may be appended after them.
+    kind: str
+    direction: str
+    actors: str | None
+    participant_count: int | None
+    facet_evidence: str | None
+    partner_id: str
+
+
+class EventMonthRecord(NamedTuple):
+    event_id: str
+    month: dt.date  # the first day of a calendar month one of the event's periods touches
+    fiscal_year: int | None
+    partner_id: str
+    kind: str
+    direction: str
 
 
 class PeriodRecord(NamedTuple):

@@ -35,8 +35,10 @@ from pipeline.duplicates import (
     duplicate_warning,
     overlap_warnings,
 )
+from pipeline.events import report_government
 from pipeline.extract import extract_bytes
 from pipeline.model import Extraction, Issue, RejectRecord
+from pipeline.months import columns_to_event_months, months_by_event
 from pipeline.outputs import TableSink, json_bytes, write_atomic
 from pipeline.partners import PartnerTable
 from pipeline.roles import Vocabulary, VocabularyError
@@ -173,6 +175,8 @@ def _manifest_entry(name: str, data: bytes, extraction: Extraction | Issue) -> d
         "format": document.format,
         "encoding": document.encoding,
         "title": layout.title,
+        "government": dict(zip(("name", "from"), report_government(layout.title),
+                               strict=True)),
         "period": layout.period_text,
         "fiscal_year": layout.fiscal_year,
         "lines": {"total": document.line_count, **layout.line_kinds},
@@ -181,6 +185,8 @@ def _manifest_entry(name: str, data: bytes, extraction: Extraction | Issue) -> d
             "entries": len(extraction.entries),
             "events": len(extraction.events),
             "periods": len(extraction.periods),
+            "event_months": sum(map(len, months_by_event(
+                (p.event_id, p.date_start, p.date_end) for p in extraction.periods).values())),
             "rejects": sum(1 for i in extraction.issues if i.severity == "reject"),
             "warnings": sum(1 for i in extraction.issues if i.severity == "warning"),
         },
@@ -230,7 +236,8 @@ def code_version() -> str:
     for library in ("lxml", "openpyxl", "pycountry", "xlrd"):
         digest.update(f"{library}={_library_version(library)}\0".encode())
     digest.update(f"unicode={unicodedata.unidata_version}\0".encode())
-    # Data files too: a changed header vocabulary (roles.toml) reads reports differently.
+    # Data files too: the header vocabulary (roles.toml) reads reports differently, and a
+    # changed facet word (facets.toml) must relabel events.
     for path in sorted([*package.rglob("*.py"), *package.rglob("*.toml")]):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:12]}"
@@ -414,6 +421,8 @@ def _write_report(report: StoredReport, sinks: dict[str, TableSink], partners: P
         result.missing_year.append(report.name)
     for name, columns in report.tables.items():
         sinks[name].write_columns(columns)
+    sinks["event_months"].write(columns_to_event_months(report.tables["events"],
+                                                        report.tables["periods"]))
     partners.add_columns(report.tables["entries"])
     result.warnings.extend(report.warnings)
     result.events += len(report.tables["events"][_EVENT_ID])

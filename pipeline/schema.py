@@ -42,6 +42,19 @@ EVENTS: Final[tuple[Column, ...]] = (
     ("category", "string", "The row's category cell as printed (区分, 分類; inherited when "
      "blank)."),
     ("participants", "string", "The row's participants cell as printed (参加者, 人数)."),
+    ("kind", "string", "What kind of exchange: official_visit, study_visit, training, "
+     "conference, sports, culture, youth_education, economic, disaster_relief or other "
+     "(facets.toml; the first in that file's order wins)."),
+    ("direction", "string", "Seen from the reporting government: inbound, outbound, both, "
+     "remote or unknown."),
+    ("actors", "string", "Role words naming people (知事, 職員, 選手 …), '; '-separated, in "
+     "text order."),
+    ("participant_count", "integer", "Head count written in the item (5名, 10人); empty "
+     "when none is written."),
+    ("facet_evidence", "string", "The words that decided each facet, e.g. 'kind: サッカー; "
+     "direction: 東京都訪問'."),
+    ("partner_id", "string", "Partner key, as partners.partner_id: country code (or "
+     "country) and city, e.g. US:ニューヨーク市."),
 )
 
 PERIODS: Final[tuple[Column, ...]] = (
@@ -119,9 +132,18 @@ PARTNERS: Final[tuple[Column, ...]] = (
     ("source_files", "string", "Reports the rows come from, '; '-separated, sorted."),
 )
 
+EVENT_MONTHS: Final[tuple[Column, ...]] = (
+    ("event_id", "string", "The event."),
+    ("month", "date", "First day of a calendar month one of the event's periods touches."),
+    ("fiscal_year", "integer", "Fiscal year of the event's report."),
+    ("partner_id", "string", "Partner key, as partners.partner_id."),
+    ("kind", "string", "The event's kind, as in events."),
+    ("direction", "string", "The event's direction, as in events."),
+)
+
 TABLES: Final[dict[str, tuple[Column, ...]]] = {
     "events": EVENTS, "periods": PERIODS, "entries": ENTRIES, "partners": PARTNERS,
-    "rejects": REJECTS, "extras": EXTRAS,
+    "rejects": REJECTS, "extras": EXTRAS, "event_months": EVENT_MONTHS,
 }
 
 # Keys for datapackage.json: primary keys and the foreign keys between the tables.
@@ -130,6 +152,7 @@ PRIMARY_KEYS: Final[dict[str, list[str]]] = {
     "entries": ["source_file", "table_no", "row_no"],
     "periods": ["event_id", "period_no"],
     "partners": ["fiscal_year", "partner_id"],
+    "event_months": ["event_id", "month"],
 }
 FOREIGN_KEYS: Final[dict[str, list[tuple[list[str], str, list[str]]]]] = {
     "periods": [(["event_id"], "events", ["event_id"])],
@@ -137,4 +160,5 @@ FOREIGN_KEYS: Final[dict[str, list[tuple[list[str], str, list[str]]]]] = {
                 ["source_file", "table_no", "row_no"])],
     "extras": [(["source_file", "table_no", "row_no"], "entries",
                 ["source_file", "table_no", "row_no"])],
+    "event_months": [(["event_id"], "events", ["event_id"])],
 }

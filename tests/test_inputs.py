@@ -192,7 +192,7 @@ def test_pipeline_alone_lists_the_commands(capsys: pytest.CaptureFixture[str]) -
     assert main([]) == 2
     err = capsys.readouterr().err
     listed = [line.split()[0] for line in err.splitlines() if line.startswith("    ")]
-    assert listed == ["run", "dates", "diff", "audit"]
+    assert listed == ["run", "dates", "diff", "audit", "report"]
 
 
 @pytest.mark.parametrize("source", ["reports", "output"])
