@@ -187,8 +187,8 @@ def code_version() -> str:
 
 
 def _extract_payload(item: InputFile) -> tuple[int | None, str, bytes]:
-    """Worker: extract one report and hand back its pickled result (small IPC, and the
-    main process stores it without unpickling), with the sha256 of the bytes it read."""
+    """Worker: extract one report and hand back its result as the cache's JSON (small IPC,
+    and the main process stores it without decoding), with the sha256 of the bytes it read."""
     result = extract_file(item)
     return result.fiscal_year, result.manifest.get("sha256", ""), cache.dump(result)
 
@@ -287,11 +287,14 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
             report = store.get(summary.key)
             if report is None:  # an unreadable cache entry: extract the report again
                 report = cache.to_stored(extract_file(by_name[summary.name]))
+            reused = summary.reused and summary.key not in store.rejected
+            if summary.key in store.rejected:
+                result.warnings.append(cache_rejected(summary.name))
             if report.fiscal_year != year:  # ids can only collide within one fiscal year
                 used_ids, year = {}, report.fiscal_year
             _keep_ids_unique(report, used_ids)
-            manifest_inputs.append({**report.manifest, "reused": summary.reused})
-            result.reused += summary.reused
+            manifest_inputs.append({**report.manifest, "reused": reused})
+            result.reused += reused
             _write_report(report, sinks, partners, result)
         sinks["partners"].write(partners.records())
         for sink in sinks.values():
@@ -309,6 +312,11 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
         _write_descriptions(out_dir, outputs, manifest_inputs, result)
     store.keep_only({s.key for s in summaries})
     return result
+
+
+def cache_rejected(name: str) -> Issue:
+    return Issue("cache-entry-rejected", f"{name}: its cached result was damaged or not made "
+                 "by this user's pipeline (HMAC mismatch); extracted again", "warning", name, 0)
 
 
 def _write_report(report: StoredReport, sinks: dict[str, TableSink], partners: PartnerTable,
