@@ -46,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="also write excel/NAME.csv: UTF-8 with BOM, CRLF, formulas quoted")
     run.add_argument("--partition-by", choices=["fiscal_year"], default=None,
                      help="write Parquet as a hive-partitioned dataset (NAME/fiscal_year=YYYY/)")
+    run.add_argument("--no-wait", action="store_true",
+                     help="when another run is writing DIR, exit 2 instead of waiting for it")
 
     dates = commands.add_parser("dates", help="find Japanese dates in text, print JSON lines",
                                 description="For each TEXT, or each line of standard input, "
@@ -72,6 +74,7 @@ def _progress_bar(items: Iterator[Any], total: int) -> Iterator[Any]:
 
 
 def command_run(args: argparse.Namespace) -> int:
+    from pipeline.commit import OutputError
     from pipeline.runner import InputError, RunOptions, default_jobs, run
 
     if args.own_process:  # no caller's pandas objects for pyarrow to recognise
@@ -83,11 +86,12 @@ def command_run(args: argparse.Namespace) -> int:
         print("pipeline run: error: --jobs must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     options = RunOptions(jobs=args.jobs or default_jobs(), force=args.force, excel=args.excel,
-                         partition_by=args.partition_by)
+                         partition_by=args.partition_by, wait=not args.no_wait)
     show_progress = not args.quiet and sys.stderr.isatty()
     try:
-        result = run(inputs, args.out, options, _progress_bar if show_progress else None)
-    except InputError as error:
+        result = run(inputs, args.out, options, _progress_bar if show_progress else None,
+                     notify=lambda message: print(f"pipeline run: {message}", file=sys.stderr))
+    except (InputError, OutputError) as error:
         print(f"pipeline run: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     for issue in result.unreadable:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__, cache
+from pipeline import __version__, cache, commit
 from pipeline.cache import ReportResult, StoredReport
 from pipeline.datapackage import datapackage
 from pipeline.extract import extract_bytes
@@ -60,6 +60,7 @@ class RunOptions:
     force: bool = False
     excel: bool = False
     partition_by: str | None = None
+    wait: bool = True  # another run holds the output folder: wait for it, or OutputError
 
 
 @dataclass(slots=True)
@@ -247,8 +248,10 @@ def _keep_ids_unique(report: StoredReport, used: dict[str, int]) -> None:
 
 def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions | None = None,
         progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None = None,
-        ) -> RunResult:
-    """Extract every report under `inputs` and write the tables and manifest to `out_dir`."""
+        notify: Callable[[str], None] | None = None) -> RunResult:
+    """Extract every report under `inputs` and write the tables and manifest to `out_dir`.
+    `notify` hears what is worth a line on a terminal: waiting for another run, and what
+    an interrupted earlier run left that this one finished or removed."""
     options = options or RunOptions()
     paths, out_dir = [Path(p) for p in inputs], Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -257,11 +260,17 @@ def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions |
         raise InputError(f"cannot partition by {options.partition_by!r}; only fiscal_year")
     files = discover(paths, skip=out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    store = cache.ReportCache(out_dir)
-    try:
-        return _run(files, out_dir, options, store, progress)
-    finally:
-        store.close()
+    with commit.output_lock(out_dir, wait=options.wait, notify=notify):
+        commit.refuse_links(out_dir, [*commit.owned_names(TABLES), str(cache.CACHE_FILE.parent),
+                                      str(cache.CACHE_FILE), f"{cache.CACHE_FILE}-journal"])
+        for done in commit.recover(out_dir):
+            if notify is not None:
+                notify(done)
+        store = cache.ReportCache(out_dir)
+        try:
+            return _run(files, out_dir, options, store, progress)
+        finally:
+            store.close()
 
 
 def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cache.ReportCache,
@@ -274,7 +283,8 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
     by_name = {item.name: item for item in files}
 
     result = RunResult(files=len(files))
-    sinks = {name: TableSink(out_dir, name, columns, excel=options.excel,
+    staging = commit.new_staging(out_dir)  # laid out as the outputs; moved in at the end
+    sinks = {name: TableSink(staging, name, columns, excel=options.excel,
                              partition_by=options.partition_by
                              if name in ("events", "entries", "partners") else None)
              for name, columns in TABLES.items()}
@@ -302,14 +312,16 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
     except BaseException:
         for sink in sinks.values():
             sink.abort()
+        shutil.rmtree(staging, ignore_errors=True)
         raise
     outputs: dict[str, Any] = {}
     with interrupts_deferred():  # the renames below go together or not at all
         for sink in sinks.values():
             outputs.update(sink.commit())
-        if not options.excel:  # an Excel copy from an earlier run would no longer match
-            shutil.rmtree(out_dir / "excel", ignore_errors=True)
-        _write_descriptions(out_dir, outputs, manifest_inputs, result)
+        _write_descriptions(staging, outputs, manifest_inputs, result)
+        # What the run made but an earlier run left (an Excel copy without --excel, a
+        # single Parquet file beside a partitioned one) goes: it would no longer match.
+        commit.publish(staging, out_dir, commit.owned_names(TABLES))
     store.keep_only({s.key for s in summaries})
     return result
 
