@@ -211,11 +211,12 @@ def gather(source: Path | Extraction | Sequence[Extraction | Issue]) -> AuditDat
     from pipeline.extract import extract_bytes
     from pipeline.runner import InputError, discover
 
+    skipped: list[Issue] = []  # links that lead out of the folder: shown, never read
     try:
-        found = discover([source])
+        found = discover([source], warnings=skipped)
     except InputError as error:
         raise AuditError(str(error)) from error
-    if not found:
+    if not found and not skipped:
         raise AuditError(f"{source}: no reports and no events.parquet or events.csv")
     extractions: list[Extraction | Issue] = []
     for item in found:
@@ -224,7 +225,7 @@ def gather(source: Path | Extraction | Sequence[Extraction | Issue]) -> AuditDat
         except OSError as error:
             extractions.append(Issue("file-unreadable", f"{item.name}: {error.strerror}",
                                      "error", item.name, 0))
-    return extractions_to_data(extractions)
+    return extractions_to_data([*extractions, *skipped])
 
 
 # ---- pieces of the page ------------------------------------------------------------------

@@ -80,38 +80,109 @@ class InputError(Exception):
     """An input path that does not exist, or a bad option: a usage error."""
 
 
-def discover(inputs: Sequence[Path], skip: Path | None = None) -> list[InputFile]:
+def discover(inputs: Sequence[Path], skip: Path | None = None,
+             warnings: list[Issue] | None = None) -> list[InputFile]:
     """Files named directly, and every non-hidden file under folders, recursively; never
     anything under `skip` (the output folder, which may sit inside an input folder).
     Names are relative to their folder; with several folders (`pipeline run 2012/ 2013/`)
-    they start with the folder's own name, so 2012/report.html and 2013/report.html differ."""
+    they start with the folder's own name, so 2012/report.html and 2013/report.html differ.
+    A link inside a folder is read only when it leads inside the folders named (a file
+    named directly is read as given); what is skipped for that is added to `warnings`."""
     found: list[InputFile] = []
-    skipped = skip.resolve() if skip is not None else None
-    folders = sum(1 for given in inputs if given.is_dir())
+    skipped = Path(os.path.realpath(skip)) if skip is not None else None
+    folders = [given for given in inputs if given.is_dir()]
+    roots = [Path(os.path.realpath(folder)) for folder in folders]
+    notes: list[Issue] = []
+    followed: list[Path] = []  # links followed: a file may then be reached twice
     for given in inputs:
-        prefix = f"{given.resolve().name}/" if folders > 1 else ""
+        prefix = f"{given.resolve().name}/" if len(folders) > 1 else ""
         if given.is_dir():
-            # Resolving every file is costly on large folders: only when one of the two
-            # folders lies inside the other (or a link inside might lead out) is a file checked.
-            paths = sorted(given.rglob("*"))
-            here = given.resolve()
-            may_hold_out = skipped is not None and (
-                skipped.is_relative_to(here) or here.is_relative_to(skipped)
-                or any(p.is_symlink() for p in paths))
-            check = skipped if may_hold_out else None
-            for path in paths:
-                relative = path.relative_to(given)
-                if (path.is_file() and not any(p.startswith(".") for p in relative.parts)
-                        and not (check and path.resolve().is_relative_to(check))):
-                    found.append(InputFile(path, prefix + relative.as_posix()))
+            real = Path(os.path.realpath(given))
+            if skipped is None or not real.is_relative_to(skipped):
+                found.extend(_walk(given, prefix, real, roots, skipped, notes, followed))
         elif given.is_file():
             found.append(InputFile(given, given.name))
         else:
             raise InputError(f"{given}: no such file or folder")
+    # Only a link followed can reach one file twice: without one, no file is resolved.
+    found = _one_name_per_file(found, notes) if followed else found
+    if warnings is not None:
+        warnings.extend(sorted(notes, key=lambda issue: issue.source_file))
     counts = Counter(f.name for f in found)
     if twice := sorted(name for name, count in counts.items() if count > 1):
         raise InputError(f"two inputs have the same name: {', '.join(twice)}")
     return sorted(found, key=lambda f: f.name)
+
+
+def _link_warning(code: str, name: str, what: str) -> Issue:
+    return Issue(code, f"{name}: {what}", "warning", name, 0)
+
+
+def _walk(folder: Path, prefix: str, real: Path, roots: list[Path], skipped: Path | None,
+          notes: list[Issue], followed: list[Path],
+          chain: tuple[Path, ...] = ()) -> Iterator[InputFile]:
+    """The non-hidden files under `folder` (whose real path is `real`), in name order.
+    A link is followed only into the named folders, a folder link once per way in, and
+    never into a folder it is already inside (a loop). `chain`: the real folders above."""
+    chain = (*chain, real)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as error:  # an unreadable sub-folder costs itself, said so
+        notes.append(_link_warning("input-folder-unreadable", prefix.rstrip("/") or str(folder),
+                                   f"cannot list the folder: {error.strerror}"))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        name = f"{prefix}{entry.name}"
+        path = Path(entry.path)
+        if entry.is_symlink():
+            target = Path(os.path.realpath(path))
+            if not any(target.is_relative_to(root) for root in roots):
+                notes.append(_link_warning(
+                    "input-symlink-outside", name, "a symbolic link to a place outside the "
+                    "input folders; not read (name its target on the command line to read it)"))
+                continue
+            if skipped is not None and target.is_relative_to(skipped):
+                continue  # into the output folder: never an input, as a plain path there
+            if target.is_dir():
+                if target in chain:
+                    notes.append(_link_warning(
+                        "input-symlink-loop", name, "a symbolic link to a folder it is inside "
+                        "(a loop); not followed"))
+                else:
+                    followed.append(path)
+                    yield from _walk(path, f"{name}/", target, roots, skipped, notes, followed,
+                                     chain)
+            elif target.is_file():
+                followed.append(path)
+                yield InputFile(path, name)
+            else:
+                notes.append(_link_warning("input-symlink-broken", name, "a symbolic link "
+                                           "that leads nowhere (its target is missing or a loop)"))
+        elif entry.is_dir(follow_symlinks=False):
+            sub = real / entry.name
+            if skipped is None or not sub.is_relative_to(skipped):
+                yield from _walk(path, f"{name}/", sub, roots, skipped, notes, followed, chain)
+        elif entry.is_file(follow_symlinks=False):
+            yield InputFile(path, name)
+
+
+def _one_name_per_file(found: list[InputFile], notes: list[Issue]) -> list[InputFile]:
+    """A file reached twice (through a link and its own path) is read once, under the
+    first of its names in name order; the other name is a warning, not a second copy."""
+    first: dict[str, InputFile] = {}
+    kept: list[InputFile] = []
+    for item in sorted(found, key=lambda f: f.name):
+        real = os.path.realpath(item.path)
+        if real in first:
+            notes.append(_link_warning(
+                "input-symlink-duplicate", item.name,
+                f"the same file as {first[real].name} (through a link); read once, as that"))
+            continue
+        first[real] = item
+        kept.append(item)
+    return kept
 
 
 def _manifest_entry(name: str, data: bytes, extraction: Extraction | Issue) -> dict[str, Any]:
@@ -258,7 +329,8 @@ def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions |
         raise InputError(f"{out_dir}: exists and is not a folder")
     if options.partition_by not in (None, "fiscal_year"):
         raise InputError(f"cannot partition by {options.partition_by!r}; only fiscal_year")
-    files = discover(paths, skip=out_dir)
+    found_warnings: list[Issue] = []
+    files = discover(paths, skip=out_dir, warnings=found_warnings)
     out_dir.mkdir(parents=True, exist_ok=True)
     with commit.output_lock(out_dir, wait=options.wait, notify=notify):
         commit.refuse_links(out_dir, [*commit.owned_names(TABLES), str(cache.CACHE_FILE.parent),
@@ -268,13 +340,14 @@ def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions |
                 notify(done)
         store = cache.ReportCache(out_dir)
         try:
-            return _run(files, out_dir, options, store, progress)
+            return _run(files, out_dir, options, store, progress, found_warnings)
         finally:
             store.close()
 
 
 def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cache.ReportCache,
-         progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None) -> RunResult:
+         progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None,
+         found_warnings: list[Issue]) -> RunResult:
     summaries_iter = _first_pass(files, store, options)
     if progress is not None:
         summaries_iter = progress(summaries_iter, len(files))
@@ -282,7 +355,7 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
     store.commit()
     by_name = {item.name: item for item in files}
 
-    result = RunResult(files=len(files))
+    result = RunResult(files=len(files), warnings=list(found_warnings))
     staging = commit.new_staging(out_dir)  # laid out as the outputs; moved in at the end
     sinks = {name: TableSink(staging, name, columns, excel=options.excel,
                              partition_by=options.partition_by
