@@ -10,19 +10,18 @@ shown as text and can run nothing even if an escape were missed.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import Any
 
 from pipeline.model import Extraction, Issue
+from pipeline.safe_text import ISOLATE_CSS, content_security_policy
+from pipeline.safe_text import html_text as escape
 
 Record = dict[str, Any]
 RowKey = tuple[str, int, int]  # source_file, table_no, row_no
@@ -134,6 +133,25 @@ def extractions_to_data(extractions: Sequence[Extraction | Issue]) -> AuditData:
     return AuditData(files, dict(periods))
 
 
+def _manifest_inputs(manifest: Any, path: Path) -> list[Record]:
+    """The manifest's inputs, each checked for the shape `pipeline run` writes: a damaged
+    or foreign manifest is a clear error naming the file, not a crash."""
+    if manifest is None:
+        return []
+    inputs = manifest.get("inputs", []) if isinstance(manifest, dict) else None
+    if not isinstance(inputs, list):
+        raise AuditError(f"{path}: not a manifest of pipeline run (no list of inputs); "
+                         "run pipeline run again or remove it")
+    kinds = {"name": str, "error": dict, "counts": dict, "lines": dict}
+    for index, item in enumerate(inputs):
+        for key, kind in kinds.items():
+            required = key == "name" or (isinstance(item, dict) and key in item)
+            if not isinstance(item, dict) or (required and not isinstance(item.get(key), kind)):
+                raise AuditError(f"{path}: inputs[{index}] has no {key} of the right kind; "
+                                 "it is not a manifest of pipeline run (run it again)")
+    return inputs
+
+
 def folder_to_data(folder: Path) -> AuditData:
     """From an output folder: the raw cells are not kept there, so each row's cell is its
     items' source_text joined, and each reject appears at its line; a row-level reject is
@@ -152,7 +170,7 @@ def folder_to_data(folder: Path) -> AuditData:
     except (DiffError, OSError, ValueError) as error:
         raise AuditError(f"{folder}: cannot read the outputs: {error}") from error
     files: dict[str, AuditFile] = {}
-    for item in (manifest or {}).get("inputs", []):
+    for item in _manifest_inputs(manifest, manifest_path):
         counts = item.get("counts", {})
         issues = [AuditIssue(item["name"], 0, "error", item["error"].get("code", ""),
                              item["error"].get("message", ""))] if "error" in item else []
@@ -467,9 +485,7 @@ _SCRIPT = (
 
 
 def _csp() -> str:
-    digest = base64.b64encode(hashlib.sha256(_SCRIPT.encode("utf-8")).digest()).decode()
-    return (f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-            f"script-src 'sha256-{digest}'")
+    return content_security_policy(_CSS + ISOLATE_CSS, _SCRIPT)
 
 
 def render(data: AuditData, title: str = "Extraction audit") -> str:
@@ -488,7 +504,7 @@ def render(data: AuditData, title: str = "Extraction audit") -> str:
     return (
         '<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_csp()}">'
-        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>\n"
+        f"<title>{escape(title)}</title><style>{_CSS}{ISOLATE_CSS}</style></head><body>\n"
         f"<h1>{escape(title)}</h1>\n{counts}\n{check}\n{notes}"
         '<p id="browser-check" data-ok="not run">The in-page check did not run.</p>\n'
         f'<h2>Timeline: events per partner per month</h2><div id="timeline">{timelines}'

@@ -61,6 +61,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say(text: str) -> None:
+    """One line to stderr. File names and report text may hold control characters (an
+    ESC sequence, a newline that forges a line of ours): they are shown escaped."""
+    from pipeline.safe_text import terminal
+
+    print(terminal(text), file=sys.stderr)
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
@@ -90,28 +98,28 @@ def command_run(args: argparse.Namespace) -> int:
     show_progress = not args.quiet and sys.stderr.isatty()
     try:
         result = run(inputs, args.out, options, _progress_bar if show_progress else None,
-                     notify=lambda message: print(f"pipeline run: {message}", file=sys.stderr))
+                     notify=lambda message: _say(f"pipeline run: {message}"))
     except (InputError, OutputError) as error:
-        print(f"pipeline run: error: {error}", file=sys.stderr)
+        _say(f"pipeline run: error: {error}")
         return EXIT_USAGE
     for issue in result.unreadable:
-        print(f"pipeline run: error: {issue.message}", file=sys.stderr)
+        _say(f"pipeline run: error: {issue.message}")
     for name in result.missing_year:
-        print(f"pipeline run: warning: {name}: no fiscal year found (no period line, no year "
-              "in the file name)", file=sys.stderr)
+        _say(f"pipeline run: warning: {name}: no fiscal year found (no period line, no year "
+             "in the file name)")
     reused = f", {result.reused} reused" if result.reused else ""
     summary = (f"pipeline run: {_plural(result.files, 'file')}, {_plural(result.events, 'event')}, "
                f"{_plural(result.rejects, 'reject')}, {_plural(len(result.warnings), 'warning')}"
                f"{reused} -> {args.out}")
     if not args.quiet or result.unreadable:
-        print(summary, file=sys.stderr)
+        _say(summary)
     if result.unreadable:
         return EXIT_FAILED
     if args.strict and (result.rejects or result.warnings):
         for reason in result.reject_reasons:
-            print(f"pipeline run: reject: {reason}", file=sys.stderr)
+            _say(f"pipeline run: reject: {reason}")
         for warning in result.warnings:
-            print(f"pipeline run: warning: {warning.message} [{warning.code}]", file=sys.stderr)
+            _say(f"pipeline run: warning: {warning.message} [{warning.code}]")
         return EXIT_FAILED
     return EXIT_OK
 

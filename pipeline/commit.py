@@ -53,6 +53,30 @@ def refuse_links(out_dir: Path, names: Iterable[str]) -> None:
                               "one (it could lead outside the output folder): remove it")
 
 
+def check_out_dir(out_dir: Path, inputs: Iterable[Path]) -> None:
+    """Usage errors of the output folder, said before any work: a link that leads nowhere
+    (dangling, or a loop), something that is not a folder, or an input folder itself
+    (its outputs would be skipped as inputs and the tables left empty)."""
+    if out_dir.is_symlink() and not out_dir.exists():
+        raise OutputError(f"{out_dir}: a symbolic link that leads nowhere (its target is "
+                          "missing, or it loops); give an existing folder or a new name")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: exists and is not a folder")
+    real = os.path.realpath(out_dir)
+    for given in inputs:
+        if given.is_dir() and os.path.realpath(given) == real:
+            raise OutputError(f"{out_dir}: is the input folder {given}; give another output "
+                              "folder (--out)")
+
+
+def make_out_dir(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{out_dir}: cannot make the output folder: "
+                          f"{error.strerror or error}") from error
+
+
 def _holder(handle: int) -> str:
     with contextlib.suppress(OSError, ValueError):
         text = os.pread(handle, 64, 0).decode("ascii").strip()

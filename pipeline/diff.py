@@ -205,12 +205,13 @@ def load(path: Path, workdir: Path) -> dict[str, pa.Table]:
         raise DiffError(f"{path}: no such file or folder")
     folder = path
     if not is_output_folder(path):
+        from pipeline.commit import OutputError
         from pipeline.runner import InputError, run
 
         folder = workdir
         try:
             result = run([path], folder)
-        except InputError as error:
+        except (InputError, OutputError) as error:
             raise DiffError(str(error)) from error
         if not result.files:
             raise DiffError(f"{path}: no reports and no events.parquet or events.csv")

@@ -325,13 +325,12 @@ def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions |
     an interrupted earlier run left that this one finished or removed."""
     options = options or RunOptions()
     paths, out_dir = [Path(p) for p in inputs], Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"{out_dir}: exists and is not a folder")
+    commit.check_out_dir(out_dir, paths)
     if options.partition_by not in (None, "fiscal_year"):
         raise InputError(f"cannot partition by {options.partition_by!r}; only fiscal_year")
     found_warnings: list[Issue] = []
     files = discover(paths, skip=out_dir, warnings=found_warnings)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    commit.make_out_dir(out_dir)
     with commit.output_lock(out_dir, wait=options.wait, notify=notify):
         commit.refuse_links(out_dir, [*commit.owned_names(TABLES), str(cache.CACHE_FILE.parent),
                                       str(cache.CACHE_FILE), f"{cache.CACHE_FILE}-journal"])
