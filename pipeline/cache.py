@@ -178,10 +178,10 @@ class ReportCache:
         return db
 
     def _mac(self, *parts: bytes) -> str:
-        digest = hmac.new(self._key, digestmod=hashlib.sha256)
-        for part in parts:  # length-prefixed, so no two part lists give the same bytes
-            digest.update(len(part).to_bytes(8, "big") + part)
-        return digest.hexdigest()
+        # length-prefixed, so no two part lists give the same bytes; hmac.digest is the
+        # one-shot C path, several times faster than an hmac.new object per row
+        message = b"".join(len(part).to_bytes(8, "big") + part for part in parts)
+        return hmac.digest(self._key, message, "sha256").hex()
 
     def _year_mac(self, key: str, fiscal_year: int | None) -> str:
         return self._mac(b"year", key.encode(), str(fiscal_year).encode())

@@ -77,6 +77,23 @@ def make_out_dir(out_dir: Path) -> None:
                           f"{error.strerror or error}") from error
 
 
+# Lock files this process holds. A forked child (a --jobs worker) inherits the descriptor,
+# and an flock lasts while any copy is open: a worker orphaned by a SIGKILL of its parent
+# would hold the folder for ever. Each child closes its copies as it starts.
+_HELD: set[int] = set()
+
+
+def _forget_held_locks() -> None:
+    for handle in _HELD:
+        with contextlib.suppress(OSError):
+            os.close(handle)
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_held_locks)
+
+
 def _holder(handle: int) -> str:
     with contextlib.suppress(OSError, ValueError):
         text = os.pread(handle, 64, 0).decode("ascii").strip()
@@ -114,8 +131,10 @@ def output_lock(out_dir: Path, *, wait: bool = True,
             fcntl.flock(handle, fcntl.LOCK_EX)
         os.ftruncate(handle, 0)
         os.pwrite(handle, f"{os.getpid()}\n".encode("ascii"), 0)
+        _HELD.add(handle)
         yield
     finally:
+        _HELD.discard(handle)
         os.close(handle)  # releases the lock
 
 

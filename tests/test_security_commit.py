@@ -4,6 +4,7 @@ Runs here are real child processes, killed with SIGKILL. Timeouts are hang guard
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -247,3 +248,42 @@ def test_a_link_planted_in_the_output_folder_is_refused(
     assert (elsewhere / "events.csv").read_text(encoding="utf-8") == "precious\n"
     assert (out / link).is_symlink()
     assert sorted(p.name for p in out.iterdir()) == sorted({".lock", link.split("/")[0]})
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found.extend(int(c) for c in (task / "children").read_text().split())
+    return found
+
+
+def test_workers_orphaned_by_a_killed_run_do_not_hold_the_folder(tmp_path: Path) -> None:
+    """Regression: --jobs workers inherited the lock's descriptor; after a SIGKILL of
+    their parent they lived on holding it, and every later run waited for ever."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for number in range(300):
+        (folder / f"r{number:03}.txt").write_text(fy2012_text(), encoding="utf-8")
+    out = tmp_path / "out"
+    # no pipes: orphaned workers would hold them open, and reading them would never end
+    child = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(folder), "--out",
+                              str(out), "--jobs", "2", "--quiet"], cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    try:
+        for _ in range(6000):  # until both workers have started (hang guard: about 60 s)
+            workers = _children(child.pid)
+            if len(workers) >= 2 or child.poll() is not None:
+                break
+            subprocess.run(["sleep", "0.01"], check=True)
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=HANG_GUARD)
+        assert child.returncode == -signal.SIGKILL and len(workers) >= 2
+        again = _pipeline(str(folder), "--out", str(out), "--no-wait", "--quiet", "--jobs", "1")
+        _, err = again.communicate(timeout=HANG_GUARD)
+        assert again.returncode == 0, err
+    finally:
+        for pid in workers:  # the orphans this test made, by their ids
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
