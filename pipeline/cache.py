@@ -35,6 +35,7 @@ from pipeline.schema import TABLES
 CACHE_FILE = Path(".cache") / "reports.sqlite3"
 KEY_FILE = "cache-key"
 _TABLE_NAMES = ("entries", "events", "periods", "rejects")
+_COLUMNS = ["key", "fiscal_year", "year_mac", "mac", "payload"]  # the reports table's
 
 
 @dataclass(slots=True)
@@ -166,14 +167,16 @@ class ReportCache:
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path)
+        # Pages large enough for most payloads: a row read is then one page, not a chain
+        # of overflow pages (only takes effect when the file is new).
+        db.execute("pragma page_size = 65536")
         db.execute("pragma synchronous = normal")
-        db.execute("create table if not exists reports (key text primary key, "
-                   "fiscal_year integer, payload blob not null)")
         columns = [row[1] for row in db.execute("pragma table_info(reports)")]
-        if "year_mac" not in columns:  # a cache of pickles from an earlier pipeline
-            db.execute("drop table reports")
+        if columns != _COLUMNS:  # new, or a cache of pickles from an earlier pipeline
+            db.execute("drop table if exists reports")
+            # the payload last: reading the small columns never walks through it
             db.execute("create table reports (key text primary key, fiscal_year integer, "
-                       "payload blob not null, year_mac text not null, mac text not null)")
+                       "year_mac text not null, mac text not null, payload blob not null)")
         db.execute("select count(*) from reports").fetchone()
         return db
 
@@ -204,7 +207,7 @@ class ReportCache:
     def put(self, key: str, fiscal_year: int | None, payload: bytes) -> None:
         mac = self._mac(b"report", key.encode(), str(fiscal_year).encode(), payload)
         self._db.execute("insert or replace into reports values (?, ?, ?, ?, ?)",
-                         (key, fiscal_year, payload, self._year_mac(key, fiscal_year), mac))
+                         (key, fiscal_year, self._year_mac(key, fiscal_year), mac, payload))
 
     def get(self, key: str) -> StoredReport | None:
         """The stored report, or None when there is none or it is not this user's
