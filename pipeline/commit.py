@@ -108,8 +108,14 @@ def output_lock(out_dir: Path, *, wait: bool = True,
     """Hold the folder's exclusive lock. Busy: wait (telling `notify` who holds it), or,
     with wait=False, raise OutputError naming the holder. The lock file is never deleted
     (deleting it would let a third run lock a new file while the second holds the old)."""
-    import fcntl  # POSIX only; imported here so that the rest of the module loads anywhere
-
+    try:
+        import fcntl  # POSIX only
+    except ImportError:  # not silently: the user learns that runs are not kept apart
+        if notify is not None:
+            notify(f"warning: this system has no fcntl; {out_dir} is not locked against a "
+                   "second run at the same time")
+        yield
+        return
     path = out_dir / LOCK_FILE
     try:
         handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)

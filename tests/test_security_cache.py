@@ -164,3 +164,17 @@ def test_a_report_survives_the_json_round_trip(text: str) -> None:
     assert (stored.name, stored.fiscal_year, stored.manifest) == (
         "x.txt", 2012, {"name": "x.txt", "title": text})
     assert stored.warnings == [issue] and stored.error is None
+
+
+def test_an_entry_made_with_another_users_key_is_not_served(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The output folder is shared: a cache row someone else's pipeline made (with their
+    key) is extracted again, said in a warning, never served."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "alice"))
+    folder, out, first = _first_run(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "bob"))
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    manifest = _manifest(out)
+    assert [i["reused"] for i in manifest["inputs"]] == [False]
+    assert [w["code"] for w in manifest["warnings"]] == ["cache-entry-rejected"]
+    assert _tables(output_files(out)) == _tables(first)

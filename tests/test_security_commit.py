@@ -287,3 +287,14 @@ def test_workers_orphaned_by_a_killed_run_do_not_hold_the_folder(tmp_path: Path)
         for pid in workers:  # the orphans this test made, by their ids
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_without_fcntl_a_run_says_it_is_not_locked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a system without fcntl the run goes on, but not in silence."""
+    monkeypatch.setitem(sys.modules, "fcntl", None)  # makes `import fcntl` fail
+    heard: list[str] = []
+    with commit.output_lock(tmp_path, notify=heard.append):
+        pass
+    assert heard == [f"warning: this system has no fcntl; {tmp_path} is not locked against "
+                     "a second run at the same time"]
