@@ -158,7 +158,7 @@ def publish(staging: Path, out_dir: Path, owned: Iterable[str]) -> None:
     temporary = staging / f".{JOURNAL}.tmp"
     temporary.write_text(json.dumps({"move": moves, "remove": removals}), encoding="utf-8")
     os.replace(temporary, staging / JOURNAL)
-    _roll_forward(staging, out_dir)
+    _roll_forward(staging, out_dir, {"move": moves, "remove": removals})
 
 
 def _move(source: Path, target: Path) -> None:
@@ -177,10 +177,31 @@ def _set_aside(path: Path, trash: Path) -> None:
             return
 
 
-def _roll_forward(staging: Path, out_dir: Path) -> None:
+def _read_journal(staging: Path, owned: Iterable[str]) -> dict[str, list[str]] | None:
+    """The journal, when it is one this pipeline writes: names it may write, each a plain
+    name at the top of the output folder (never `../x`), and no link where the trash goes.
+    Someone who can write the output folder could plant a staging folder; rolling a forged
+    journal forward must not move or delete anything outside the outputs."""
+    allowed = set(owned)
+    try:
+        journal = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(journal, dict) or set(journal) != {"move", "remove"}:
+        return None
+    for names in journal.values():
+        if not isinstance(names, list) or not all(
+                isinstance(name, str) and name in allowed for name in names):
+            return None
+    trash = staging / _TRASH
+    if os.path.lexists(trash) and (trash.is_symlink() or not trash.is_dir()):
+        return None
+    return journal
+
+
+def _roll_forward(staging: Path, out_dir: Path, journal: dict[str, list[str]]) -> None:
     """Carry out a journal; each step checks whether it was done, so a run killed half-way
     through is finished by running this again."""
-    journal = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
     trash = staging / _TRASH
     for name in journal["remove"]:
         _set_aside(out_dir / name, trash)
@@ -194,17 +215,26 @@ def _roll_forward(staging: Path, out_dir: Path) -> None:
     shutil.rmtree(staging)
 
 
-def recover(out_dir: Path) -> list[str]:
+def recover(out_dir: Path, owned: Iterable[str]) -> list[str]:
     """Finish or discard what killed runs left (call it holding the lock): a staging
     folder with a journal is rolled forward, one without is removed, and so are the
-    temporary files of pipelines that wrote beside the outputs. Returns what it did."""
+    temporary files of pipelines that wrote beside the outputs. `owned`: the names a run
+    may write (owned_names). Returns what it did."""
     done: list[str] = []
+    owned = list(owned)
     for path in sorted(out_dir.iterdir()):
         name = path.name
-        if name.startswith(STAGING_PREFIX) and path.is_dir() and not path.is_symlink():
-            if (path / JOURNAL).is_file():
-                _roll_forward(path, out_dir)
+        if name.startswith(STAGING_PREFIX) and path.is_symlink():
+            path.unlink()
+            done.append(f"{name}: removed a link where a staging folder goes")
+        elif name.startswith(STAGING_PREFIX) and path.is_dir():
+            journal = _read_journal(path, owned) if (path / JOURNAL).exists() else None
+            if journal is not None:
+                _roll_forward(path, out_dir, journal)
                 done.append(f"{name}: finished the commit of an interrupted run")
+            elif os.path.lexists(path / JOURNAL):
+                shutil.rmtree(path)
+                done.append(f"{name}: removed; its journal is not one pipeline run writes")
             else:
                 shutil.rmtree(path)
                 done.append(f"{name}: removed an interrupted run's unfinished files")

@@ -334,7 +334,7 @@ def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions |
     with commit.output_lock(out_dir, wait=options.wait, notify=notify):
         commit.refuse_links(out_dir, [*commit.owned_names(TABLES), str(cache.CACHE_FILE.parent),
                                       str(cache.CACHE_FILE), f"{cache.CACHE_FILE}-journal"])
-        for done in commit.recover(out_dir):
+        for done in commit.recover(out_dir, commit.owned_names(TABLES)):
             if notify is not None:
                 notify(done)
         store = cache.ReportCache(out_dir)

@@ -15,16 +15,19 @@ import pytest
 
 from pipeline import commit
 from pipeline.cli import main
+from pipeline.schema import TABLES
 from tests.conftest import ROOT
 from tests.reports import fy2012_text, report_for_year
 from tests.test_dataset import build_folder, output_files
 
+OWNED = commit.owned_names(TABLES)
 HANG_GUARD = 300  # seconds: generous, the runs here take a few seconds on a busy machine
 
 KILLER = """
 import os, signal, sys
 from pipeline import commit
 from pipeline.cli import main
+from pipeline.schema import TABLES
 
 limit = int(os.environ["KILL_AT_MOVE"])
 count = 0
@@ -103,7 +106,7 @@ def test_a_run_killed_during_its_commit_is_all_or_nothing(
     killed.communicate(timeout=HANG_GUARD)
     assert killed.returncode == -signal.SIGKILL
     assert _leftovers(out)  # the killed run's staging folder is still there
-    done = commit.recover(out)  # what the next run does first, holding the lock
+    done = commit.recover(out, OWNED)  # what the next run does first, holding the lock
     assert len(done) == 1
     expected = ref_a if kill_at == 0 else ref_b  # before the journal: nothing happened
     assert output_files(out) == output_files(expected)
@@ -162,7 +165,7 @@ def test_a_run_killed_at_any_moment_leaves_the_old_or_the_new_outputs(
     except subprocess.TimeoutExpired:
         child.send_signal(signal.SIGKILL)
     child.communicate(timeout=HANG_GUARD)
-    commit.recover(out)
+    commit.recover(out, OWNED)
     assert output_files(out) in (output_files(ref_a), output_files(ref_b))
     assert _leftovers(out) == []
 
@@ -298,3 +301,49 @@ def test_without_fcntl_a_run_says_it_is_not_locked(
         pass
     assert heard == [f"warning: this system has no fcntl; {tmp_path} is not locked against "
                      "a second run at the same time"]
+
+
+@pytest.mark.parametrize("journal", [
+    '{"move": ["../victim.txt"], "remove": []}',
+    '{"move": [], "remove": ["../precious"]}',
+    '{"move": ["events.csv"], "remove": ["/etc"]}',
+    "not json",
+])
+def test_a_planted_journal_never_reaches_outside_the_output_folder(
+        tmp_path: Path, journal: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Someone who can write the output folder plants a staging folder whose journal
+    names paths outside it: the next run removes the folder and touches nothing else."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "fy2012.txt").write_text(fy2012_text(), encoding="utf-8")
+    out = tmp_path / "out"
+    planted = out / ".staging-planted"
+    planted.mkdir(parents=True)
+    (planted / "journal.json").write_text(journal, encoding="utf-8")
+    (planted / "events.csv").write_text("forged\n", encoding="utf-8")
+    (tmp_path / "precious").mkdir()
+    (tmp_path / "precious" / "keep.txt").write_text("keep\n", encoding="utf-8")
+    assert main(["run", str(folder), "--out", str(out)]) == 0
+    assert (tmp_path / "precious" / "keep.txt").read_text(encoding="utf-8") == "keep\n"
+    assert not (tmp_path / "victim.txt").exists()
+    assert not planted.exists()
+    assert ("pipeline run: .staging-planted: removed; its journal is not one pipeline run "
+            "writes\n") in capsys.readouterr().err
+
+
+def test_a_planted_trash_link_does_not_carry_outputs_outside(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "fy2012.txt").write_text(fy2012_text(), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(folder), "--out", str(out), "--quiet", "--excel"]) == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    planted = out / ".staging-planted"
+    planted.mkdir()
+    (planted / "journal.json").write_text('{"move": [], "remove": ["excel"]}',
+                                          encoding="utf-8")
+    (planted / ".trash").symlink_to(elsewhere)
+    assert main(["run", str(folder), "--out", str(out), "--quiet"]) == 0
+    assert list(elsewhere.iterdir()) == []
+    assert not planted.exists()
