@@ -175,3 +175,16 @@ def test_a_manifest_without_name_is_a_usage_error_in_audit(
     assert capsys.readouterr().err == (
         f"pipeline audit: error: {manifest}: inputs[0] has no name of the right kind; it is "
         "not a manifest of pipeline run (run it again)\n")
+
+
+def test_a_cell_quoted_in_a_warning_is_shown_escaped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    text = fy2012_text().replace("アメリカ合衆国ニューヨーク市 (S35)", f"ザ{RLO}ンド国 ニューヨーク市 (S35)", 1)
+    (folder / "r.txt").write_text(text, encoding="utf-8")
+    assert main(["run", str(folder), "--out", str(tmp_path / "out"), "--strict"]) == 1
+    err = capsys.readouterr().err
+    assert RLO not in err
+    assert ("pipeline run: warning: r.txt:8: ザ\\u202eンド国 is not a country name the table "
+            "knows; partner_country_code is empty [country-unknown]\n") in err
