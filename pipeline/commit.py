@@ -152,7 +152,11 @@ def new_staging(out_dir: Path) -> Path:
 def publish(staging: Path, out_dir: Path, owned: Iterable[str]) -> None:
     """Commit: write the journal (one rename: from here on the run counts as done), then
     move everything into place. `owned` names what a run may have written earlier."""
+    owned = list(owned)
     made = sorted(p.name for p in staging.iterdir() if p.name not in (JOURNAL, _TRASH))
+    if stray := [name for name in made if name not in owned]:
+        # recovery carries out only journals of owned names: this one could not be finished
+        raise RuntimeError(f"staging folder holds files no run owns: {', '.join(stray)}")
     moves = [name for name in made if name != _LAST] + [n for n in made if n == _LAST]
     removals = [name for name in owned if name not in made]
     temporary = staging / f".{JOURNAL}.tmp"
