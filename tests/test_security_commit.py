@@ -171,7 +171,10 @@ def test_a_run_killed_at_any_moment_leaves_the_old_or_the_new_outputs(
 
 
 def test_two_runs_on_one_folder_take_turns(tmp_path: Path) -> None:
-    """Regression: two runs at once mixed one run's tables with the other's manifest."""
+    """Two runs at once mixed one run's tables with the other's manifest (4 of 35 trials
+    in the review). Races are not reliable regression tests: this one checks that three
+    runs started together all succeed and leave one run's outputs whole; the two tests
+    after it pin the lock itself deterministically."""
     first, second = tmp_path / "first", tmp_path / "second"
     for folder, year in ((first, 2012), (second, 2015)):
         folder.mkdir()
@@ -183,7 +186,7 @@ def test_two_runs_on_one_folder_take_turns(tmp_path: Path) -> None:
                      "--quiet"]) == 0
         references.append(output_files(tmp_path / f"ref-{folder.name}"))
     out = tmp_path / "out"
-    for _ in range(3):
+    for _ in range(2):
         runs = [_pipeline(str(folder), "--out", str(out), "--jobs", "1", "--quiet")
                 for folder in (first, second, first)]
         for child in runs:
