@@ -82,7 +82,7 @@ def _progress_bar(items: Iterator[Any], total: int) -> Iterator[Any]:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    from pipeline.commit import OutputError
+    from pipeline.commit import WAITING, OutputError
     from pipeline.runner import InputError, RunOptions, default_jobs, run
 
     if args.own_process:  # no caller's pandas objects for pyarrow to recognise
@@ -96,9 +96,15 @@ def command_run(args: argparse.Namespace) -> int:
     options = RunOptions(jobs=args.jobs or default_jobs(), force=args.force, excel=args.excel,
                          partition_by=args.partition_by, wait=not args.no_wait)
     show_progress = not args.quiet and sys.stderr.isatty()
+
+    def notify(message: str) -> None:
+        # Waiting is said even with --quiet: a run that blocks in silence looks hung.
+        if not args.quiet or message.startswith(WAITING):
+            _say(f"pipeline run: {message}")
+
     try:
         result = run(inputs, args.out, options, _progress_bar if show_progress else None,
-                     notify=lambda message: _say(f"pipeline run: {message}"))
+                     notify=notify)
     except (InputError, OutputError) as error:
         _say(f"pipeline run: error: {error}")
         return EXIT_USAGE

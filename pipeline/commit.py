@@ -29,6 +29,7 @@ from pathlib import Path
 LOCK_FILE = ".lock"
 STAGING_PREFIX = ".staging-"
 JOURNAL = "journal.json"
+WAITING = "waiting: "  # how the message about waiting for another run starts
 _TRASH = ".trash"
 _LAST = "manifest.json"  # the file that names all the others goes in last
 
@@ -133,7 +134,7 @@ def output_lock(out_dir: Path, *, wait: bool = True,
                 raise OutputError(f"{out_dir}: {holder} is writing this folder; try again when "
                                   "it ends, or leave out --no-wait to wait for it") from None
             if notify is not None:
-                notify(f"waiting: {holder} is writing {out_dir}; this run goes on when it ends")
+                notify(f"{WAITING}{holder} is writing {out_dir}; this run goes on when it ends")
             fcntl.flock(handle, fcntl.LOCK_EX)
         os.ftruncate(handle, 0)
         os.pwrite(handle, f"{os.getpid()}\n".encode("ascii"), 0)
