@@ -227,7 +227,7 @@ def gather(source: Path | Extraction | Sequence[Extraction | Issue]) -> AuditDat
     if is_output_folder(source):
         return folder_to_data(source)
     from pipeline.extract import extract_bytes
-    from pipeline.runner import InputError, discover
+    from pipeline.runner import InputError, discover, read_input
 
     skipped: list[Issue] = []  # links that lead out of the folder: shown, never read
     try:
@@ -239,7 +239,7 @@ def gather(source: Path | Extraction | Sequence[Extraction | Issue]) -> AuditDat
     extractions: list[Extraction | Issue] = []
     for item in found:
         try:
-            extractions.append(extract_bytes(item.path.read_bytes(), item.name))
+            extractions.append(extract_bytes(read_input(item), item.name))
         except OSError as error:
             extractions.append(Issue("file-unreadable", f"{item.name}: {error.strerror}",
                                      "error", item.name, 0))

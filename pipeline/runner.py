@@ -9,6 +9,7 @@ reads the records back in output order and streams them to the table writers.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import importlib.metadata
@@ -42,6 +43,19 @@ _PERIOD_EVENT_ID = [name for name, _, _ in TABLES["periods"]].index("event_id")
 class InputFile:
     path: Path
     name: str  # relative to the input folder given, '/'-separated
+    # False for a file found as a plain file in a folder: it is opened without following
+    # a link, so one swapped in after discovery cannot lead the read outside the folder.
+    follow: bool = True
+
+
+def read_input(item: InputFile) -> bytes:
+    """The input's bytes; OSError (ELOOP) when a plain file found in a folder has become
+    a link since."""
+    if item.follow:
+        return item.path.read_bytes()
+    handle = os.open(item.path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(handle, "rb") as stream:
+        return stream.read()
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +179,7 @@ def _walk(folder: Path, prefix: str, real: Path, roots: list[Path], skipped: Pat
             if skipped is None or not sub.is_relative_to(skipped):
                 yield from _walk(path, f"{name}/", sub, roots, skipped, notes, followed, chain)
         elif entry.is_file(follow_symlinks=False):
-            yield InputFile(path, name)
+            yield InputFile(path, name, follow=False)
 
 
 def _one_name_per_file(found: list[InputFile], notes: list[Issue]) -> list[InputFile]:
@@ -214,9 +228,11 @@ def _manifest_entry(name: str, data: bytes, extraction: Extraction | Issue) -> d
 def extract_file(item: InputFile) -> ReportResult:
     """One input -> its records; never raises for a damaged or unreadable file."""
     try:
-        data = item.path.read_bytes()
+        data = read_input(item)
     except OSError as error:
-        issue = Issue("file-unreadable", f"{item.name}: {error.strerror}", "error", item.name, 0)
+        why = ("became a symbolic link after the folder was read; not followed"
+               if error.errno == errno.ELOOP and not item.follow else error.strerror)
+        issue = Issue("file-unreadable", f"{item.name}: {why}", "error", item.name, 0)
         return ReportResult(item.name, None, {"name": item.name, "error": {
             "code": issue.code, "message": issue.message}}, error=issue)
     extraction = extract_bytes(data, item.name)
@@ -271,7 +287,7 @@ def _first_pass(files: list[InputFile], store: cache.ReportCache,
     todo: list[tuple[InputFile, str]] = []
     for item in files:
         try:
-            sha = hashlib.sha256(item.path.read_bytes()).hexdigest()
+            sha = hashlib.sha256(read_input(item)).hexdigest()
         except OSError:
             sha = "unreadable"  # extract_file reports why
         key = cache.cache_key(code_version(), item.name, sha)

@@ -119,3 +119,21 @@ def test_the_audit_page_names_a_link_it_did_not_follow(tmp_path: Path, folder: P
     text = page.read_text(encoding="utf-8")
     assert "OPENSSH" not in text
     assert ("key.txt: a symbolic link to a place outside the input folders; not read" in text)
+
+
+def test_a_file_swapped_for_a_link_after_discovery_is_not_read_through_it(
+        tmp_path: Path, folder: Path) -> None:
+    """Between finding the files and reading them, someone who can write the input folder
+    replaces a report with a link to a private file: the read refuses, naming the file."""
+    from pipeline.runner import extract_file
+
+    secret = tmp_path / "id_ed25519"
+    secret.write_text(SECRET, encoding="utf-8")
+    (found,) = discover([folder])
+    (folder / "fy2012.txt").unlink()
+    (folder / "fy2012.txt").symlink_to(secret)
+    result = extract_file(found)
+    assert result.error is not None and result.error.code == "file-unreadable"
+    assert result.error.message == ("fy2012.txt: became a symbolic link after the folder was "
+                                    "read; not followed")
+    assert "OPENSSH" not in repr(result)
