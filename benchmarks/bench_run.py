@@ -38,7 +38,7 @@ STAGES: dict[str, list[tuple[str, str]]] = {
     "entities (partner, bureau)": [("pipeline/entities", "label_to_partner"),
                                    ("pipeline/entities", "bureau_to_parts")],
     "dates (items -> periods)": [("pipeline/events", "item_to_dates")],
-    "cache (pickle, SQLite)": [("pipeline/cache", "dump"), ("pipeline/cache", "get"),
+    "cache (JSON, HMAC, SQLite)": [("pipeline/cache", "dump"), ("pipeline/cache", "get"),
                                ("pipeline/cache", "put")],
     "write (CSV, Parquet, manifest)": [("pipeline/outputs", "write_columns"),
                                        ("pipeline/outputs", "close"),

@@ -10,19 +10,18 @@ shown as text and can run nothing even if an escape were missed.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import Any
 
 from pipeline.model import Extraction, Issue
+from pipeline.safe_text import ISOLATE_CSS, content_security_policy
+from pipeline.safe_text import html_text as escape
 
 Record = dict[str, Any]
 RowKey = tuple[str, int, int]  # source_file, table_no, row_no
@@ -156,6 +155,25 @@ def extractions_to_data(extractions: Sequence[Extraction | Issue]) -> AuditData:
     return AuditData(files, dict(periods))
 
 
+def _manifest_inputs(manifest: Any, path: Path) -> list[Record]:
+    """The manifest's inputs, each checked for the shape `pipeline run` writes: a damaged
+    or foreign manifest is a clear error naming the file, not a crash."""
+    if manifest is None:
+        return []
+    inputs = manifest.get("inputs", []) if isinstance(manifest, dict) else None
+    if not isinstance(inputs, list):
+        raise AuditError(f"{path}: not a manifest of pipeline run (no list of inputs); "
+                         "run pipeline run again or remove it")
+    kinds = {"name": str, "error": dict, "counts": dict, "lines": dict}
+    for index, item in enumerate(inputs):
+        for key, kind in kinds.items():
+            required = key == "name" or (isinstance(item, dict) and key in item)
+            if not isinstance(item, dict) or (required and not isinstance(item.get(key), kind)):
+                raise AuditError(f"{path}: inputs[{index}] has no {key} of the right kind; "
+                                 "it is not a manifest of pipeline run (run it again)")
+    return inputs
+
+
 def folder_to_data(folder: Path) -> AuditData:
     """From an output folder: the raw cells are not kept there, so each row's cell is its
     items' source_text joined, and each reject appears at its line; a row-level reject is
@@ -174,7 +192,7 @@ def folder_to_data(folder: Path) -> AuditData:
     except (DiffError, OSError, ValueError) as error:
         raise AuditError(f"{folder}: cannot read the outputs: {error}") from error
     files: dict[str, AuditFile] = {}
-    for item in (manifest or {}).get("inputs", []):
+    for item in _manifest_inputs(manifest, manifest_path):
         counts = item.get("counts", {})
         issues = [AuditIssue(item["name"], 0, "error", item["error"].get("code", ""),
                              item["error"].get("message", ""))] if "error" in item else []
@@ -242,27 +260,28 @@ def gather(source: Path | Extraction | Sequence[Extraction | Issue],
         return folder_to_data(source)
     from pipeline.duplicates import drop_duplicates, duplicate_warning
     from pipeline.extract import extract_bytes
-    from pipeline.runner import InputError, discover, with_layout
+    from pipeline.runner import InputError, discover, read_input, with_layout
 
+    skipped: list[Issue] = []  # links that lead out of the folder: shown, never read
     try:
-        found = discover([source])
+        found = discover([source], warnings=skipped)
         if layout is not None:
             found, _ = with_layout(found, layout)
     except InputError as error:
         raise AuditError(str(error)) from error
-    if not found:
+    if not found and not skipped:
         raise AuditError(f"{source}: no reports and no events.parquet or events.csv")
     # As in a run: the same bytes twice are read once, and the copy is named as such.
     found, duplicates = drop_duplicates(found)
     extractions: list[Extraction | Issue] = []
     for item in found:
         try:
-            extractions.append(extract_bytes(item.path.read_bytes(), item.name,
-                                             item.vocabulary))
+            extractions.append(extract_bytes(read_input(item), item.name, item.vocabulary))
         except OSError as error:
             extractions.append(Issue("file-unreadable", f"{item.name}: {error.strerror}",
                                      "error", item.name, 0))
     extractions.extend(duplicate_warning(d) for d in duplicates)
+    extractions.extend(skipped)
     extractions.sort(key=lambda e: e.source_file if isinstance(e, Issue) else e.document.name)
     return extractions_to_data(extractions)
 
@@ -525,9 +544,7 @@ _SCRIPT = (
 
 
 def _csp() -> str:
-    digest = base64.b64encode(hashlib.sha256(_SCRIPT.encode("utf-8")).digest()).decode()
-    return (f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-            f"script-src 'sha256-{digest}'")
+    return content_security_policy(_CSS + ISOLATE_CSS, _SCRIPT)
 
 
 def render(data: AuditData, title: str = "Extraction audit") -> str:
@@ -546,7 +563,7 @@ def render(data: AuditData, title: str = "Extraction audit") -> str:
     return (
         '<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_csp()}">'
-        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>\n"
+        f"<title>{escape(title)}</title><style>{_CSS}{ISOLATE_CSS}</style></head><body>\n"
         f"<h1>{escape(title)}</h1>\n{counts}\n{check}\n{notes}"
         '<p id="browser-check" data-ok="not run">The in-page check did not run.</p>\n'
         f'<h2>Timeline: events per partner per month</h2><div id="timeline">{timelines}'

@@ -4,16 +4,26 @@ A report whose bytes, name and pipeline version are unchanged is not extracted a
 The cache also lets a run hold one report's records in memory at a time: results go
 into it as they are extracted and come back, in output order, when the tables are
 written. It is one SQLite file (standard library; one file instead of thousands keeps
-small-file overhead out of large runs). Payloads are pickles this pipeline wrote itself;
-a damaged cache is deleted and rebuilt, never trusted.
+small-file overhead out of large runs).
+
+The cache lives in the output folder, which on a shared drive others may write. So it
+holds data, never code: payloads are JSON (loading JSON cannot run anything, unlike
+pickle), and every row carries an HMAC made with a secret key kept in the user's own
+cache folder ($XDG_CACHE_HOME/pipeline, or ~/.cache/pipeline), outside the output folder.
+A row whose HMAC does not match — damaged, planted, or written by another user's
+pipeline — is never served: the report is extracted again, with a warning.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import pickle
+import hmac
+import json
+import os
+import secrets
 import sqlite3
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +40,9 @@ from pipeline.outputs import Columns, records_to_columns
 from pipeline.schema import TABLES
 
 CACHE_FILE = Path(".cache") / "reports.sqlite3"
+KEY_FILE = "cache-key"
+_TABLE_NAMES = ("entries", "events", "periods", "rejects", "extras")
+_COLUMNS = ["key", "fiscal_year", "year_mac", "mac", "payload"]  # the reports table's
 
 
 @dataclass(slots=True)
@@ -55,7 +68,7 @@ def cache_key(version: str, name: str, sha256: str) -> str:
 @dataclass(slots=True)
 class StoredReport:
     """A ReportResult as the cache keeps it: each table as columns (outputs.Columns),
-    which pickle and unpickle several times faster than rows of records."""
+    compact to store and converted to Arrow in one call."""
 
     name: str
     fiscal_year: int | None
@@ -67,21 +80,93 @@ class StoredReport:
 
 def to_stored(result: ReportResult) -> StoredReport:
     tables = {name: records_to_columns(getattr(result, name), TABLES[name])
-              for name in ("entries", "events", "periods", "rejects", "extras")}
+              for name in _TABLE_NAMES}
     return StoredReport(result.name, result.fiscal_year, result.manifest, tables,
                         result.warnings, result.error)
 
 
+def _issue_to_list(issue: Issue) -> list[Any]:
+    return [issue.code, issue.message, issue.severity, issue.source_file, issue.source_line,
+            issue.raw]
+
+
 def dump(result: ReportResult) -> bytes:
-    return pickle.dumps(to_stored(result), protocol=pickle.HIGHEST_PROTOCOL)
+    """The report as JSON. "surrogatepass": a lone surrogate in a decoded cell survives
+    the round trip instead of failing the encode."""
+    stored = to_stored(result)
+    document = {"name": stored.name, "fiscal_year": stored.fiscal_year,
+                "manifest": stored.manifest, "tables": stored.tables,
+                "warnings": [_issue_to_list(w) for w in stored.warnings],
+                "error": None if stored.error is None else _issue_to_list(stored.error)}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8", "surrogatepass")
+
+
+def _issue(value: Any) -> Issue:
+    code, message, severity, source_file, source_line, raw = value
+    if severity not in ("warning", "reject", "error"):
+        raise ValueError(f"severity {severity!r}")
+    return Issue(str(code), str(message), severity, str(source_file), int(source_line), str(raw))
+
+
+def load(payload: bytes) -> StoredReport:
+    """JSON -> StoredReport; ValueError, KeyError or TypeError when it is not one."""
+    document = json.loads(payload.decode("utf-8", "surrogatepass"))
+    tables = document["tables"]
+    for name in _TABLE_NAMES:  # the writers index columns by position: check the shape
+        columns = tables[name]
+        if (not isinstance(columns, list) or len(columns) != len(TABLES[name])
+                or len({len(column) for column in columns}) > 1):
+            raise ValueError(f"table {name} has the wrong shape")
+    year = document["fiscal_year"]
+    if year is not None and not isinstance(year, int):
+        raise TypeError("fiscal_year")
+    if not isinstance(document["manifest"], dict):
+        raise TypeError("manifest")
+    return StoredReport(str(document["name"]), year, document["manifest"],
+                        {name: tables[name] for name in _TABLE_NAMES},
+                        [_issue(w) for w in document["warnings"]],
+                        None if document["error"] is None else _issue(document["error"]))
+
+
+def user_cache_folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "pipeline"
+
+
+def secret_key() -> bytes:
+    """This user's key for the cache's HMACs, made on first use in the user's cache folder
+    (mode 0600). A key file this user does not own alone (another owner, readable or
+    writable by others) is not trusted, and neither is a missing home: the run then uses a
+    key of its own, so its cache serves that run only and nothing is reused."""
+    folder = user_cache_folder()
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = folder / KEY_FILE
+        with contextlib.suppress(FileExistsError):
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(handle, "w") as stream:
+                stream.write(secrets.token_hex(32))
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(handle) as stream:
+            info = os.fstat(stream.fileno())
+            key = stream.read().strip()
+        if (info.st_uid == os.getuid() and stat.S_ISREG(info.st_mode)
+                and not info.st_mode & 0o077 and len(key) == 64):
+            return bytes.fromhex(key)
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: Path.home() without a home
+        pass
+    return secrets.token_bytes(32)
 
 
 class ReportCache:
-    """key -> (fiscal year, pickled ReportResult), in DIR/.cache/reports.sqlite3."""
+    """key -> (fiscal year, JSON ReportResult, HMACs), in DIR/.cache/reports.sqlite3."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, key: bytes | None = None) -> None:
         self.path = out_dir / CACHE_FILE
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._key = key if key is not None else secret_key()
+        self.rejected: set[str] = set()  # keys of entries found but not served
         try:
             self._db = self._open()
         except sqlite3.DatabaseError:
@@ -90,30 +175,70 @@ class ReportCache:
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path)
+        # Pages large enough for most payloads: a row read is then one page, not a chain
+        # of overflow pages (only takes effect when the file is new).
+        db.execute("pragma page_size = 65536")
         db.execute("pragma synchronous = normal")
-        db.execute("create table if not exists reports (key text primary key, "
-                   "fiscal_year integer, payload blob not null)")
+        columns = [row[1] for row in db.execute("pragma table_info(reports)")]
+        if columns != _COLUMNS:  # new, or a cache of pickles from an earlier pipeline
+            db.execute("drop table if exists reports")
+            # the payload last: reading the small columns never walks through it
+            db.execute("create table reports (key text primary key, fiscal_year integer, "
+                       "year_mac text not null, mac text not null, payload blob not null)")
         db.execute("select count(*) from reports").fetchone()
         return db
 
+    def _mac(self, *parts: bytes) -> str:
+        # length-prefixed, so no two part lists give the same bytes; hmac.digest is the
+        # one-shot C path, several times faster than an hmac.new object per row
+        message = b"".join(len(part).to_bytes(8, "big") + part for part in parts)
+        return hmac.digest(self._key, message, "sha256").hex()
+
+    def _year_mac(self, key: str, fiscal_year: int | None) -> str:
+        return self._mac(b"year", key.encode(), str(fiscal_year).encode())
+
     def fiscal_year(self, key: str) -> tuple[bool, int | None]:
-        """(found, fiscal year) without loading the payload."""
-        row = self._db.execute("select fiscal_year from reports where key = ?", (key,)).fetchone()
-        return (row is not None, row[0] if row else None)
+        """(found, fiscal year) without loading the payload. The year orders the outputs
+        before any payload is read, so it has an HMAC of its own: a row whose year does
+        not match it is not found (and its key is remembered in `rejected`)."""
+        row = self._db.execute("select fiscal_year, year_mac from reports where key = ?",
+                               (key,)).fetchone()
+        if row is None:
+            return (False, None)
+        year, mac = row
+        if ((year is not None and not isinstance(year, int)) or not isinstance(mac, str)
+                or not hmac.compare_digest(mac, self._year_mac(key, year))):
+            self.rejected.add(key)
+            return (False, None)
+        return (True, year)
 
     def put(self, key: str, fiscal_year: int | None, payload: bytes) -> None:
-        self._db.execute("insert or replace into reports values (?, ?, ?)",
-                         (key, fiscal_year, payload))
+        mac = self._mac(b"report", key.encode(), str(fiscal_year).encode(), payload)
+        self._db.execute("insert or replace into reports values (?, ?, ?, ?, ?)",
+                         (key, fiscal_year, self._year_mac(key, fiscal_year), mac, payload))
 
     def get(self, key: str) -> StoredReport | None:
-        row = self._db.execute("select payload from reports where key = ?", (key,)).fetchone()
+        """The stored report, or None when there is none or it is not this user's
+        pipeline's own (HMAC mismatch) or cannot be read: the caller extracts again."""
+        row = self._db.execute("select fiscal_year, payload, mac from reports where key = ?",
+                               (key,)).fetchone()
         if row is None:
             return None
-        try:
-            result = pickle.loads(row[0])
-        except (pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+        year, payload, mac = row
+        if (not isinstance(payload, bytes) or not isinstance(mac, str)
+                or (year is not None and not isinstance(year, int))
+                or not hmac.compare_digest(mac, self._mac(b"report", key.encode(),
+                                                          str(year).encode(), payload))):
+            self.rejected.add(key)
             return None
-        return result if isinstance(result, StoredReport) else None
+        try:
+            stored = load(payload)
+        except (ValueError, KeyError, TypeError, IndexError):  # our own, yet unreadable
+            stored = None
+        if stored is None or stored.fiscal_year != year:
+            self.rejected.add(key)
+            return None
+        return stored
 
     def keep_only(self, keys: set[str]) -> None:
         """Drop entries no input of this run used, so the cache does not grow without end."""

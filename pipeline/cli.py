@@ -51,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--layout", type=Path, default=None, metavar="FILE",
                      help="a TOML file mapping header texts to column roles ([columns] "
                      "\"相手先\" = \"partner\"), read before the built-in vocabulary")
+    run.add_argument("--no-wait", action="store_true",
+                     help="when another run is writing DIR, exit 2 instead of waiting for it")
 
     dates = commands.add_parser("dates", help="find Japanese dates in text, print JSON lines",
                                 description="For each TEXT, or each line of standard input, "
@@ -62,6 +64,14 @@ def _parser() -> argparse.ArgumentParser:
 
     register_audit(commands)
     return parser
+
+
+def _say(text: str) -> None:
+    """One line to stderr. File names and report text may hold control characters (an
+    ESC sequence, a newline that forges a line of ours): they are shown escaped."""
+    from pipeline.safe_text import terminal
+
+    print(terminal(text), file=sys.stderr)
 
 
 def _plural(count: int, word: str) -> str:
@@ -77,6 +87,7 @@ def _progress_bar(items: Iterator[Any], total: int) -> Iterator[Any]:
 
 
 def command_run(args: argparse.Namespace) -> int:
+    from pipeline.commit import WAITING, OutputError
     from pipeline.runner import InputError, NoReportsError, RunOptions, default_jobs, run
 
     if args.own_process:  # no caller's pandas objects for pyarrow to recognise
@@ -88,31 +99,39 @@ def command_run(args: argparse.Namespace) -> int:
         print("pipeline run: error: --jobs must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     options = RunOptions(jobs=args.jobs or default_jobs(), force=args.force, excel=args.excel,
-                         partition_by=args.partition_by, layout=args.layout)
+                         partition_by=args.partition_by, layout=args.layout,
+                         wait=not args.no_wait)
     show_progress = not args.quiet and sys.stderr.isatty()
+
+    def notify(message: str) -> None:
+        # Waiting is said even with --quiet: a run that blocks in silence looks hung.
+        if not args.quiet or message.startswith(WAITING):
+            _say(f"pipeline run: {message}")
+
     try:
-        result = run(inputs, args.out, options, _progress_bar if show_progress else None)
-    except InputError as error:
-        print(f"pipeline run: error: {error}", file=sys.stderr)
+        result = run(inputs, args.out, options, _progress_bar if show_progress else None,
+                     notify=notify)
+    except (InputError, OutputError) as error:
+        _say(f"pipeline run: error: {error}")
         return EXIT_USAGE
     except NoReportsError as error:
-        print(f"pipeline run: error: {error}", file=sys.stderr)
+        _say(f"pipeline run: error: {error}")
         return EXIT_FAILED
     for issue in result.unreadable:
-        print(f"pipeline run: error: {issue.message}", file=sys.stderr)
+        _say(f"pipeline run: error: {issue.message}")
     for name in result.missing_year:
-        print(f"pipeline run: warning: {name}: no fiscal year found (no period line, no year "
-              "in the file name)", file=sys.stderr)
+        _say(f"pipeline run: warning: {name}: no fiscal year found (no period line, no year "
+             "in the file name)")
     summary = run_summary(result, args.out)
     if not args.quiet or result.unreadable:
-        print(summary, file=sys.stderr)
+        _say(summary)
     if result.unreadable:
         return EXIT_FAILED
     if args.strict and (result.rejects or result.warnings):
         for reason in result.reject_reasons:
-            print(f"pipeline run: reject: {reason}", file=sys.stderr)
+            _say(f"pipeline run: reject: {reason}")
         for warning in result.warnings:
-            print(f"pipeline run: warning: {warning.message} [{warning.code}]", file=sys.stderr)
+            _say(f"pipeline run: warning: {warning.message} [{warning.code}]")
         return EXIT_FAILED
     return EXIT_OK
 

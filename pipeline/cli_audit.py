@@ -17,12 +17,20 @@ FORMATS = ("text", "json", "csv", "html")
 
 
 def _error(command: str, message: str) -> int:
-    print(f"pipeline {command}: error: {message}", file=sys.stderr)
+    from pipeline.safe_text import terminal
+
+    print(terminal(f"pipeline {command}: error: {message}"), file=sys.stderr)
     return EXIT_USAGE
 
 
-def _write(text: str, out: Path | None) -> None:
+def _write(text: str, out: Path | None, for_people: bool = False) -> None:
+    """To a file as it is; to standard output with control characters escaped line by
+    line when people read it (the text format, or any format on a terminal)."""
     if out is None:
+        if for_people or sys.stdout.isatty():
+            from pipeline.safe_text import terminal
+
+            text = "\n".join(terminal(line) for line in text.split("\n"))
         sys.stdout.write(text)
     else:
         out.write_text(text, encoding="utf-8")
@@ -35,7 +43,7 @@ def command_diff(args: argparse.Namespace) -> int:
     ignore = [name.strip() for given in args.ignore for name in given.split(",") if name.strip()]
     try:
         result = diff_outputs(args.old, args.new, ignore, args.layout)
-        _write(RENDERERS[args.format](result), args.out)
+        _write(RENDERERS[args.format](result), args.out, for_people=args.format == "text")
     except DiffError as error:
         return _error("diff", str(error))
     except OSError as error:
@@ -53,7 +61,9 @@ def command_audit(args: argparse.Namespace) -> int:
         return _error("audit", str(error))
     except OSError as error:
         return _error("audit", f"{error.filename}: {error.strerror}")
-    print(f"pipeline audit: -> {args.out}", file=sys.stderr)
+    from pipeline.safe_text import terminal
+
+    print(terminal(f"pipeline audit: -> {args.out}"), file=sys.stderr)
     return EXIT_OK
 
 

@@ -206,12 +206,13 @@ def load(path: Path, workdir: Path, layout: Path | None = None) -> dict[str, pa.
         raise DiffError(f"{path}: no such file or folder")
     folder = path
     if not is_output_folder(path):
+        from pipeline.commit import OutputError
         from pipeline.runner import InputError, NoReportsError, RunOptions, run
 
         folder = workdir
         try:
             result = run([path], folder, RunOptions(layout=layout))
-        except InputError as error:
+        except (InputError, OutputError) as error:
             raise DiffError(str(error)) from error
         except NoReportsError:
             raise DiffError(f"{path}: no reports and no events.parquet or events.csv") from None

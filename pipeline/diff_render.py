@@ -12,7 +12,6 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from difflib import SequenceMatcher
-from html import escape
 from itertools import groupby
 from typing import Any
 
@@ -25,6 +24,8 @@ from pipeline.diff import (
     Side,
     partner_key,
 )
+from pipeline.safe_text import ISOLATE_CSS, content_security_policy
+from pipeline.safe_text import html_text as escape
 
 
 def plain(value: Any) -> str:
@@ -377,7 +378,9 @@ def to_html(result: DiffResult) -> str:
                              f"{r['source_line']}</td></tr>" for r in records)
             parts.append(f"<h2>{kind.capitalize()} entries</h2><table>{rows}</table>")
     return ('<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">'
-            f"<title>pipeline diff</title><style>{_CSS}</style></head><body>\n"
+            '<meta http-equiv="Content-Security-Policy" content="'
+            f'{content_security_policy(_CSS + ISOLATE_CSS)}">'
+            f"<title>pipeline diff</title><style>{_CSS}{ISOLATE_CSS}</style></head><body>\n"
             + "\n".join(p for p in parts if p) + "\n</body></html>\n")
 
 

@@ -25,7 +25,9 @@ from pipeline.schema import Column
 
 BATCH_ROWS = 8_192  # rows of Python objects held before a batch goes out: memory stays flat
 _ARROW_TYPES = {"string": "string", "integer": "int64", "boolean": "bool_", "date": "date32"}
-_FORMULA_START = ("=", "+", "-", "@")
+# A spreadsheet reads a formula after the ASCII signs and, in Japanese Excel, after their
+# full-width forms; a leading TAB or CR is trimmed on import, exposing what follows.
+_FORMULA_START = ("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r")
 
 
 def csv_value(value: Any) -> str:

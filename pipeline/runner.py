@@ -9,6 +9,7 @@ reads the records back in output order and streams them to the table writers.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import importlib.metadata
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__, cache
+from pipeline import __version__, cache, commit
 from pipeline.cache import ReportResult, StoredReport
 from pipeline.datapackage import datapackage
 from pipeline.duplicates import (
@@ -54,6 +55,19 @@ class InputFile:
     path: Path
     name: str  # relative to the input folder given, '/'-separated
     vocabulary: Vocabulary | None = None  # header words to read it with (None: built-in)
+    # False for a file found as a plain file in a folder: it is opened without following
+    # a link, so one swapped in after discovery cannot lead the read outside the folder.
+    follow: bool = True
+
+
+def read_input(item: InputFile) -> bytes:
+    """The input's bytes; OSError (ELOOP) when a plain file found in a folder has become
+    a link since."""
+    if item.follow:
+        return item.path.read_bytes()
+    handle = os.open(item.path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(handle, "rb") as stream:
+        return stream.read()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +87,7 @@ class RunOptions:
     excel: bool = False
     partition_by: str | None = None
     layout: Path | None = None  # a layout file: header words -> roles (layouts.py)
+    wait: bool = True  # another run holds the output folder: wait for it, or OutputError
 
 
 @dataclass(slots=True)
@@ -130,38 +145,109 @@ def refuse_empty_folders(inputs: Sequence[Path], files: Sequence[InputFile],
         raise NoReportsError(f"no reports found in {', '.join(map(str, empty))}")
 
 
-def discover(inputs: Sequence[Path], skip: Path | None = None) -> list[InputFile]:
+def discover(inputs: Sequence[Path], skip: Path | None = None,
+             warnings: list[Issue] | None = None) -> list[InputFile]:
     """Files named directly, and every non-hidden file under folders, recursively; never
     anything under `skip` (the output folder, which may sit inside an input folder).
     Names are relative to their folder; with several folders (`pipeline run 2012/ 2013/`)
-    they start with the folder's own name, so 2012/report.html and 2013/report.html differ."""
+    they start with the folder's own name, so 2012/report.html and 2013/report.html differ.
+    A link inside a folder is read only when it leads inside the folders named (a file
+    named directly is read as given); what is skipped for that is added to `warnings`."""
     found: list[InputFile] = []
-    skipped = skip.resolve() if skip is not None else None
-    folders = sum(1 for given in inputs if given.is_dir())
+    skipped = Path(os.path.realpath(skip)) if skip is not None else None
+    folders = [given for given in inputs if given.is_dir()]
+    roots = [Path(os.path.realpath(folder)) for folder in folders]
+    notes: list[Issue] = []
+    followed: list[Path] = []  # links followed: a file may then be reached twice
     for given in inputs:
-        prefix = f"{given.resolve().name}/" if folders > 1 else ""
+        prefix = f"{given.resolve().name}/" if len(folders) > 1 else ""
         if given.is_dir():
-            # Resolving every file is costly on large folders: only when one of the two
-            # folders lies inside the other (or a link inside might lead out) is a file checked.
-            paths = sorted(given.rglob("*"))
-            here = given.resolve()
-            may_hold_out = skipped is not None and (
-                skipped.is_relative_to(here) or here.is_relative_to(skipped)
-                or any(p.is_symlink() for p in paths))
-            check = skipped if may_hold_out else None
-            for path in paths:
-                relative = path.relative_to(given)
-                if (path.is_file() and not any(p.startswith(".") for p in relative.parts)
-                        and not (check and path.resolve().is_relative_to(check))):
-                    found.append(InputFile(path, prefix + relative.as_posix()))
+            real = Path(os.path.realpath(given))
+            if skipped is None or not real.is_relative_to(skipped):
+                found.extend(_walk(given, prefix, real, roots, skipped, notes, followed))
         elif given.is_file():
             found.append(InputFile(given, given.name))
         else:
             raise InputError(f"{given}: no such file or folder")
+    # Only a link followed can reach one file twice: without one, no file is resolved.
+    found = _one_name_per_file(found, notes) if followed else found
+    if warnings is not None:
+        warnings.extend(sorted(notes, key=lambda issue: issue.source_file))
     counts = Counter(f.name for f in found)
     if twice := sorted(name for name, count in counts.items() if count > 1):
         raise InputError(f"two inputs have the same name: {', '.join(twice)}")
     return sorted(found, key=lambda f: f.name)
+
+
+def _link_warning(code: str, name: str, what: str) -> Issue:
+    return Issue(code, f"{name}: {what}", "warning", name, 0)
+
+
+def _walk(folder: Path, prefix: str, real: Path, roots: list[Path], skipped: Path | None,
+          notes: list[Issue], followed: list[Path],
+          chain: tuple[Path, ...] = ()) -> Iterator[InputFile]:
+    """The non-hidden files under `folder` (whose real path is `real`), in name order.
+    A link is followed only into the named folders, a folder link once per way in, and
+    never into a folder it is already inside (a loop). `chain`: the real folders above."""
+    chain = (*chain, real)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as error:  # an unreadable sub-folder costs itself, said so
+        notes.append(_link_warning("input-folder-unreadable", prefix.rstrip("/") or str(folder),
+                                   f"cannot list the folder: {error.strerror}"))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        name = f"{prefix}{entry.name}"
+        path = Path(entry.path)
+        if entry.is_symlink():
+            target = Path(os.path.realpath(path))
+            if not any(target.is_relative_to(root) for root in roots):
+                notes.append(_link_warning(
+                    "input-symlink-outside", name, "a symbolic link to a place outside the "
+                    "input folders; not read (name its target on the command line to read it)"))
+                continue
+            if skipped is not None and target.is_relative_to(skipped):
+                continue  # into the output folder: never an input, as a plain path there
+            if target.is_dir():
+                if target in chain:
+                    notes.append(_link_warning(
+                        "input-symlink-loop", name, "a symbolic link to a folder it is inside "
+                        "(a loop); not followed"))
+                else:
+                    followed.append(path)
+                    yield from _walk(path, f"{name}/", target, roots, skipped, notes, followed,
+                                     chain)
+            elif target.is_file():
+                followed.append(path)
+                yield InputFile(path, name)
+            else:
+                notes.append(_link_warning("input-symlink-broken", name, "a symbolic link "
+                                           "that leads nowhere (its target is missing or a loop)"))
+        elif entry.is_dir(follow_symlinks=False):
+            sub = real / entry.name
+            if skipped is None or not sub.is_relative_to(skipped):
+                yield from _walk(path, f"{name}/", sub, roots, skipped, notes, followed, chain)
+        elif entry.is_file(follow_symlinks=False):
+            yield InputFile(path, name, follow=False)
+
+
+def _one_name_per_file(found: list[InputFile], notes: list[Issue]) -> list[InputFile]:
+    """A file reached twice (through a link and its own path) is read once, under the
+    first of its names in name order; the other name is a warning, not a second copy."""
+    first: dict[str, InputFile] = {}
+    kept: list[InputFile] = []
+    for item in sorted(found, key=lambda f: f.name):
+        real = os.path.realpath(item.path)
+        if real in first:
+            notes.append(_link_warning(
+                "input-symlink-duplicate", item.name,
+                f"the same file as {first[real].name} (through a link); read once, as that"))
+            continue
+        first[real] = item
+        kept.append(item)
+    return kept
 
 
 def _manifest_entry(name: str, data: bytes, extraction: Extraction | Issue) -> dict[str, Any]:
@@ -197,9 +283,11 @@ def _manifest_entry(name: str, data: bytes, extraction: Extraction | Issue) -> d
 def extract_file(item: InputFile) -> ReportResult:
     """One input -> its records; never raises for a damaged or unreadable file."""
     try:
-        data = item.path.read_bytes()
+        data = read_input(item)
     except OSError as error:
-        issue = Issue("file-unreadable", f"{item.name}: {error.strerror}", "error", item.name, 0)
+        why = ("became a symbolic link after the folder was read; not followed"
+               if error.errno == errno.ELOOP and not item.follow else error.strerror)
+        issue = Issue("file-unreadable", f"{item.name}: {why}", "error", item.name, 0)
         return ReportResult(item.name, None, {"name": item.name, "error": {
             "code": issue.code, "message": issue.message}}, error=issue)
     extraction = extract_bytes(data, item.name, item.vocabulary)
@@ -244,8 +332,8 @@ def code_version() -> str:
 
 
 def _extract_payload(item: InputFile) -> tuple[int | None, str, bytes]:
-    """Worker: extract one report and hand back its pickled result (small IPC, and the
-    main process stores it without unpickling), with the sha256 of the bytes it read."""
+    """Worker: extract one report and hand back its result as the cache's JSON (small IPC,
+    and the main process stores it without decoding), with the sha256 of the bytes it read."""
     result = extract_file(item)
     return result.fiscal_year, result.manifest.get("sha256", ""), cache.dump(result)
 
@@ -256,7 +344,7 @@ def _first_pass(files: list[InputFile], store: cache.ReportCache,
     todo: list[tuple[InputFile, str]] = []
     for item in files:
         try:
-            sha = hashlib.sha256(item.path.read_bytes()).hexdigest()
+            sha = hashlib.sha256(read_input(item)).hexdigest()
         except OSError:
             sha = "unreadable"  # extract_file reports why
         key = cache.cache_key(version, item.name, sha)
@@ -305,28 +393,37 @@ def _keep_ids_unique(report: StoredReport, used: dict[str, int]) -> None:
 
 def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions | None = None,
         progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None = None,
-        ) -> RunResult:
-    """Extract every report under `inputs` and write the tables and manifest to `out_dir`."""
+        notify: Callable[[str], None] | None = None) -> RunResult:
+    """Extract every report under `inputs` and write the tables and manifest to `out_dir`.
+    `notify` hears what is worth a line on a terminal: waiting for another run, and what
+    an interrupted earlier run left that this one finished or removed."""
     options = options or RunOptions()
     paths, out_dir = [Path(p) for p in inputs], Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"{out_dir}: exists and is not a folder")
+    commit.check_out_dir(out_dir, paths)
     if options.partition_by not in (None, "fiscal_year"):
         raise InputError(f"cannot partition by {options.partition_by!r}; only fiscal_year")
     refuse_output_folders(paths)
-    found = discover(paths, skip=out_dir)
+    found_warnings: list[Issue] = []
+    found = discover(paths, skip=out_dir, warnings=found_warnings)
     refuse_empty_folders(paths, found, out_dir)
     files, duplicates = drop_duplicates(found)
     version = code_version()
     if options.layout is not None:
         files, digest = with_layout(files, options.layout)
         version += f"+layout.{digest}"  # results read with another layout are not reused
-    out_dir.mkdir(parents=True, exist_ok=True)
-    store = cache.ReportCache(out_dir)
-    try:
-        return _run(files, out_dir, options, store, progress, version, duplicates)
-    finally:
-        store.close()
+    commit.make_out_dir(out_dir)
+    with commit.output_lock(out_dir, wait=options.wait, notify=notify):
+        commit.refuse_links(out_dir, [*commit.owned_names(TABLES), str(cache.CACHE_FILE.parent),
+                                      str(cache.CACHE_FILE), f"{cache.CACHE_FILE}-journal"])
+        for done in commit.recover(out_dir, commit.owned_names(TABLES)):
+            if notify is not None:
+                notify(done)
+        store = cache.ReportCache(out_dir)
+        try:
+            return _run(files, out_dir, options, store, progress, found_warnings, version,
+                        duplicates)
+        finally:
+            store.close()
 
 
 def with_layout(files: list[InputFile], path: Path) -> tuple[list[InputFile], str]:
@@ -357,7 +454,8 @@ def with_layout(files: list[InputFile], path: Path) -> tuple[list[InputFile], st
 
 def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cache.ReportCache,
          progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None,
-         version: str, duplicates: Sequence[Duplicate] = ()) -> RunResult:
+         found_warnings: list[Issue], version: str,
+         duplicates: Sequence[Duplicate] = ()) -> RunResult:
     duplicates_of: dict[str, list[Duplicate]] = {}
     for duplicate in duplicates:
         duplicates_of.setdefault(duplicate.first.name, []).append(duplicate)
@@ -368,8 +466,9 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
     store.commit()
     by_name = {item.name: item for item in files}
 
-    result = RunResult(files=len(files) + len(duplicates))
-    sinks = {name: TableSink(out_dir, name, columns, excel=options.excel,
+    result = RunResult(files=len(files) + len(duplicates), warnings=list(found_warnings))
+    staging = commit.new_staging(out_dir)  # laid out as the outputs; moved in at the end
+    sinks = {name: TableSink(staging, name, columns, excel=options.excel,
                              partition_by=options.partition_by
                              if name in ("events", "entries", "partners") else None)
              for name, columns in TABLES.items()}
@@ -383,12 +482,15 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
             report = store.get(summary.key)
             if report is None:  # an unreadable cache entry: extract the report again
                 report = cache.to_stored(extract_file(by_name[summary.name]))
+            reused = summary.reused and summary.key not in store.rejected
+            if summary.key in store.rejected:
+                result.warnings.append(cache_rejected(summary.name))
             if report.fiscal_year != year:  # ids can only collide within one fiscal year
                 used_ids, seen_events, year = {}, {}, report.fiscal_year
             overlaps = overlap_warnings(report, seen_events)
             _keep_ids_unique(report, used_ids)
-            manifest_inputs.append({**report.manifest, "reused": summary.reused})
-            result.reused += summary.reused
+            manifest_inputs.append({**report.manifest, "reused": reused})
+            result.reused += reused
             _write_report(report, sinks, partners, result)
             result.warnings.extend(overlaps)
             for duplicate in duplicates_of.get(report.name, []):  # listed beside the first
@@ -400,16 +502,23 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
     except BaseException:
         for sink in sinks.values():
             sink.abort()
+        shutil.rmtree(staging, ignore_errors=True)
         raise
     outputs: dict[str, Any] = {}
     with interrupts_deferred():  # the renames below go together or not at all
         for sink in sinks.values():
             outputs.update(sink.commit())
-        if not options.excel:  # an Excel copy from an earlier run would no longer match
-            shutil.rmtree(out_dir / "excel", ignore_errors=True)
-        _write_descriptions(out_dir, outputs, manifest_inputs, result)
+        _write_descriptions(staging, outputs, manifest_inputs, result)
+        # What the run made but an earlier run left (an Excel copy without --excel, a
+        # single Parquet file beside a partitioned one) goes: it would no longer match.
+        commit.publish(staging, out_dir, commit.owned_names(TABLES))
     store.keep_only({s.key for s in summaries})
     return result
+
+
+def cache_rejected(name: str) -> Issue:
+    return Issue("cache-entry-rejected", f"{name}: its cached result was damaged or not made "
+                 "by this user's pipeline (HMAC mismatch); extracted again", "warning", name, 0)
 
 
 def _write_report(report: StoredReport, sinks: dict[str, TableSink], partners: PartnerTable,

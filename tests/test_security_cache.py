@@ -1,0 +1,180 @@
+"""The cache in the output folder holds data, never code, and serves only what this user's
+pipeline wrote (issue 17, finding 1). Every hostile row here is built by the test."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline import cache
+from pipeline.runner import code_version
+from tests.conftest import REPORT
+from tests.test_dataset import output_files, run_quiet
+
+DB = Path(".cache") / "reports.sqlite3"
+NAME = REPORT.name
+
+
+class _Plant:
+    """Unpickling this touches `marker`: proof that a pickle ran."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Path.touch, (self.marker,))
+
+
+def _first_run(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / NAME).write_bytes(REPORT.read_bytes())
+    out = tmp_path / "out"
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    return folder, out, output_files(out)
+
+
+def _tables(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {k: v for k, v in files.items() if k != "manifest.json"}
+
+
+def _manifest(out: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return loaded
+
+
+def test_a_planted_pickle_in_the_current_cache_is_never_run(tmp_path: Path) -> None:
+    folder, out, first = _first_run(tmp_path)
+    marker = tmp_path / "pickle-ran"
+    with sqlite3.connect(out / DB) as db:
+        db.execute("update reports set payload = ?", (pickle.dumps(_Plant(marker)),))
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    assert not marker.exists()
+    assert _tables(output_files(out)) == _tables(first)
+    manifest = _manifest(out)
+    assert [i["reused"] for i in manifest["inputs"]] == [False]
+    assert [w["code"] for w in manifest["warnings"]] == ["cache-entry-rejected"]
+
+
+def test_a_cache_of_pickles_keyed_as_the_old_pipeline_keyed_them_is_never_run(
+        tmp_path: Path) -> None:
+    """Regression: the old cache unpickled any row whose key matched; the key is
+    computable offline (code version, name, sha256 of the input)."""
+    import hashlib
+
+    folder, out, first = _first_run(tmp_path)
+    marker = tmp_path / "pickle-ran"
+    key = cache.cache_key(code_version(), NAME, hashlib.sha256(REPORT.read_bytes()).hexdigest())
+    (out / DB).unlink()
+    with sqlite3.connect(out / DB) as db:  # the old schema, as an attacker would plant it
+        db.execute("create table reports (key text primary key, fiscal_year integer, "
+                   "payload blob not null)")
+        db.execute("insert into reports values (?, 2012, ?)",
+                   (key, pickle.dumps(_Plant(marker))))
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    assert not marker.exists()
+    assert _tables(output_files(out)) == _tables(first)
+
+
+def test_a_well_formed_forged_row_is_not_served(tmp_path: Path) -> None:
+    """A row whose JSON is valid but was not written with this user's key: its forged
+    description must not reach events.csv."""
+    folder, out, first = _first_run(tmp_path)
+    with sqlite3.connect(out / DB) as db:
+        (payload,) = db.execute("select payload from reports").fetchone()
+        document = json.loads(payload)
+        descriptions = document["tables"]["events"][13]  # events.description
+        assert descriptions[0] == "知事本局職員のニューヨーク市主催サミット参加"  # line 8, first item
+        descriptions[0] = "FORGED"
+        db.execute("update reports set payload = ?",
+                   (json.dumps(document, ensure_ascii=False).encode(),))
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    assert b"FORGED" not in (out / "events.csv").read_bytes()
+    assert _tables(output_files(out)) == _tables(first)
+    assert [w["code"] for w in _manifest(out)["warnings"]] == ["cache-entry-rejected"]
+
+
+def test_a_forged_fiscal_year_is_not_used_to_order_the_outputs(tmp_path: Path) -> None:
+    folder, out, first = _first_run(tmp_path)
+    with sqlite3.connect(out / DB) as db:
+        db.execute("update reports set fiscal_year = 1999")
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    assert _tables(output_files(out)) == _tables(first)
+    manifest = _manifest(out)
+    assert [i["reused"] for i in manifest["inputs"]] == [False]
+    assert [w["code"] for w in manifest["warnings"]] == ["cache-entry-rejected"]
+
+
+def test_an_untouched_cache_is_reused_without_warnings(tmp_path: Path) -> None:
+    folder, out, first = _first_run(tmp_path)
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    manifest = _manifest(out)
+    assert [i["reused"] for i in manifest["inputs"]] == [True]
+    assert manifest["warnings"] == []
+    assert _tables(output_files(out)) == _tables(first)
+
+
+def test_the_secret_key_is_made_private_outside_the_output_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    key = cache.secret_key()
+    path = tmp_path / "home-cache" / "pipeline" / "cache-key"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert cache.secret_key() == key and len(key) == 32
+
+
+def test_a_key_file_others_can_write_is_not_trusted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key readable or writable by others could be used to forge entries: the run then
+    keeps a key of its own and reuses nothing."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    key = cache.secret_key()
+    path = tmp_path / "home-cache" / "pipeline" / "cache-key"
+    os.chmod(path, 0o666)
+    assert cache.secret_key() != key
+    folder, out, _ = _first_run(tmp_path)
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    assert [i["reused"] for i in _manifest(out)["inputs"]] == [False]
+
+
+def test_a_key_file_that_is_a_symlink_is_not_followed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    (tmp_path / "home-cache" / "pipeline").mkdir(parents=True)
+    planted = tmp_path / "planted"
+    planted.write_text("ab" * 32)
+    (tmp_path / "home-cache" / "pipeline" / "cache-key").symlink_to(planted)
+    assert cache.secret_key() != bytes.fromhex("ab" * 32)
+
+
+@pytest.mark.parametrize("text", ["plain", "𠮷野家 ・ニュー\u3000", "\ud800 lone surrogate", ""])
+def test_a_report_survives_the_json_round_trip(text: str) -> None:
+    from pipeline.model import Issue
+
+    issue = Issue("date-missing", f"x.txt:3: {text}", "warning", "x.txt", 3, text)
+    result = cache.ReportResult("x.txt", 2012, {"name": "x.txt", "title": text},
+                                warnings=[issue], error=None)
+    stored = cache.load(cache.dump(result))
+    assert (stored.name, stored.fiscal_year, stored.manifest) == (
+        "x.txt", 2012, {"name": "x.txt", "title": text})
+    assert stored.warnings == [issue] and stored.error is None
+
+
+def test_an_entry_made_with_another_users_key_is_not_served(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The output folder is shared: a cache row someone else's pipeline made (with their
+    key) is extracted again, said in a warning, never served."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "alice"))
+    folder, out, first = _first_run(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "bob"))
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    manifest = _manifest(out)
+    assert [i["reused"] for i in manifest["inputs"]] == [False]
+    assert [w["code"] for w in manifest["warnings"]] == ["cache-entry-rejected"]
+    assert _tables(output_files(out)) == _tables(first)
