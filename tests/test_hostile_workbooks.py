@@ -27,7 +27,7 @@ SHEET = "xl/worksheets/sheet1.xml"
 MERGE = b'<mergeCell ref="A1:C1"/>'  # the title's merge in xlsx_variant's sheet
 MAIN_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 TOO_LARGE = "the workbook is too large to read: "
-PAST = "past the 2000000 cells a workbook may hold (every cell its merged ranges cover counted)"
+PAST = "past the 500000 cells a workbook may hold (every cell its merged ranges cover counted)"
 
 
 @contextmanager
@@ -139,13 +139,14 @@ def sheets_with_merges(count: int, rows: int) -> bytes:
 
 def test_the_budget_is_one_for_the_whole_workbook_not_one_per_sheet() -> None:
     """Review finding: the cell budget was per sheet, so four sheets took four times it.
-    Three sheets of 600,000 merged cells (1,800,000) are read; a fourth passes 2,000,000."""
+    Three sheets of 150,000 merged cells and 6 cells each (450,018) are read; a fourth
+    passes 500,000 at its merged range (its cells come first in the sheet's XML)."""
     with guard():
-        assert len(read_document(sheets_with_merges(3, 600_000), "a.xlsx").rows) == 6
-    error = refusal(sheets_with_merges(4, 600_000))
+        assert len(read_document(sheets_with_merges(3, 150_000), "a.xlsx").rows) == 6
+    error = refusal(sheets_with_merges(4, 150_000))
     assert error.code == "workbook-too-large"
     assert error.message == (f"{TOO_LARGE}worksheet 's4' (xl/worksheets/sheet4.xml): merged "
-                             f"range E2:E600001 covers 600000 cells, {PAST}")
+                             f"range E2:E150001 covers 150000 cells, {PAST}")
 
 
 def plain_cells(rows: int, columns: int) -> bytes:
@@ -278,8 +279,8 @@ def test_xls_merged_ranges_are_charged_and_the_fill_stays_linear() -> None:
     """Review finding: each .xls merged range cost ~29 ms (a 37 KB file: 115 s): the fill
     walked every row of the grid for every range. Here 1,000 ranges D2:D65535 (written
     straight into xlwt's list, because its merge() writes a blank record for every cell)
-    under a value at row 65536. Each covers 65,534 cells; the 4 cells read and 30 ranges
-    (1,966,020) fit in 2,000,000, the 31st does not."""
+    under a value at row 65536. Each covers 65,534 cells; the 4 cells read and 7 ranges
+    (458,742) fit in 500,000, the 8th does not."""
     import xlwt
 
     book = xlwt.Workbook(encoding="utf-8")

@@ -555,7 +555,7 @@ def test_merged_ranges_too_large_to_open_are_refused_before_opening(tmp_path: Pa
     assert raised.value.code == "workbook-too-large"
     assert raised.value.message == (
         "the workbook is too large to read: worksheet '平成24年度' (xl/worksheets/sheet1.xml): "
-        "merged range A1:XFD1048576 covers 17179869184 cells, past the 2000000 cells a "
+        "merged range A1:XFD1048576 covers 17179869184 cells, past the 500000 cells a "
         "workbook may hold (every cell its merged ranges cover counted)")
 
 

@@ -16,9 +16,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-# A report holds thousands of cells; two million (merged-range cells counted) is far past
-# any real one, and reading that many costs a few seconds and a few hundred MB.
-MAX_WORKBOOK_CELLS = 2_000_000
+# A report holds a few thousand cells; half a million (merged-range cells counted) is a
+# hundred times any real one. Streaming a sheet's XML costs some microseconds a cell in
+# Python (benchmarks/bench_hostile.py), so this is also what keeps a hostile workbook to
+# seconds.
+MAX_WORKBOOK_CELLS = 500_000
 # Every ZIP member together, as inflated. A report's XML is a few MB at most.
 MAX_UNPACKED = 100 * 1024 * 1024
 # Cells and bytes bound the work already; time is the last guard against a slow path

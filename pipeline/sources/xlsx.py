@@ -184,8 +184,24 @@ def xlsx_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
                         ) from None
 
 
+def _sheet_list() -> Any:
+    """openpyxl's workbook reader, stopped short of the worksheets: it finds them through
+    the workbook's relationships and keeps (title, member) of each, in workbook order.
+    Its own read-only worksheets would scan a whole sheet for its size when the sheet
+    does not state it: seconds per 100 MB, before any budget is charged."""
+    from openpyxl.reader.excel import ExcelReader
+
+    class SheetList(ExcelReader):  # type: ignore[misc]  # openpyxl has no type hints
+        sheets: list[tuple[str, str]]
+
+        def read_worksheets(self) -> None:
+            self.sheets = [(sheet.name, rel.target) for sheet, rel in self.parser.find_sheets()
+                           if rel.target in self.valid_files and "chartsheet" not in rel.Type]
+
+    return SheetList
+
+
 def _read(data: bytes, name: str, sha256: str, budget: Budget) -> SourceDocument:
-    import openpyxl
     from openpyxl.worksheet._reader import WorkSheetParser
 
     try:
@@ -197,25 +213,28 @@ def _read(data: bytes, name: str, sha256: str, budget: Budget) -> SourceDocument
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about styles and dates it does not read
         try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            reader = _sheet_list()(io.BytesIO(data), read_only=True, data_only=True,
+                                   keep_links=False)
+            reader.read()
         except Exception as error:  # openpyxl raises whatever its zip or XML layer raised
             raise _unreadable(zip_kind(names, mimetype) or f"{type(error).__name__}: {error}"
                               ) from None
+        book = reader.wb
         try:
             sheets = []
-            for sheet in book.worksheets:
+            for title, member in reader.sheets:
                 # openpyxl's cell parser, as its own reader sets it up; only its parse_cell
                 # is used, on the cells stream_sheet hands it.
-                parser = WorkSheetParser(None, sheet._shared_strings, data_only=True,
+                parser = WorkSheetParser(None, reader.shared_strings, data_only=True,
                                          epoch=book.epoch, date_formats=book._date_formats,
                                          timedelta_formats=book._timedelta_formats)
-                where = f"worksheet {sheet.title!r} ({sheet._worksheet_path})"
+                where = f"worksheet {title!r} ({member})"
                 try:
-                    with book._archive.open(sheet._worksheet_path) as source:
+                    with reader.archive.open(member) as source:
                         filled, merged, last_row = stream_sheet(source, parser, budget, where)
                 except _ERRORS as error:
                     raise _unreadable(f"{where}: {type(error).__name__}: {error}") from None
-                sheets.append(Sheet(sheet.title, filled_to_grid(filled), merged, last_row))
+                sheets.append(Sheet(title, filled_to_grid(filled), merged, last_row))
         finally:
-            book.close()
+            reader.archive.close()
     return sheets_to_document(sheets, name, sha256, len(data), "xlsx", budget)
