@@ -296,3 +296,14 @@ def test_xls_merged_ranges_are_charged_and_the_fill_stays_linear() -> None:
     assert error.code == "workbook-too-large"
     assert error.message == (f"{TOO_LARGE}worksheet 's': merged range D2:D65535 covers "
                              f"65534 cells, {PAST}")
+
+
+def test_a_damaged_cell_value_makes_the_file_unreadable_not_a_crash(workbook: bytes) -> None:
+    """A shared-string cell naming string 99 of a workbook without shared strings: openpyxl's
+    cell parser raises IndexError, which is the file's error, with its sheet."""
+    hostile = in_sheet(workbook, b"</sheetData>",
+                       b'<row r="40"><c r="A40" t="s"><v>99</v></c></row></sheetData>')
+    error = refusal(hostile)
+    assert error.code == "file-unreadable"
+    assert error.message == ("the file is not a readable Excel workbook: worksheet '平成24年度' "
+                             "(xl/worksheets/sheet1.xml): IndexError: list index out of range")

@@ -204,6 +204,8 @@ def _sheet_list() -> Any:
 def _read(data: bytes, name: str, sha256: str, budget: Budget) -> SourceDocument:
     from openpyxl.worksheet._reader import WorkSheetParser
 
+    from pipeline.sources import ReadError
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
@@ -232,7 +234,12 @@ def _read(data: bytes, name: str, sha256: str, budget: Budget) -> SourceDocument
                 try:
                     with reader.archive.open(member) as source:
                         filled, merged, last_row = stream_sheet(source, parser, budget, where)
-                except _ERRORS as error:
+                except (WorkbookTooLarge, ReadError):
+                    raise
+                # openpyxl's cell parser raises what a damaged value makes it raise (an
+                # IndexError for a shared string that is not there, say), as it did when
+                # openpyxl read the whole workbook: the file is unreadable, never a crash.
+                except Exception as error:
                     raise _unreadable(f"{where}: {type(error).__name__}: {error}") from None
                 sheets.append(Sheet(title, filled_to_grid(filled), merged, last_row))
         finally:
