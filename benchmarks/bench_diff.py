@@ -135,15 +135,19 @@ def write(folder: Path, tables: dict[str, list[dict]]) -> None:
 
 # Peak RSS as VmHWM: ru_maxrss survives exec on Linux, so a child would report the peak of
 # the parent that generated the data.
+# CPU seconds too: on a shared machine the wall time includes waiting for a core.
 CHILD = """
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
 from pipeline.diff import diff_outputs
 start = time.perf_counter()
+cpu = resource.getrusage(resource.RUSAGE_SELF)
 result = diff_outputs(Path(sys.argv[1]), Path(sys.argv[2]))
 seconds = time.perf_counter() - start
+done = resource.getrusage(resource.RUSAGE_SELF)
+cpu = done.ru_utime + done.ru_stime - cpu.ru_utime - cpu.ru_stime
 status = Path("/proc/self/status").read_text().split("VmHWM:")[1]
-print(json.dumps({"seconds": seconds, "peak_rss_mb": int(status.split()[0]) / 1024,
+print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_rss_mb": int(status.split()[0]) / 1024,
     "added": len(result.added),
     "removed": len(result.removed), "changed": len(result.changed),
     "moved": len(result.moved), "periods": len(result.periods),
@@ -210,7 +214,8 @@ def main() -> None:
                               check=True)
         wall = time.perf_counter() - started
         figures = json.loads(done.stdout)
-        print(f"diff_outputs: {figures['seconds']:.2f} s (child process wall {wall:.2f} s); "
+        print(f"diff_outputs: {figures['seconds']:.2f} s, CPU {figures['cpu']:.2f} s "
+              f"(child process wall {wall:.2f} s); "
               f"peak RSS {figures['peak_rss_mb']:.0f} MB (imports alone "
               f"{float(baseline.stdout):.0f} MB)")
         print(f"found: {figures['added']} added, {figures['removed']} removed, "
