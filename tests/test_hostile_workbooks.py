@@ -307,3 +307,29 @@ def test_a_damaged_cell_value_makes_the_file_unreadable_not_a_crash(workbook: by
     assert error.code == "file-unreadable"
     assert error.message == ("the file is not a readable Excel workbook: worksheet '平成24年度' "
                              "(xl/worksheets/sheet1.xml): IndexError: list index out of range")
+
+
+def test_a_sheet_whose_part_is_missing_is_said(workbook: bytes) -> None:
+    """openpyxl passes over a sheet whose relationship names a part the ZIP does not hold;
+    the reader says so. With a second, readable sheet the rest is read."""
+    missing = rewrite(workbook, lambda name, content: (
+        name, content.replace(b"/xl/worksheets/sheet1.xml", b"/xl/worksheets/gone.xml")
+        if name != SHEET else content))
+    error = refusal(missing)
+    assert (error.code, error.message) == ("no-table", (
+        "no worksheet has a header row naming 提携都市 and 内容; worksheet '平成24年度' names "
+        "xl/worksheets/gone.xml, which the file does not hold; not read"))
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(workbook))
+    book.create_sheet("続き").append(["x"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    two = rewrite(buffer.getvalue(), lambda name, content: (
+        (name, content.replace(b"/xl/worksheets/sheet2.xml", b"/xl/worksheets/gone.xml"))
+        if name != "xl/worksheets/sheet2.xml" else (name, content)))
+    document = read_document(two, "fy2012.xlsx")
+    assert document.rows == read_document(workbook, "fy2012.xlsx").rows
+    assert [(i.code, i.message) for i in document.issues] == [(
+        "sheet-missing", "fy2012.xlsx: worksheet '続き' names xl/worksheets/gone.xml, which "
+        "the file does not hold; not read")]

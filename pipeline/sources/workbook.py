@@ -4,6 +4,7 @@ hold the report, merged cells filled like a rowspan, rows numbered by sheet."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from pipeline.headers import is_header
@@ -130,14 +131,16 @@ def sheet_to_rows(sheet: Sheet, index: int, budget: Budget | None = None) -> lis
 
 
 def sheets_to_document(sheets: list[Sheet], name: str, sha256: str, size: int, fmt: str,
-                       budget: Budget | None = None) -> SourceDocument:
+                       budget: Budget | None = None, found: Sequence[Issue] = ()
+                       ) -> SourceDocument:
     """Every worksheet that has a report header row, in workbook order, as the tables of
     one report. A filled sheet without one is a warning. Raises ReadError without any, or
-    when filling merged ranges overruns the workbook's `budget`."""
+    when filling merged ranges overruns the workbook's `budget`. `found`: the reader's own
+    warnings, kept first."""
     from pipeline.sources import ReadError
 
     rows: list[RawRow] = []
-    issues: list[Issue] = []
+    issues: list[Issue] = list(found)
     for index, sheet in enumerate(sheets):
         if any(is_header(row) for row in sheet.grid):
             try:
@@ -163,7 +166,10 @@ def sheets_to_document(sheets: list[Sheet], name: str, sha256: str, size: int, f
         too_large = [issue.message for issue in issues if issue.code == "sheet-too-large"]
         if too_large:
             raise ReadError("file-unreadable", too_large[0].removeprefix(f"{name}: "))
-        raise ReadError("no-table", "no worksheet has a header row naming 提携都市 and 内容")
+        missing = [issue.message.removeprefix(f"{name}: ") for issue in issues
+                   if issue.code == "sheet-missing"]
+        raise ReadError("no-table", "no worksheet has a header row naming 提携都市 and 内容"
+                        + "".join(f"; {message}" for message in missing[:1]))
     return SourceDocument(name=name, format=fmt, encoding=None, sha256=sha256, size=size,
                           line_count=len(rows), line_based=False, rows=tuple(rows),
                           issues=tuple(issues))

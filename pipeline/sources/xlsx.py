@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from lxml import etree
 
-from pipeline.model import SourceDocument
+from pipeline.model import Issue, SourceDocument
 from pipeline.sources.budget import Budget, WorkbookTooLarge
 from pipeline.sources.workbook import (
     SHEET_LINES,
@@ -193,10 +193,14 @@ def _sheet_list() -> Any:
 
     class SheetList(ExcelReader):  # type: ignore[misc]  # openpyxl has no type hints
         sheets: list[tuple[str, str]]
+        missing: list[tuple[str, str]]  # sheets whose part the file does not hold
 
         def read_worksheets(self) -> None:
-            self.sheets = [(sheet.name, rel.target) for sheet, rel in self.parser.find_sheets()
-                           if rel.target in self.valid_files and "chartsheet" not in rel.Type]
+            found = [(sheet.name, rel.target) for sheet, rel in self.parser.find_sheets()
+                     if "chartsheet" not in rel.Type]
+            self.sheets = [(title, part) for title, part in found if part in self.valid_files]
+            self.missing = [(title, part) for title, part in found
+                            if part not in self.valid_files]
 
     return SheetList
 
@@ -244,4 +248,8 @@ def _read(data: bytes, name: str, sha256: str, budget: Budget) -> SourceDocument
                 sheets.append(Sheet(title, filled_to_grid(filled), merged, last_row))
         finally:
             reader.archive.close()
-    return sheets_to_document(sheets, name, sha256, len(data), "xlsx", budget)
+    # openpyxl passes over a sheet whose part is missing; it is said, not lost in silence.
+    missing = [Issue("sheet-missing", f"{name}: worksheet {title!r} names {part}, which the "
+                     "file does not hold; not read", "warning", name, 0)
+               for title, part in reader.missing]
+    return sheets_to_document(sheets, name, sha256, len(data), "xlsx", budget, missing)
