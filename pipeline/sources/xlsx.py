@@ -87,26 +87,24 @@ def stream_sheet(source: IO[bytes], parser: Any, budget: Budget, where: str
     filled: dict[tuple[int, int], str] = {}
     merged: list[tuple[int, int, int, int]] = []
     last_row = 0
-    in_cell = 0  # elements seen inside the current cell
+    depth = 0  # open elements of the current cell, the cell itself counted; 0 outside
+    parts = 0  # elements the current cell holds
     pending = 0  # cells read but not yet charged (charging each one costs time)
     events = etree.iterparse(source, events=("start", "end"), resolve_entities=False,
                              no_network=True, load_dtd=False, huge_tree=False,
                              remove_comments=True, remove_pis=True)
     for event, element in events:
-        tag = element.tag
-        if event == "start":
-            if tag == _CELL:
-                in_cell = 1
-            elif in_cell:
-                in_cell += 1
-                if in_cell > _MAX_CELL_ELEMENTS:
+        if depth:  # inside a cell only its end matters: its parts are read with it
+            if event == "start":
+                depth += 1
+                parts += 1
+                if parts > _MAX_CELL_ELEMENTS:
                     raise WorkbookTooLarge(f"{where}: a cell holds more than "
                                            f"{_MAX_CELL_ELEMENTS} XML elements")
-            elif tag == _ROW:
-                _start_row(parser, element)
-            continue
-        if tag == _CELL:
-            in_cell = 0
+                continue
+            depth -= 1
+            if depth:
+                continue
             cell = parser.parse_cell(element)
             text = value_to_text(cell["value"])
             if text:
@@ -118,20 +116,30 @@ def stream_sheet(source: IO[bytes], parser: Any, budget: Budget, where: str
                 budget.charge_cells(pending, f"{where}: the cells up to row {cell['row']}")
                 budget.check_time(where)
                 pending = 0
-        elif in_cell:
-            continue  # a part of the cell's value: parse_cell reads it at the cell's end
-        elif tag == _MERGE:
-            ref = element.get("ref") or ""
-            bounds = merged_range(ref)
-            if bounds is None:
-                raise _unreadable(f"{where}: the merged range {ref[:40]!r} names no cells")
-            top, left, bottom, right = bounds
-            area = (bottom - top + 1) * (right - left + 1)
-            budget.charge_cells(area, f"{where}: merged range {''.join(ref.split())[:40]} "
-                                f"covers {area} cells")
-            merged.append(bounds)
-        # Whatever ended is read: drop it and what came before it, so that the tree
-        # lxml builds never grows (a cell's parts are dropped with the cell).
+            # Its parts go now; the emptied cell goes with its row (cells are few enough,
+            # being charged, and dropping each one from its row costs as much as reading it).
+            element.clear(keep_tail=False)
+            continue
+        else:
+            tag = element.tag
+            if event == "start":
+                if tag == _CELL:
+                    depth, parts = 1, 0
+                elif tag == _ROW:
+                    _start_row(parser, element)
+                continue
+            if tag == _MERGE:
+                ref = element.get("ref") or ""
+                bounds = merged_range(ref)
+                if bounds is None:
+                    raise _unreadable(f"{where}: the merged range {ref[:40]!r} names no cells")
+                top, left, bottom, right = bounds
+                area = (bottom - top + 1) * (right - left + 1)
+                budget.charge_cells(area, f"{where}: merged range {''.join(ref.split())[:40]} "
+                                    f"covers {area} cells")
+                merged.append(bounds)
+        # Whatever else ended is read: drop it and what came before it, so that the tree
+        # lxml builds never grows beyond one row of emptied cells.
         element.clear(keep_tail=False)
         parent = element.getparent()
         if parent is not None:
