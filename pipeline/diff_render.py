@@ -253,7 +253,8 @@ def to_csv(result: DiffResult) -> str:
     field `event` (its description on the side it exists); a changed list of periods is one
     row with field `periods`. Kind `entry` (key: year, partner, city, bureau, occurrence):
     one row per changed field; an added or removed entry is one row with field `entry`.
-    Moves and columns not compared are left to the text and json forms."""
+    Moves, columns not compared and pairs not compared for rewording (not_paired) are left
+    to the text and json forms."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
