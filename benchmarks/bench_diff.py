@@ -1,10 +1,15 @@
 """Benchmark: `diff_outputs` on 200,000 events against 200,000, with a few thousand changes.
 
-Run with `python benchmarks/bench_diff.py [EVENTS]`. Builds two output folders (Parquet)
-from the real FY2012 events, varied over fiscal years and partner copies so that every id is
-distinct; the new folder has dates corrected, items removed, added, reworded, moved, and
-values changed without their source changing. The diff runs in a fresh child process, so
-its wall time and peak RSS are the diff's own, not the generator's.
+Run with `python benchmarks/bench_diff.py [EVENTS]`; `python benchmarks/bench_diff.py long
+[KB ...]` instead times `pipeline diff` (text and HTML) of the FY2012 report against
+itself with one item made KB kilobytes long and changed by one character in its middle
+(issue 17: quadratic before). Set PIPELINE_CODE to a checkout to time that code instead.
+
+The default builds two output folders (Parquet) from the real FY2012 events, varied over
+fiscal years and partner copies so that every id is distinct; the new folder has dates
+corrected, items removed, added, reworded, moved, and values changed without their source
+changing. The diff runs in a fresh child process, so its wall time and peak RSS are the
+diff's own, not the generator's.
 """
 
 from __future__ import annotations
@@ -130,15 +135,19 @@ def write(folder: Path, tables: dict[str, list[dict]]) -> None:
 
 # Peak RSS as VmHWM: ru_maxrss survives exec on Linux, so a child would report the peak of
 # the parent that generated the data.
+# CPU seconds too: on a shared machine the wall time includes waiting for a core.
 CHILD = """
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
 from pipeline.diff import diff_outputs
 start = time.perf_counter()
+cpu = resource.getrusage(resource.RUSAGE_SELF)
 result = diff_outputs(Path(sys.argv[1]), Path(sys.argv[2]))
 seconds = time.perf_counter() - start
+done = resource.getrusage(resource.RUSAGE_SELF)
+cpu = done.ru_utime + done.ru_stime - cpu.ru_utime - cpu.ru_stime
 status = Path("/proc/self/status").read_text().split("VmHWM:")[1]
-print(json.dumps({"seconds": seconds, "peak_rss_mb": int(status.split()[0]) / 1024,
+print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_rss_mb": int(status.split()[0]) / 1024,
     "added": len(result.added),
     "removed": len(result.removed), "changed": len(result.changed),
     "moved": len(result.moved), "periods": len(result.periods),
@@ -146,7 +155,45 @@ print(json.dumps({"seconds": seconds, "peak_rss_mb": int(status.split()[0]) / 10
 """
 
 
+LONG_CHILD = """
+import contextlib, io, sys, time
+from pipeline.cli import main
+start = time.perf_counter()
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(["diff", sys.argv[1], sys.argv[2], "--format", sys.argv[3]])
+print(time.perf_counter() - start, code)
+"""
+LONDON = "・知事のロンドン出張(平成25年1月)"
+
+
+def long_items(sizes: list[int]) -> None:
+    import os
+
+    code = Path(os.environ.get("PIPELINE_CODE", ROOT))
+    text = (ROOT / "raw" / "fy2012_sister_city_exchanges.txt").read_text(encoding="utf-8")
+    unit = "ロンドン市との交流について"  # 13 characters, 39 bytes of UTF-8
+    for kb in sizes:
+        body = unit * (kb * 1000 // (2 * len(unit.encode())))
+        with tempfile.TemporaryDirectory() as tmp:
+            folders = []
+            for side, mark in (("old", "甲"), ("new", "乙")):
+                folder = Path(tmp) / side
+                folder.mkdir()
+                (folder / "fy2012.txt").write_text(
+                    text.replace(LONDON, f"・{body}{mark}{body}(平成25年1月)"), encoding="utf-8")
+                folders.append(str(folder))
+            for form in ("text", "html"):
+                done = subprocess.run([sys.executable, "-c", LONG_CHILD, *folders, form],
+                                      cwd=code, capture_output=True, text=True, check=True)
+                seconds, exit_code = done.stdout.split()
+                print(f"{len(f'{body}甲{body}'.encode()) / 1000:5.1f} KB item, {form:4}: "
+                      f"{float(seconds):7.2f} s (exit {exit_code})", flush=True)
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["long"]:
+        long_items([int(kb) for kb in sys.argv[2:]] or [6, 12, 24, 48])
+        return
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -167,7 +214,8 @@ def main() -> None:
                               check=True)
         wall = time.perf_counter() - started
         figures = json.loads(done.stdout)
-        print(f"diff_outputs: {figures['seconds']:.2f} s (child process wall {wall:.2f} s); "
+        print(f"diff_outputs: {figures['seconds']:.2f} s, CPU {figures['cpu']:.2f} s "
+              f"(child process wall {wall:.2f} s); "
               f"peak RSS {figures['peak_rss_mb']:.0f} MB (imports alone "
               f"{float(baseline.stdout):.0f} MB)")
         print(f"found: {figures['added']} added, {figures['removed']} removed, "

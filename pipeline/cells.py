@@ -51,6 +51,13 @@ _NO_ACTIVITY = re.compile(r"^(?:.{1,40}(?:により|のため|で)、?)?"  # a r
                           r"(?:なし|無し|ありません)[。.]?$")
 
 
+# A report cell holds a few kilobytes. One past this is damage: its row is rejected, with
+# its line, rather than split and scanned. It is libxml2's own limit for one text, which
+# an HTML page's cells now reach whole (sources/html.py reads with huge_tree); below it a
+# long cell is read and its long items flagged (events.py, item-too-long).
+MAX_CELL_CHARS = 10_000_000
+
+
 class CellError(ValueError):
     """Cell HTML that cannot be read; the row goes to rejects."""
 
@@ -176,6 +183,9 @@ def lines_to_events(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, s
 
 def cell_to_items(cell: str) -> CellItems:
     """Split one content cell into items. Raises CellError for HTML that cannot be read."""
+    if len(cell) > MAX_CELL_CHARS:
+        raise CellError(f"the cell holds {len(cell)} characters, more than {MAX_CELL_CHARS}; "
+                        "not read")
     if not cell.strip():
         return CellItems("empty", ())
     if "<" in cell and _UNCLOSED_TAG.search(cell):

@@ -25,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline import similar
 from pipeline.schema import ENTRIES, EVENTS, PERIODS, TABLES, Column
 
 Cause = Literal["source", "extractor", "unknown"]
@@ -120,6 +121,10 @@ class DiffResult:
     ignored: tuple[str, ...] = ()
     # (table, column, "OLD" | "NEW" | "OLD and NEW"): columns one side lacks, not compared
     not_compared: tuple[tuple[str, str, str], ...] = ()
+    # (old event_id, new event_id): a removed and an added event of one partner and year
+    # whose long descriptions differ too widely to be compared in bounded time, so never
+    # paired as a rewording (similar.ratio); both stayed removed and added.
+    not_paired: tuple[tuple[str, str], ...] = ()
 
     @property
     def differs(self) -> bool:
@@ -325,12 +330,15 @@ def _order(row: Record) -> tuple[Any, ...]:
 # ---- similar descriptions ----------------------------------------------------------------
 
 def pair_similar(removed: list[Record], added: list[Record],
-                 threshold: float = SIMILARITY) -> list[tuple[Record, Record, float]]:
+                 threshold: float = SIMILARITY, too_long: list[tuple[int, int]] | None = None
+                 ) -> list[tuple[Record, Record, float]]:
     """Pairs (removed, added) of one partner and fiscal year whose descriptions have a
     difflib ratio >= threshold, best first, each event in at most one pair.
 
     Cheap upper bounds (the length ratio, then real_quick_ratio and quick_ratio) rule out
-    most pairs before the quadratic ratio() is computed."""
+    most pairs before the quadratic ratio() is computed; descriptions longer than
+    similar.LONG together are compared by similar.ratio, linear in their length. The
+    (removed, added) indexes of pairs it could not compare go to `too_long`."""
     groups: dict[tuple[int, str, str], list[tuple[int, Record]]] = defaultdict(list)
     for j, row in enumerate(added):
         groups[partner_key(row)].append((j, row))
@@ -348,8 +356,11 @@ def pair_similar(removed: list[Record], added: list[Record],
             matcher.set_seq1(b)
             if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
                 continue
-            ratio = matcher.ratio()
-            if ratio >= threshold:
+            ratio = matcher.ratio() if len(a) + len(b) <= similar.LONG else similar.ratio(a, b)
+            if ratio is None:
+                if too_long is not None:
+                    too_long.append((i, j))
+            elif ratio >= threshold:
                 candidates.append((-ratio, old["event_id"], new["event_id"], i, j))
     candidates.sort()
     used_old: set[int] = set()
@@ -360,6 +371,8 @@ def pair_similar(removed: list[Record], added: list[Record],
             used_old.add(i)
             used_new.add(j)
             pairs.append((removed[i], added[j], -negative))
+    if too_long is not None:  # only those whose events stayed unpaired need saying
+        too_long[:] = [(i, j) for i, j in too_long if i not in used_old and j not in used_new]
     return pairs
 
 
@@ -381,11 +394,14 @@ def _events(old: pa.Table, new: pa.Table, ignore: set[str], result: DiffResult,
     removed, added = matched.removed.to_pylist(), matched.added.to_pylist()
     renamed: dict[str, str] = {}
     with_id = ["event_id", *compare]
-    for o, n, ratio in pair_similar(removed, added):
+    too_long: list[tuple[int, int]] = []
+    for o, n, ratio in pair_similar(removed, added, too_long=too_long):
         renamed[o["event_id"]] = n["event_id"]
         result.changed.append(EventChange(n["event_id"], o["event_id"], _fields(o, n, with_id),
                                           _cause(o, n, known), event_side(o), event_side(n), n,
                                           ratio))
+    result.not_paired = tuple(sorted((removed[i]["event_id"], added[j]["event_id"])
+                                     for i, j in too_long))
     paired_new = set(renamed.values())
     result.removed = sorted((r for r in removed if r["event_id"] not in renamed), key=_order)
     result.added = sorted((r for r in added if r["event_id"] not in paired_new), key=_order)

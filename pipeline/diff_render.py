@@ -11,10 +11,10 @@ import datetime as dt
 import io
 import json
 from collections.abc import Callable, Iterable
-from difflib import SequenceMatcher
 from itertools import groupby
 from typing import Any
 
+from pipeline import similar
 from pipeline.diff import (
     DiffResult,
     EntryChange,
@@ -84,6 +84,15 @@ def not_compared(result: DiffResult) -> str:
                                         for table, column, side in result.not_compared)
 
 
+def not_paired(result: DiffResult) -> str:
+    """One line naming the removed and added events never compared as a rewording, or ""."""
+    if not result.not_paired:
+        return ""
+    return ("not compared for rewording (descriptions differ in more than "
+            f"{similar.MAX_MIDDLE_WORK:,} character pairs; shown as removed and added): "
+            + ", ".join(f"{old} ~ {new}" for old, new in result.not_paired))
+
+
 def summary(result: DiffResult) -> str:
     entries = result.entries
     return (f"{_count(len(result.added), 'added')}, {_count(len(result.removed), 'removed')}, "
@@ -127,6 +136,8 @@ def to_text(result: DiffResult) -> str:
         out.append(f"ignored columns: {', '.join(result.ignored)}")
     if result.not_compared:
         out.append(not_compared(result))
+    if result.not_paired:
+        out.append(not_paired(result))
     events: list[tuple[str, str, Record]] = (
         [("-", "", r) for r in result.removed] + [("+", "", r) for r in result.added])
     periods = {p.event_id: p for p in result.periods}
@@ -211,6 +222,8 @@ def to_json_data(result: DiffResult) -> Record:
         "periods": [_period_json(p) for p in result.periods],
         "not_compared": [{"table": t, "column": c, "absent_in": side}
                          for t, c, side in result.not_compared],
+        "not_paired": [{"old_event_id": old, "new_event_id": new}
+                       for old, new in result.not_paired],
     }
 
 
@@ -241,7 +254,8 @@ def to_csv(result: DiffResult) -> str:
     field `event` (its description on the side it exists); a changed list of periods is one
     row with field `periods`. Kind `entry` (key: year, partner, city, bureau, occurrence):
     one row per changed field; an added or removed entry is one row with field `entry`.
-    Moves and columns not compared are left to the text and json forms."""
+    Moves, columns not compared and pairs not compared for rewording (not_paired) are left
+    to the text and json forms."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -284,10 +298,9 @@ def to_csv(result: DiffResult) -> str:
 
 def mark_changes(old: str, new: str) -> tuple[str, str]:
     """Both strings escaped, with the characters that differ in <del> (old) and <ins> (new)."""
-    matcher = SequenceMatcher(None, old, new, autojunk=False)
     left: list[str] = []
     right: list[str] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in similar.opcodes(old, new):  # linear in the texts' length
         if tag == "equal":
             left.append(escape(old[i1:i2]))
             right.append(escape(new[j1:j2]))
@@ -343,6 +356,8 @@ def to_html(result: DiffResult) -> str:
              f'<p id="summary">{escape(summary(result))}</p>']
     if result.not_compared:
         parts.append(f'<p id="not-compared">{escape(not_compared(result))}</p>')
+    if result.not_paired:
+        parts.append(f'<p id="not-paired">{escape(not_paired(result))}</p>')
     if result.changed:
         body = "\n".join(_html_change(c) for c in result.changed)
         parts.append(f"<h2>Changed events ({len(result.changed)})</h2><table id=\"changed\">"

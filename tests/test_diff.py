@@ -287,8 +287,8 @@ def test_json_format(corrected: tuple[Path, Path, str],
     assert main(["diff", str(old), str(new), "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {"added", "removed", "changed", "moved", "entries", "periods",
-                         "not_compared"}
-    assert data["not_compared"] == []
+                         "not_compared", "not_paired"}
+    assert data["not_compared"] == data["not_paired"] == []
     assert data["added"] == data["removed"] == data["moved"] == []
     assert data["entries"] == {"added": [], "removed": [], "changed": []}
     (change,) = data["changed"]

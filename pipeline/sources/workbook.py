@@ -4,11 +4,13 @@ hold the report, merged cells filled like a rowspan, rows numbered by sheet."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from pipeline.headers import is_header, unrecognised_header
 from pipeline.model import Issue, RawRow, SourceDocument
 from pipeline.roles import Vocabulary
+from pipeline.sources.budget import Budget, WorkbookTooLarge
 
 # A row's line (source_line in every output) is sheet_index * SHEET_LINES + its row number
 # in its own sheet, sheet_index counting every worksheet from 0 in workbook order: a
@@ -17,11 +19,12 @@ from pipeline.roles import Vocabulary
 # with the sheet's name in brackets, so a reject names its sheet too. A sheet's rows from
 # SHEET_LINES on are not read (warning `sheet-truncated`): no report has that many.
 SHEET_LINES = 100_000
-# A report sheet holds a few thousand cells. More than this, counting the cells merged
-# ranges fill, is a damaged or hostile file: the sheet is skipped (warning
-# `sheet-too-large`), and merged ranges covering more make openpyxl itself run out of
-# memory, so such a workbook is refused before it is opened.
-MAX_SHEET_CELLS = 5_000_000
+# A report sheet holds a few thousand cells. One whose grid would hold more than this once
+# its merged ranges are filled (the empty cells a merge at the far right pads its rows
+# with counted) is damaged or hostile: it is skipped (warning `sheet-too-large`) and the
+# other sheets are read. It is below the workbook's budget (budget.py), which these cells
+# are charged to as well, so that one such sheet costs only itself.
+MAX_SHEET_CELLS = 200_000
 
 
 class SheetTooLarge(Exception):
@@ -57,16 +60,23 @@ def filled_to_grid(filled: dict[tuple[int, int], str]) -> list[list[str]]:
     return grid
 
 
-def fill_merged(grid: list[list[str]], ranges: list[tuple[int, int, int, int]]
-                ) -> dict[int, set[int]]:
+def fill_merged(grid: list[list[str]], ranges: list[tuple[int, int, int, int]],
+                budget: Budget | None = None) -> dict[int, set[int]]:
     """Copy each merged range's top-left value down its first column, like a rowspan.
 
     `ranges` are (min_row, min_col, max_row, max_col), 1-based. Returns, per 0-based row,
     the 0-based columns that were filled from above. The columns right of the first stay
     empty: a title merged across A1:C1 must stay a one-cell row, not three equal cells.
+    Values the file holds under a merge are hidden, as Excel hides them, and a row then
+    ends at its last cell with text, as every row does.
+
+    The readers have charged every cell each range covers to the workbook's budget, so
+    the loops below, which visit only cells inside the ranges (and rows inside the grid),
+    are bounded by it. Cells added to pad a row out to a range's first column lie outside
+    it: they are charged here, to the sheet (SheetTooLarge) and to `budget`.
     """
     inherited: dict[int, set[int]] = {}
-    budget = MAX_SHEET_CELLS - sum(map(len, grid))
+    sheet_budget = MAX_SHEET_CELLS - sum(map(len, grid))
     for min_row, min_col, max_row, max_col in ranges:
         if min_row - 1 >= len(grid):
             continue
@@ -77,9 +87,12 @@ def fill_merged(grid: list[list[str]], ranges: list[tuple[int, int, int, int]]
         for row in range(min_row, min(max_row, len(grid))):  # rows below the first, 0-based
             cells = grid[row]
             if value and len(cells) < min_col:  # rows end at their last filled cell
-                budget -= min_col - len(cells)
-                if budget < 0:
+                sheet_budget -= min_col - len(cells)
+                if sheet_budget < 0:
                     raise SheetTooLarge
+                if budget is not None:
+                    budget.charge_cells(min_col - len(cells), "the empty cells that pad "
+                                        "rows out to merged ranges")
                 cells.extend([""] * (min_col - len(cells)))
             for column in range(min_col - 1, min(max_col, len(cells))):
                 cells[column] = value if column == min_col - 1 else ""
@@ -87,6 +100,9 @@ def fill_merged(grid: list[list[str]], ranges: list[tuple[int, int, int, int]]
                 inherited.setdefault(row, set()).add(min_col - 1)
         for column in range(min_col, min(max_col, len(first))):
             first[column] = ""
+    for cells in grid:  # cleared hidden values may have left empty cells at a row's end
+        while cells and not cells[-1]:
+            cells.pop()
     return inherited
 
 
@@ -96,16 +112,19 @@ class Sheet(NamedTuple):
     title: str
     grid: list[list[str]]  # cell texts, row by row from A1
     merged: list[tuple[int, int, int, int]]  # (min_row, min_col, max_row, max_col), 1-based
+    # The sheet's last row with a value, when the reader kept only the rows before
+    # SHEET_LINES in `grid`; None when `grid` holds them all.
+    last_row: int | None = None
 
 
-def sheet_to_rows(sheet: Sheet, index: int) -> list[RawRow]:
+def sheet_to_rows(sheet: Sheet, index: int, budget: Budget | None = None) -> list[RawRow]:
     """A worksheet's rows; `index` is the sheet's 0-based place in the workbook.
 
     Row r (1-based, as Excel shows it) gets line index * SHEET_LINES + r and a `raw` that
     starts with the sheet's name: `[続き] label<TAB>content<TAB>bureau`.
     """
     grid = [list(cells) for cells in sheet.grid[: SHEET_LINES - 1]]
-    inherited = fill_merged(grid, sheet.merged)
+    inherited = fill_merged(grid, sheet.merged, budget)
     return [RawRow(line=index * SHEET_LINES + number, cells=tuple(cells),
                    raw=f"[{sheet.title}] " + "\t".join(cells),
                    inherited=frozenset(inherited.get(number - 1, ())))
@@ -113,25 +132,32 @@ def sheet_to_rows(sheet: Sheet, index: int) -> list[RawRow]:
 
 
 def sheets_to_document(sheets: list[Sheet], name: str, sha256: str, size: int, fmt: str,
-                       vocabulary: Vocabulary | None = None) -> SourceDocument:
+                       vocabulary: Vocabulary | None = None, budget: Budget | None = None,
+                       found: Sequence[Issue] = ()) -> SourceDocument:
     """Every worksheet that has a report header row, in workbook order, as the tables of
-    one report. A filled sheet without one is a warning. Raises ReadError without any."""
+    one report. A filled sheet without one is a warning. Raises ReadError without any, or
+    when filling merged ranges overruns the workbook's `budget`. `found`: the reader's own
+    warnings, kept first."""
     from pipeline.sources import ReadError
 
     rows: list[RawRow] = []
-    issues: list[Issue] = []
+    issues: list[Issue] = list(found)
     for index, sheet in enumerate(sheets):
         if any(is_header(row, vocabulary) for row in sheet.grid):
             try:
-                rows.extend(sheet_to_rows(sheet, index))
+                rows.extend(sheet_to_rows(sheet, index, budget))
+            except WorkbookTooLarge as error:
+                raise ReadError("workbook-too-large", f"worksheet {sheet.title!r}: {error}"
+                                ) from None
             except SheetTooLarge:
                 issues.append(Issue("sheet-too-large", f"{name}: worksheet {sheet.title!r} "
                                     f"would hold more than {MAX_SHEET_CELLS} cells with its "
                                     "merged ranges filled; not read", "warning", name, 0))
                 continue
-            if len(sheet.grid) >= SHEET_LINES:
+            last_row = sheet.last_row or len(sheet.grid)
+            if last_row >= SHEET_LINES:
                 issues.append(Issue("sheet-truncated", f"{name}: worksheet {sheet.title!r} has "
-                                    f"{len(sheet.grid)} rows; read up to row {SHEET_LINES - 1}",
+                                    f"{last_row} rows; read up to row {SHEET_LINES - 1}",
                                     "warning", name, 0))
         elif any(cell.strip() for row in sheet.grid for cell in row):
             issues.append(Issue("sheet-skipped", f"{name}: worksheet {sheet.title!r} has no "
@@ -142,8 +168,11 @@ def sheets_to_document(sheets: list[Sheet], name: str, sha256: str, size: int, f
         if too_large:
             raise ReadError("file-unreadable", too_large[0].removeprefix(f"{name}: "))
         grids = [row for sheet in sheets for row in sheet.grid[:50]]
+        missing = [issue.message.removeprefix(f"{name}: ") for issue in issues
+                   if issue.code == "sheet-missing"]
         raise ReadError("no-table", "no worksheet has a table header: "
-                        + unrecognised_header(grids, vocabulary))
+                        + unrecognised_header(grids, vocabulary)
+                        + "".join(f"; {message}" for message in missing[:1]))
     return SourceDocument(name=name, format=fmt, encoding=None, sha256=sha256, size=size,
                           line_count=len(rows), line_based=False, rows=tuple(rows),
                           issues=tuple(issues))

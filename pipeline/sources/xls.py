@@ -13,6 +13,7 @@ from typing import Any
 
 from pipeline.model import SourceDocument
 from pipeline.roles import Vocabulary
+from pipeline.sources.budget import Budget, WorkbookTooLarge
 from pipeline.sources.workbook import Sheet, filled_to_grid, sheets_to_document, value_to_text
 
 
@@ -56,17 +57,52 @@ def xls_to_document(data: bytes, name: str, sha256: str,
         raise ReadError("file-unreadable", "the file is not a readable Excel 97-2003 workbook "
                         "(.xls): it is damaged or cut short, or another Office 97-2003 file "
                         f"(.doc, .ppt) [{type(error).__name__}: {error}]") from None
-    sheets = []
-    for sheet in book.sheets():
-        filled = {(row + 1, column + 1): text for row in range(sheet.nrows)
-                  for column in range(sheet.row_len(row))
-                  if (text := cell_to_text(book, sheet.cell(row, column)))}
-        # xlrd gives (first row, row after the last, first column, column after the last),
-        # 0-based; sheets_to_document takes them 1-based and inclusive.
-        merged = [(top + 1, left + 1, bottom, right)
-                  for top, bottom, left, right in sheet.merged_cells]
-        sheets.append(Sheet(sheet.name, filled_to_grid(filled), merged))
-    return sheets_to_document(sheets, name, sha256, len(data), "xls", vocabulary)
+    budget = Budget()
+    try:
+        return sheets_to_document([_sheet(book, sheet, budget) for sheet in book.sheets()],
+                                  name, sha256, len(data), "xls", vocabulary=vocabulary,
+                                  budget=budget)
+    except WorkbookTooLarge as error:
+        raise ReadError("workbook-too-large", f"the workbook is too large to read: {error}"
+                        ) from None
+
+
+def _sheet(book: Any, sheet: Any, budget: Budget) -> Sheet:
+    """One sheet's cells and merged ranges, each cell and each cell a merged range covers
+    charged to the workbook's budget (the .xls format is not compressed, so its size
+    bounds what xlrd reads; merged ranges are what can claim more)."""
+    where = f"worksheet {sheet.name!r}"
+    filled: dict[tuple[int, int], str] = {}
+    for row in range(sheet.nrows):
+        length = sheet.row_len(row)
+        budget.charge_cells(length, f"{where}: the cells up to row {row + 1}")
+        filled.update({(row + 1, column + 1): text for column in range(length)
+                       if (text := cell_to_text(book, sheet.cell(row, column)))})
+    budget.check_time(where)
+    # xlrd gives (first row, row after the last, first column, column after the last),
+    # 0-based; sheets_to_document takes them 1-based and inclusive.
+    merged = []
+    for top, bottom, left, right in sheet.merged_cells:
+        area = max(bottom - top, 0) * max(right - left, 0)
+        budget.charge_cells(area, f"{where}: merged range {_ref(top, left, bottom, right)} "
+                            f"covers {area} cells")
+        merged.append((top + 1, left + 1, bottom, right))
+    return Sheet(sheet.name, filled_to_grid(filled), merged)
+
+
+def _ref(top: int, left: int, bottom: int, right: int) -> str:
+    """xlrd's 0-based, end-exclusive bounds as Excel names the range: A2:C5."""
+    return (f"{_letters(left + 1)}{top + 1}:"
+            f"{_letters(max(right, left + 1))}{max(bottom, top + 1)}")
+
+
+def _letters(column: int) -> str:
+    """1 -> A, 27 -> AA; any size (a damaged file's range may lie past Excel's columns)."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 # The name of the stream that holds an encrypted Office 2007+ file, as OLE2 directory

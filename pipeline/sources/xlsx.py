@@ -1,88 +1,167 @@
 """Excel workbooks (.xlsx): their cells and merged ranges, for `workbook.sheets_to_document`.
 
-openpyxl is used with read_only=False because only then are merged ranges known, and
-data_only=True so that a formula cell gives the value Excel last computed.
+Read within one budget (budget.py) for the whole workbook, charged while reading:
+every ZIP member is inflated once in bounded chunks and its real size charged (the ZIP
+directory's sizes are never trusted); openpyxl, in read-only mode, then reads the parts
+it needs to know the sheets (found through the workbook's relationships, wherever they
+are stored), the shared strings and the date styles; each sheet's XML is streamed with
+lxml's iterparse (no network, no entities, no DTD), every cell and every cell of every
+merged range charged as it is met. openpyxl's own cell parser gives the values, so a
+cell reads exactly as openpyxl reads it, with data_only=True: a formula cell gives the
+value Excel last computed.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import warnings
 import zipfile
 import zlib
-from typing import Any
+from typing import IO, Any
 
-from pipeline.model import SourceDocument
+from lxml import etree
+
+from pipeline.model import Issue, SourceDocument
 from pipeline.roles import Vocabulary
+from pipeline.sources.budget import Budget, WorkbookTooLarge
 from pipeline.sources.workbook import (
-    MAX_SHEET_CELLS,
+    SHEET_LINES,
     Sheet,
     filled_to_grid,
     sheets_to_document,
     value_to_text,
 )
 
-# Refuse a zip that would inflate past this: a report is a few hundred kilobytes.
-MAX_UNPACKED = 200 * 1024 * 1024
-_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})([0-9]{1,7}):'
-                        rb'([A-Z]{1,3})([0-9]{1,7})"')
+_CHUNK = 1 << 20  # bytes inflated at a time
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_CELL, _ROW, _MERGE = f"{_MAIN}c", f"{_MAIN}row", f"{_MAIN}mergeCell"
+_ROWS, _COLUMNS = 1_048_576, 16_384  # Excel's grid: what A:A or 1:1 covers
+# A cell's value is a handful of elements (v, f, is/r/t); more is damage, and would be
+# held in memory until the cell ends.
+_MAX_CELL_ELEMENTS = 10_000
+_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, KeyError,
+           NotImplementedError, EOFError, RuntimeError, zlib.error, etree.XMLSyntaxError)
 
 
-def sheet_to_grid(sheet: Any) -> list[list[str]]:
-    """The worksheet's values, row by row (see workbook.filled_to_grid)."""
-    # openpyxl keeps the cells the file holds in _cells, {(row, column): cell}; iter_rows
-    # would create every cell of the used range, 17 billion for one value at XFD1048576.
-    return filled_to_grid({place: text for place, cell in sheet._cells.items()
-                           if (text := value_to_text(cell.value))})
-
-
-def _open_zip(data: bytes) -> tuple[list[str], str]:
-    """The member names and the ODF mimetype (or "") of a ZIP; ReadError for a broken or
-    inflating one."""
+def _unreadable(reason: str) -> Exception:
     from pipeline.sources import ReadError
 
+    return ReadError("file-unreadable", f"the file is not a readable Excel workbook: {reason}")
+
+
+def _inflate_members(archive: zipfile.ZipFile, budget: Budget) -> str:
+    """Inflate every member once, in chunks, charging its real size; the ODF mimetype (or
+    ""). zipfile stops a member at the size the directory gives and then fails its CRC
+    check, so a directory that lies costs one chunk at a time and ends as an error."""
+    mimetype = b""
+    for info in archive.infolist():
+        with archive.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                budget.charge_bytes(len(chunk), f"ZIP member {info.filename}")
+                budget.check_time(f"ZIP member {info.filename}")
+                if info.filename == "mimetype" and len(mimetype) < 200:
+                    mimetype += chunk[:200]
+    return mimetype.decode("ascii", "replace").strip()
+
+
+def merged_range(ref: str) -> tuple[int, int, int, int] | None:
+    """'A1:C3', '$A$1:$C$3', ' A1 : C3 ', 'B2', 'A:A', '1:1' -> (min_row, min_col, max_row,
+    max_col), 1-based; None when it names no cells."""
+    from openpyxl.utils.cell import range_boundaries
+
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-            names = archive.namelist()
-            if unpacked > MAX_UNPACKED:
-                raise ReadError("file-unreadable", "the file is not a readable Excel workbook: "
-                                f"it unpacks to {unpacked} bytes, more than {MAX_UNPACKED}")
-            mimetype = ""
-            if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-            for member in names:
-                if member.startswith("xl/worksheets/") and member.endswith(".xml"):
-                    merged = merged_area(archive.read(member))
-                    if merged > MAX_SHEET_CELLS:
-                        raise ReadError("file-unreadable", "the file is not a readable Excel "
-                                        f"workbook: merged ranges in {member} cover {merged} "
-                                        f"cells, more than {MAX_SHEET_CELLS}")
-    # What reading a damaged member may raise; zipfile raises NotImplementedError for a
-    # compression method it does not know.
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError,
-            RuntimeError, zlib.error) as error:
-        raise ReadError("file-unreadable", "the file is not a readable Excel workbook: "
-                        f"{error}") from None
-    return names, mimetype
+        min_col, min_row, max_col, max_row = range_boundaries(
+            "".join(ref.split()).replace("$", "").upper())
+    except (ValueError, TypeError):
+        return None
+    bounds = (min_row or 1, min_col or 1, max_row or _ROWS, max_col or _COLUMNS)
+    if bounds[0] > bounds[2] or bounds[1] > bounds[3]:
+        return None
+    return bounds
 
 
-def merged_area(sheet_xml: bytes) -> int:
-    """How many cells the merged ranges of a worksheet's XML cover."""
-    area = 0
-    for left, top, right, bottom in _MERGE_REF.findall(sheet_xml):
-        rows = int(bottom) - int(top) + 1
-        columns = _column_number(right) - _column_number(left) + 1
-        area += max(rows, 1) * max(columns, 1)
-    return area
+def stream_sheet(source: IO[bytes], parser: Any, budget: Budget, where: str
+                 ) -> tuple[dict[tuple[int, int], str], list[tuple[int, int, int, int]], int]:
+    """One worksheet's XML -> ({(row, column): text} of rows before SHEET_LINES, merged
+    ranges, the last row with text). Each element is dropped once read, so memory holds
+    one cell at a time; every cell and every cell a merged range covers is charged."""
+    filled: dict[tuple[int, int], str] = {}
+    merged: list[tuple[int, int, int, int]] = []
+    last_row = 0
+    depth = 0  # open elements of the current cell, the cell itself counted; 0 outside
+    parts = 0  # elements the current cell holds
+    pending = 0  # cells read but not yet charged (charging each one costs time)
+    events = etree.iterparse(source, events=("start", "end"), resolve_entities=False,
+                             no_network=True, load_dtd=False, huge_tree=False,
+                             remove_comments=True, remove_pis=True)
+    for event, element in events:
+        if depth:  # inside a cell only its end matters: its parts are read with it
+            if event == "start":
+                depth += 1
+                parts += 1
+                if parts > _MAX_CELL_ELEMENTS:
+                    raise WorkbookTooLarge(f"{where}: a cell holds more than "
+                                           f"{_MAX_CELL_ELEMENTS} XML elements")
+                continue
+            depth -= 1
+            if depth:
+                continue
+            cell = parser.parse_cell(element)
+            text = value_to_text(cell["value"])
+            if text:
+                last_row = max(last_row, cell["row"])
+                if cell["row"] < SHEET_LINES:
+                    filled[(cell["row"], cell["column"])] = text
+            pending += 1
+            if pending == 10_000:
+                budget.charge_cells(pending, f"{where}: the cells up to row {cell['row']}")
+                budget.check_time(where)
+                pending = 0
+            # Its parts go now; the emptied cell goes with its row (cells are few enough,
+            # being charged, and dropping each one from its row costs as much as reading it).
+            element.clear(keep_tail=False)
+            continue
+        else:
+            tag = element.tag
+            if event == "start":
+                if tag == _CELL:
+                    depth, parts = 1, 0
+                elif tag == _ROW:
+                    _start_row(parser, element)
+                continue
+            if tag == _MERGE:
+                ref = element.get("ref") or ""
+                bounds = merged_range(ref)
+                if bounds is None:
+                    raise _unreadable(f"{where}: the merged range {ref[:40]!r} names no cells")
+                top, left, bottom, right = bounds
+                area = (bottom - top + 1) * (right - left + 1)
+                budget.charge_cells(area, f"{where}: merged range {''.join(ref.split())[:40]} "
+                                    f"covers {area} cells")
+                merged.append(bounds)
+        # Whatever else ended is read: drop it and what came before it, so that the tree
+        # lxml builds never grows beyond one row of emptied cells.
+        element.clear(keep_tail=False)
+        parent = element.getparent()
+        if parent is not None:
+            while element.getprevious() is not None:
+                del parent[0]
+    budget.charge_cells(pending, f"{where}: its cells")
+    return filled, merged, last_row
 
 
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64  # A=1 ... Z=26, AA=27
-    return number
+def _start_row(parser: Any, row: Any) -> None:
+    """The row counter as openpyxl's own row parser sets it (cells without an `r` count on
+    from it)."""
+    number = row.get("r")
+    if number is None:
+        parser.row_counter += 1
+    else:
+        value = float(number)
+        if not value.is_integer():
+            raise ValueError(f"{number!r} is not a row number")
+        parser.row_counter = int(value)
+    parser.col_counter = 0
 
 
 def zip_kind(names: list[str], mimetype: str) -> str | None:
@@ -105,21 +184,84 @@ def zip_kind(names: list[str], mimetype: str) -> str | None:
 def xlsx_to_document(data: bytes, name: str, sha256: str,
                      vocabulary: Vocabulary | None = None) -> SourceDocument:
     """Read an .xlsx workbook (see sheets_to_document). Raises ReadError."""
-    import openpyxl
+    from pipeline.sources import ReadError
+
+    budget = Budget()
+    try:
+        return _read(data, name, sha256, budget, vocabulary)
+    except WorkbookTooLarge as error:
+        raise ReadError("workbook-too-large", f"the workbook is too large to read: {error}"
+                        ) from None
+
+
+def _sheet_list() -> Any:
+    """openpyxl's workbook reader, stopped short of the worksheets: it finds them through
+    the workbook's relationships and keeps (title, member) of each, in workbook order.
+    Its own read-only worksheets would scan a whole sheet for its size when the sheet
+    does not state it: seconds per 100 MB, before any budget is charged."""
+    from openpyxl.reader.excel import ExcelReader
+
+    class SheetList(ExcelReader):  # type: ignore[misc]  # openpyxl has no type hints
+        sheets: list[tuple[str, str]]
+        missing: list[tuple[str, str]]  # sheets whose part the file does not hold
+
+        def read_worksheets(self) -> None:
+            found = [(sheet.name, rel.target) for sheet, rel in self.parser.find_sheets()
+                     if "chartsheet" not in rel.Type]
+            self.sheets = [(title, part) for title, part in found if part in self.valid_files]
+            self.missing = [(title, part) for title, part in found
+                            if part not in self.valid_files]
+
+    return SheetList
+
+
+def _read(data: bytes, name: str, sha256: str, budget: Budget,
+          vocabulary: Vocabulary | None = None) -> SourceDocument:
+    from openpyxl.worksheet._reader import WorkSheetParser
 
     from pipeline.sources import ReadError
 
-    names, mimetype = _open_zip(data)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about styles it does not read
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
-    except Exception as error:  # openpyxl raises whatever its zip or XML layer raised
-        reason = zip_kind(names, mimetype) or f"{type(error).__name__}: {error}"
-        raise ReadError("file-unreadable", "the file is not a readable Excel workbook: "
-                        f"{reason}") from None
-    sheets = [Sheet(sheet.title, sheet_to_grid(sheet),
-                    [(r.min_row, r.min_col, r.max_row, r.max_col)
-                     for r in sheet.merged_cells.ranges])
-              for sheet in book.worksheets]
-    return sheets_to_document(sheets, name, sha256, len(data), "xlsx", vocabulary)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            mimetype = _inflate_members(archive, budget)
+    except _ERRORS as error:
+        raise _unreadable(str(error)) from None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about styles and dates it does not read
+        try:
+            reader = _sheet_list()(io.BytesIO(data), read_only=True, data_only=True,
+                                   keep_links=False)
+            reader.read()
+        except Exception as error:  # openpyxl raises whatever its zip or XML layer raised
+            raise _unreadable(zip_kind(names, mimetype) or f"{type(error).__name__}: {error}"
+                              ) from None
+        book = reader.wb
+        try:
+            sheets = []
+            for title, member in reader.sheets:
+                # openpyxl's cell parser, as its own reader sets it up; only its parse_cell
+                # is used, on the cells stream_sheet hands it.
+                parser = WorkSheetParser(None, reader.shared_strings, data_only=True,
+                                         epoch=book.epoch, date_formats=book._date_formats,
+                                         timedelta_formats=book._timedelta_formats)
+                where = f"worksheet {title!r} ({member})"
+                try:
+                    with reader.archive.open(member) as source:
+                        filled, merged, last_row = stream_sheet(source, parser, budget, where)
+                except (WorkbookTooLarge, ReadError):
+                    raise
+                # openpyxl's cell parser raises what a damaged value makes it raise (an
+                # IndexError for a shared string that is not there, say), as it did when
+                # openpyxl read the whole workbook: the file is unreadable, never a crash.
+                except Exception as error:
+                    raise _unreadable(f"{where}: {type(error).__name__}: {error}") from None
+                sheets.append(Sheet(title, filled_to_grid(filled), merged, last_row))
+        finally:
+            reader.archive.close()
+    # openpyxl passes over a sheet whose part is missing; it is said, not lost in silence.
+    missing = [Issue("sheet-missing", f"{name}: worksheet {title!r} names {part}, which the "
+                     "file does not hold; not read", "warning", name, 0)
+               for title, part in reader.missing]
+    return sheets_to_document(sheets, name, sha256, len(data), "xlsx", vocabulary=vocabulary,
+                              budget=budget, found=missing)
