@@ -100,6 +100,10 @@ def read_document(data: bytes, name: str) -> SourceDocument:
         from pipeline.sources.xls import xls_to_document
 
         return xls_to_document(data, name, sha)
+    if data[:1024].lstrip().startswith(b"%PDF-"):  # readers skip junk before the header too
+        from pipeline.sources.pdf import pdf_to_document
+
+        return pdf_to_document(data, name, sha)
     try:
         decoded = decode(data)
     except DecodeError as error:

@@ -1,0 +1,292 @@
+"""PDF reports with a text layer (Word, Excel, a browser's print to PDF), read with
+pdfplumber page by page: each page's blocks (pdflayout.py) joined into one report.
+
+- A table over several pages is one table: a header repeated at the top of a page, right
+  after a page that ended inside the table, is not a row; a row at the top of a page whose
+  partner cell is empty continues the row the page break cut, and is joined to it.
+- A row's line (source_line everywhere) is page × PAGE_LINES + the row's order on its page
+  (2003: the third row or text line of page 2, counted from the top, skipped ones
+  included), and its `raw` starts with the page: `[p.2] label<TAB>content<TAB>bureau`
+  (`[p.1-2]` for a row the page break cut).
+- Characters the fonts changed are mapped back (pdfchars.py), counted in the manifest;
+  one that cannot be is kept and warned about.
+- A PDF with no text at all (a scan), an encrypted or damaged one, and one past the size
+  or page budget is refused with a message; a damaged page costs only itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.headers import header_columns, squash
+from pipeline.model import Issue, RawRow, SourceDocument
+from pipeline.sources.pdfchars import Char, join_cells, map_characters, unmappable
+from pipeline.sources.pdflayout import (
+    Block,
+    Box,
+    Columns,
+    RuledTable,
+    ruled_to_blocks,
+    text_to_blocks,
+)
+
+PAGE_LINES = 1000  # rows a page may hold; a page's rows past it are not read (warned)
+MAX_BYTES = 100 * 1024 * 1024  # a report is a few megabytes; more is no report
+MAX_PAGES = 1000
+MAX_PAGE_CHARS = 200_000  # a dense A4 page holds ~5,000 characters
+PROGRESS_PAGES = 20  # a progress bar for PDFs of this many pages and more (on a terminal)
+SCANNED = ("scanned PDF, no text layer: run OCR first (e.g. ocrmypdf) or ask the publisher "
+           "for the text")
+# Page furniture outside tables: a page number alone on its line (12, - 12 -, 3/10, p. 3).
+_PAGE_NUMBER = re.compile(r"^(?:[-‐－―—]\s*)?\d{1,4}(?:\s*[-‐－―—])?$|^\d{1,4}\s*/\s*\d{1,4}$"
+                          r"|^[pP]\.?\s*\d{1,4}$")
+
+
+@dataclass(slots=True)
+class _Reading:
+    """What reading the pages gathers; one per document."""
+
+    name: str
+    rows: list[RawRow] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    mapped: Counter[str] = field(default_factory=Counter)
+    page_numbers: int = 0
+    text_pages: int = 0
+    image_pages: int = 0
+    header: tuple[str, ...] | None = None  # the latest header row, squashed
+    label: int = 0  # its label column
+    in_table: bool = False  # the page before ended inside a table
+    columns: Columns | None = None  # ...one found by word positions
+
+
+def pdf_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
+    """Read a PDF report. Raises ReadError when nothing can be read."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    from pipeline.sources import ReadError
+
+    if len(data) > MAX_BYTES:
+        raise ReadError("file-unreadable", f"the PDF has {len(data)} bytes, more than "
+                        f"{MAX_BYTES}: no report is that large; split it or export its table")
+    reading = _Reading(name)
+    with _quiet_pdfminer():
+        try:
+            pdf = pdfplumber.open(io.BytesIO(data))
+        except (PDFPasswordIncorrect, PDFEncryptionError):
+            raise ReadError("pdf-encrypted", "encrypted PDF, which cannot be opened without "
+                            "its password: ask the publisher for an unprotected copy") from None
+        except Exception as error:  # pdfminer raises many kinds on damaged files
+            raise ReadError("pdf-damaged", f"damaged PDF that cannot be opened ({_why(error)}):"
+                            " download it again, or open and re-save it") from None
+        with pdf:
+            try:
+                pages = pdf.pages
+            except (PDFPasswordIncorrect, PDFEncryptionError):
+                raise ReadError("pdf-encrypted", "encrypted PDF, which cannot be opened "
+                                "without its password: ask the publisher for an unprotected "
+                                "copy") from None
+            except Exception as error:
+                raise ReadError("pdf-damaged", f"damaged PDF whose pages cannot be found "
+                                f"({_why(error)}): download it again, or open and re-save "
+                                "it") from None
+            if len(pages) > MAX_PAGES:
+                raise ReadError("file-unreadable", f"the PDF has {len(pages)} pages, more than "
+                                f"{MAX_PAGES}: split it, or export the report's table")
+            for number, page in _progress(pages, name):
+                try:
+                    _read_page(page, number, reading)
+                except Exception as error:  # a damaged page costs only itself
+                    reading.in_table, reading.columns = False, None
+                    reading.issues.append(Issue(
+                        "pdf-page-unreadable", f"{name}: page {number} cannot be read "
+                        f"({_why(error)}); the other pages are read", "warning", name,
+                        number * PAGE_LINES))
+                finally:
+                    with contextlib.suppress(Exception):
+                        page.close()  # frees the page's parsed objects: flat memory
+    if not reading.text_pages:
+        if reading.image_pages:
+            raise ReadError("pdf-scanned", SCANNED)
+        raise ReadError("no-table", "the PDF has no text on any page")
+    if not data.rstrip().endswith(b"%%EOF"):
+        reading.issues.append(Issue("file-truncated", f"{name}: the PDF does not end with "
+                                    "%%EOF: it may be cut short, and pages or rows may be "
+                                    "missing; download it again", "warning", name, 0))
+    if not any(header_columns(row.cells) for row in reading.rows):
+        raise ReadError("no-table", "no table in the PDF has a header row naming 提携都市 and "
+                        "内容")
+    details: dict[str, Any] = {"pages": len(pages),
+                               "characters_mapped": dict(sorted(reading.mapped.items())),
+                               "page_numbers_skipped": reading.page_numbers}
+    return SourceDocument(name=name, format="pdf", encoding=None, sha256=sha256,
+                          size=len(data), line_count=len(reading.rows), line_based=False,
+                          rows=tuple(reading.rows), issues=tuple(reading.issues),
+                          details=tuple(details.items()))
+
+
+def _why(error: Exception) -> str:
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+@contextlib.contextmanager
+def _quiet_pdfminer() -> Iterator[None]:
+    """pdfminer logs what it works around (a font without a bounding box) as warnings on
+    the root handler; what matters to the user comes back as Issues instead."""
+    logger = logging.getLogger("pdfminer")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _progress(pages: list[Any], name: str) -> Iterator[tuple[int, Any]]:
+    numbered = enumerate(pages, start=1)
+    if len(pages) < PROGRESS_PAGES:
+        yield from numbered
+        return
+    from tqdm import tqdm
+
+    # disable=None: only on a terminal, so logs and tests get no bar.
+    yield from tqdm(numbered, total=len(pages), unit="page", desc=name, file=sys.stderr,
+                    delay=1.0, leave=False, disable=None)
+
+
+def _page_chars(page: Any, number: int, reading: _Reading) -> list[Char]:
+    name = reading.name
+    raw = page.chars
+    if len(raw) > MAX_PAGE_CHARS:
+        raise ValueError(f"{len(raw)} characters, more than {MAX_PAGE_CHARS}")
+    upright = [c for c in raw if c.get("upright", True)]
+    if len(upright) < len(raw):
+        reading.issues.append(Issue(
+            "pdf-vertical-text", f"{name}: page {number}: {len(raw) - len(upright)} "
+            "character(s) set vertically or rotated are not read", "warning", name,
+            number * PAGE_LINES))
+    chars = [Char(str(c["text"]), float(c["x0"]), float(c["x1"]), float(c["top"]),
+                  float(c["bottom"])) for c in upright]
+    return map_characters(chars, reading.mapped)
+
+
+def _ruled_tables(page: Any) -> list[RuledTable]:
+    tables: list[RuledTable] = []
+    # A row the page break cuts has no ruling line at the cut: its cell walls run to the
+    # bottom of the page (or start at its top) with nothing across. A line across at the
+    # walls' far ends closes such a row, so that its cells are cells.
+    walls = [e for e in page.edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 5]
+    ends = sorted({round(min(e["top"] for e in walls), 1),
+                   round(max(e["bottom"] for e in walls), 1)}) if walls else []
+    for table in page.find_tables({"explicit_horizontal_lines": ends}):
+        rows = tuple(tuple(None if box is None else _box(box) for box in row.cells)
+                     for row in table.rows)
+        # A frame around the page or a boxed title is one column: no table.
+        if max((len(row) for row in rows), default=0) >= 2:
+            tables.append(RuledTable(_box(table.bbox), rows))
+    return tables
+
+
+def _box(box: Any) -> Box:
+    x0, top, x1, bottom = box
+    return float(x0), float(top), float(x1), float(bottom)
+
+
+def page_blocks(chars: list[Char], tables: list[RuledTable], carry: Columns | None
+                ) -> tuple[list[Block], Columns | None]:
+    """A page's blocks top to bottom, and the table by word positions it ends in."""
+    blocks: list[Block] = []
+    loose = list(chars)
+    for table in tables:
+        x0, top, x1, bottom = table.bbox
+        inside = [c for c in loose if x0 <= (c.x0 + c.x1) / 2 <= x1
+                  and top <= (c.top + c.bottom) / 2 <= bottom]
+        taken = set(map(id, inside))
+        loose = [c for c in loose if id(c) not in taken]
+        blocks.extend(ruled_to_blocks(inside, table))
+    if tables:
+        carry = None  # a ruled table continues as a ruled table, not by word positions
+    text_blocks, ends_in = text_to_blocks(loose, carry)
+    blocks.extend(text_blocks)
+    blocks.sort(key=lambda block: block.top)
+    if tables and blocks and blocks[-1].table:
+        ends_in = None
+    return blocks, ends_in
+
+
+def _read_page(page: Any, number: int, reading: _Reading) -> None:
+    chars = _page_chars(page, number, reading)
+    if any(c.text.strip() for c in chars):
+        reading.text_pages += 1
+    elif page.images:
+        reading.image_pages += 1
+        if reading.text_pages or number < 2:
+            reading.issues.append(Issue(
+                "pdf-page-scanned", f"{reading.name}: page {number} is an image with no text "
+                "layer; it is not read (run OCR on it, e.g. ocrmypdf)", "warning", reading.name,
+                number * PAGE_LINES))
+        return
+    tables = _ruled_tables(page) if chars else []
+    blocks, reading.columns = page_blocks(chars, tables, reading.columns)
+    _add_blocks(blocks, number, reading)
+
+
+def _add_blocks(blocks: list[Block], number: int, reading: _Reading) -> None:
+    """A page's blocks -> rows of the report, across the page break (see the module doc)."""
+    name = reading.name
+    at_top = True  # nothing but a repeated header read on this page yet
+    last_is_row = False
+    for order, block in enumerate(blocks, start=1):
+        if order >= PAGE_LINES:
+            reading.issues.append(Issue("pdf-page-rows", f"{name}: page {number} has more than "
+                                        f"{PAGE_LINES - 1} rows and text lines; read up to "
+                                        "there", "warning", name, number * PAGE_LINES))
+            break
+        if not block.table and _PAGE_NUMBER.match(block.cells[0]):
+            reading.page_numbers += 1
+            continue
+        found = header_columns(block.cells) if block.table else None
+        squashed = tuple(squash(cell) for cell in block.cells)
+        if found is not None and at_top and reading.in_table and squashed == reading.header:
+            continue  # the header repeated at the top of the page
+        if (found is None and block.table and at_top and reading.in_table and reading.rows
+                and not _cell(block.cells, reading.label).strip()):
+            reading.rows[-1] = _joined(reading.rows[-1], block, number)
+            at_top, last_is_row = False, True
+            continue
+        at_top = False
+        if found is not None:
+            reading.header, reading.label = squashed, found.label
+        line = number * PAGE_LINES + order
+        reading.rows.append(RawRow(line=line, cells=block.cells, inherited=block.inherited,
+                                   raw=f"[p.{number}] " + "\t".join(block.cells)))
+        last_is_row = block.table and found is None
+        for text in block.cells:
+            if bad := unmappable(text):
+                reading.issues.append(Issue(
+                    "pdf-unmapped-chars", f"{name}:{line}: page {number} has character(s) "
+                    f"no rule maps to text: {' '.join(sorted(set(bad)))}; kept as they are",
+                    "warning", name, line))
+                break
+    reading.in_table = last_is_row or (at_top and reading.in_table)
+
+
+def _cell(cells: tuple[str, ...], index: int) -> str:
+    return cells[index] if index < len(cells) else ""
+
+
+def _joined(row: RawRow, block: Block, number: int) -> RawRow:
+    width = max(len(row.cells), len(block.cells))
+    cells = tuple(join_cells(_cell(row.cells, i), _cell(block.cells, i)) for i in range(width))
+    first = row.raw[3 : row.raw.index("]")].split("-")[0]
+    return RawRow(line=row.line, cells=cells, inherited=row.inherited,
+                  raw=f"[p.{first}-{number}] " + "\t".join(cells))

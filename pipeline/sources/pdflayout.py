@@ -1,0 +1,260 @@
+"""One PDF page's characters -> blocks: table rows and text lines, top to bottom.
+
+Tables are found by their ruling lines where they have them (the cell boxes come from
+pdfplumber, as `RuledTable`), else by the positions of their words: a header line names
+提携都市… and 内容…; the column edges are the vertical gutters that run through the header
+and every line below it and have header words on both sides; rows are separated by a gap
+wider than the lines of one cell leave between them. Pure functions: pdf.py reads the
+file, these only see characters and boxes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.headers import CONTENT_HEADER, LABEL_HEADER, NOTE_MARK, header_columns, squash
+from pipeline.sources.pdfchars import Char, chars_to_lines, line_to_text, lines_to_cell
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A table row (cells) or a text line outside any table (one cell)."""
+
+    top: float
+    cells: tuple[str, ...]
+    table: bool
+    inherited: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class RuledTable:
+    """A table drawn with ruling lines: each row's cell boxes, None where a cell above
+    (rowspan) or to the left (colspan) covers the place."""
+
+    bbox: Box
+    rows: tuple[tuple[Box | None, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """The columns of a table found by word positions, handed on to the next page."""
+
+    edges: tuple[float, ...]  # x where each column after the first begins
+    row_gap: float  # a vertical gap wider than this separates rows
+
+
+def _inside(char: Char, box: Box) -> bool:
+    middle_x, middle_y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
+    return box[0] <= middle_x <= box[2] and box[1] <= middle_y <= box[3]
+
+
+def chars_to_cell(chars: Sequence[Char]) -> str:
+    return lines_to_cell([line_to_text(line) for line in chars_to_lines(chars)])
+
+
+def ruled_to_blocks(chars: Sequence[Char], table: RuledTable) -> list[Block]:
+    """A ruled table's rows. A place covered by a cell from a row above (a merged bureau
+    cell) gets that cell's text and counts as inherited, like an HTML rowspan; a place
+    covered from the left (colspan) stays empty."""
+    blocks: list[Block] = []
+    texts: dict[Box, str] = {}
+    for row in table.rows:
+        boxes = [box for box in row if box is not None]
+        if not boxes:
+            continue
+        top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
+        cells: list[str] = []
+        inherited: set[int] = set()
+        for column, box in enumerate(row):
+            if box is None:
+                above = _covering(table, column, top, bottom)
+                value = texts.get(above, "") if above is not None else ""
+                if value:
+                    inherited.add(column)
+                cells.append(value)
+                continue
+            text = chars_to_cell([c for c in chars if _inside(c, box)])
+            texts[box] = text
+            cells.append(text)
+        blocks.append(Block(top, tuple(cells), True, frozenset(inherited)))
+    return blocks
+
+
+def _covering(table: RuledTable, column: int, top: float, bottom: float) -> Box | None:
+    """The cell of this column that starts in a row above and reaches into [top, bottom]."""
+    found: Box | None = None
+    for row in table.rows:
+        box = row[column] if column < len(row) else None
+        if box is not None and box[1] < top - 0.5 and box[3] > (top + bottom) / 2:
+            found = box
+    return found
+
+
+def _is_header_line(text: str) -> bool:
+    squashed = squash(text)
+    return any(k in squashed for k in LABEL_HEADER) and any(k in squashed for k in CONTENT_HEADER)
+
+
+def _height(lines: Sequence[Sequence[Char]]) -> float:
+    heights = [c.bottom - c.top for line in lines for c in line if c.text.strip()]
+    return statistics.median(heights) if heights else 10.0
+
+
+def _gutters(lines: Sequence[Sequence[Char]], height: float) -> list[tuple[float, float]]:
+    """x-intervals no character of these lines covers, at least 0.6 character heights wide:
+    wider than a space between words (half a character in most Japanese fonts)."""
+    spans = sorted((c.x0, c.x1) for line in lines for c in line if c.text.strip())
+    gutters: list[tuple[float, float]] = []
+    if not spans:
+        return gutters
+    reach = spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - reach >= 0.6 * height:
+            gutters.append((reach, x0))
+        reach = max(reach, x1)
+    return gutters
+
+
+def _edges(header: Sequence[Char], gutters: list[tuple[float, float]]) -> tuple[float, ...]:
+    """The gutters that have header words on both sides, one per pair of header columns."""
+    middles = sorted((c.x0 + c.x1) / 2 for c in header if c.text.strip())
+    edges: list[float] = []
+    previous = float("-inf")
+    for start, end in gutters:
+        between = any(previous <= m <= start for m in middles)
+        after = any(m >= end for m in middles)
+        if between and after:
+            edges.append(end - 0.5)  # a column begins where its text does
+            previous = end
+    return tuple(edges)
+
+
+def _split(line: Sequence[Char], edges: tuple[float, ...]) -> list[list[Char]]:
+    parts: list[list[Char]] = [[] for _ in range(len(edges) + 1)]
+    for char in line:
+        middle = (char.x0 + char.x1) / 2
+        parts[sum(1 for edge in edges if middle >= edge)].append(char)
+    return parts
+
+
+def _straddles(line: Sequence[Char], edges: tuple[float, ...]) -> bool:
+    """A line with a character across a column edge is no table row (a note, a footer)."""
+    return any(c.x0 < edge - 1 < edge + 1 < c.x1 for c in line for edge in edges
+               if c.text.strip())
+
+
+def _gap(upper: Sequence[Char], lower: Sequence[Char]) -> float:
+    return min(c.top for c in lower) - max(c.bottom for c in upper)
+
+
+def _row_gap(lines: Sequence[Sequence[Char]], height: float) -> float:
+    """Lines of one cell stand closer than rows: the smallest gap between lines is a
+    cell's line spacing, and a row break is wider by 0.4 character heights or more."""
+    gaps = [_gap(a, b) for a, b in itertools.pairwise(lines)]
+    positive = [g for g in gaps if g >= 0]
+    return max(min(positive, default=0.0) + 0.4 * height, 0.5 * height)
+
+
+def _rows(lines: Sequence[Sequence[Char]], columns: Columns) -> list[Block]:
+    """Lines of a table found by word positions -> rows, split where the gap is wide."""
+    groups: list[list[Sequence[Char]]] = []
+    for line in lines:
+        if groups and _gap(groups[-1][-1], line) <= columns.row_gap:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    blocks: list[Block] = []
+    for group in groups:
+        parts = [_split(line, columns.edges) for line in group]
+        cells = tuple(lines_to_cell([line_to_text(p[i]) for p in parts if p[i]])
+                      for i in range(len(columns.edges) + 1))
+        blocks.append(Block(min(c.top for c in group[0]), cells, True))
+    return blocks
+
+
+def _ends_table(line: Sequence[Char], columns: Columns) -> bool:
+    return _straddles(line, columns.edges) or bool(NOTE_MARK.match(line_to_text(line)))
+
+
+def text_to_blocks(chars: Sequence[Char], carry: Columns | None
+                   ) -> tuple[list[Block], Columns | None]:
+    """Characters outside ruled tables -> blocks. `carry` is the table by word positions
+    that the previous page ended in: lines at the top of this page continue it until a
+    header, a note or a line across its columns. Returns the blocks and the table this
+    page ends in (None when it ends in text)."""
+    lines = chars_to_lines(chars)
+    blocks: list[Block] = []
+    height = _height(lines)
+    index = 0
+    current = carry
+    while index < len(lines):
+        line = lines[index]
+        text = line_to_text(line)
+        if _is_header_line(text):
+            # A header right where the table of the page before goes on is that table's
+            # header repeated: its columns are kept (this page's own gutters may differ,
+            # an empty column showing a gap between the words of its header).
+            found = _table_at(lines, index, height, current)
+            if found is not None:
+                header_end, columns = found
+                end = header_end
+                while end < len(lines) and not _ends_table(lines[end], columns) and not (
+                        _is_header_line(line_to_text(lines[end]))):
+                    end += 1
+                header = _rows(lines[index:header_end], Columns(columns.edges, float("inf")))
+                blocks.extend(header)
+                blocks.extend(_rows(lines[header_end:end], columns))
+                current = columns
+                index = end
+                continue
+        if current is not None and not _ends_table(line, current):
+            end = index
+            while end < len(lines) and not _ends_table(lines[end], current) and not (
+                    _is_header_line(line_to_text(lines[end]))):
+                end += 1
+            blocks.extend(_rows(lines[index:end], current))
+            index = end
+            continue
+        current = None
+        if text:
+            blocks.append(Block(min(c.top for c in line), (text,), False))
+        index += 1
+    return blocks, current
+
+
+def _table_at(lines: Sequence[Sequence[Char]], index: int, height: float,
+              carry: Columns | None = None) -> tuple[int, Columns] | None:
+    """A header line at `index` with the lines below it: where the header's own lines
+    end, and the columns; None when the words do not make a header with columns."""
+    if carry is not None and header_columns(
+            [line_to_text(part) for part in _split(lines[index], carry.edges)]) is not None:
+        header_end = index + 1
+        while header_end < len(lines) and \
+                _gap(lines[header_end - 1], lines[header_end]) <= carry.row_gap:
+            header_end += 1
+        return header_end, carry
+    below = list(lines[index:])
+    body_end = 1
+    while body_end < len(below) and not NOTE_MARK.match(line_to_text(below[body_end])) \
+            and not _is_header_line(line_to_text(below[body_end])):
+        body_end += 1
+    body = below[:body_end]
+    edges = _edges(lines[index], _gutters(body, height))
+    if not edges:
+        return None
+    # Lines of a note or footer just below may cross the true gutters: the table ends at
+    # the first line that straddles an edge, so recompute the gutters without them.
+    columns = Columns(edges, _row_gap(body[1:], height))
+    header_end = index + 1
+    while header_end < len(lines) and header_end < index + len(body) and \
+            _gap(lines[header_end - 1], lines[header_end]) <= columns.row_gap:
+        header_end += 1
+    cells = [line_to_text(part) for part in _split(lines[index], edges)]
+    if header_columns(cells) is None:
+        return None
+    return header_end, columns
