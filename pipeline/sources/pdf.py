@@ -78,26 +78,18 @@ def pdf_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
         raise ReadError("file-unreadable", f"the PDF has {len(data)} bytes, more than "
                         f"{MAX_BYTES}: no report is that large; split it or export its table")
     reading = _Reading(name)
+    encrypted = (PDFPasswordIncorrect, PDFEncryptionError)
+    cut_short = not data.rstrip().endswith(b"%%EOF")
     with _quiet_pdfminer():
         try:
             pdf = pdfplumber.open(io.BytesIO(data))
-        except (PDFPasswordIncorrect, PDFEncryptionError):
-            raise ReadError("pdf-encrypted", "encrypted PDF, which cannot be opened without "
-                            "its password: ask the publisher for an unprotected copy") from None
         except Exception as error:  # pdfminer raises many kinds on damaged files
-            raise ReadError("pdf-damaged", f"damaged PDF that cannot be opened ({_why(error)}):"
-                            " download it again, or open and re-save it") from None
+            raise _open_error(error, encrypted, cut_short) from None
         with pdf:
             try:
                 pages = pdf.pages
-            except (PDFPasswordIncorrect, PDFEncryptionError):
-                raise ReadError("pdf-encrypted", "encrypted PDF, which cannot be opened "
-                                "without its password: ask the publisher for an unprotected "
-                                "copy") from None
             except Exception as error:
-                raise ReadError("pdf-damaged", f"damaged PDF whose pages cannot be found "
-                                f"({_why(error)}): download it again, or open and re-save "
-                                "it") from None
+                raise _open_error(error, encrypted, cut_short) from None
             if len(pages) > MAX_PAGES:
                 raise ReadError("file-unreadable", f"the PDF has {len(pages)} pages, more than "
                                 f"{MAX_PAGES}: split it, or export the report's table")
@@ -117,7 +109,7 @@ def pdf_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
         if reading.image_pages:
             raise ReadError("pdf-scanned", SCANNED)
         raise ReadError("no-table", "the PDF has no text on any page")
-    if not data.rstrip().endswith(b"%%EOF"):
+    if cut_short:
         reading.issues.append(Issue("file-truncated", f"{name}: the PDF does not end with "
                                     "%%EOF: it may be cut short, and pages or rows may be "
                                     "missing; download it again", "warning", name, 0))
@@ -133,7 +125,30 @@ def pdf_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
                           details=tuple(details.items()))
 
 
-def _why(error: Exception) -> str:
+def _open_error(error: BaseException, encrypted: tuple[type[Exception], ...], cut_short: bool
+                ) -> Exception:
+    """The ReadError for a PDF that cannot be opened. pdfplumber wraps what pdfminer
+    raised (PdfminerException(error)): the cause tells an encrypted file from a damaged one."""
+    from pipeline.sources import ReadError
+
+    cause: BaseException = error
+    for _ in range(5):  # a bounded walk: a cycle of causes must not hang the reader
+        if isinstance(cause, encrypted):
+            return ReadError("pdf-encrypted", "encrypted PDF, which cannot be opened without "
+                             "its password: ask the publisher for an unprotected copy")
+        inner = cause.args[0] if cause.args and isinstance(cause.args[0], BaseException) else None
+        found = inner or cause.__cause__ or cause.__context__
+        if found is None:
+            break
+        cause = found
+    if not cut_short:
+        return ReadError("pdf-damaged", f"damaged PDF that cannot be opened ({_why(cause)}): "
+                         "download it again, or open and re-save it")
+    return ReadError("pdf-truncated", f"truncated PDF: the file is cut short (no %%EOF at its "
+                     f"end) and cannot be opened ({_why(cause)}): download it again")
+
+
+def _why(error: BaseException) -> str:
     text = str(error).strip()
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
