@@ -59,6 +59,8 @@ class _Reading:
     issues: list[Issue] = field(default_factory=list)
     mapped: Counter[str] = field(default_factory=Counter)
     page_numbers: int = 0
+    chars: int = 0
+    cid_chars: int = 0  # characters whose font gives no text: pdfminer's (cid:N)
     text_pages: int = 0
     image_pages: int = 0
     header: tuple[str, ...] | None = None  # the latest header row, squashed
@@ -113,6 +115,11 @@ def pdf_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
         reading.issues.append(Issue("file-truncated", f"{name}: the PDF does not end with "
                                     "%%EOF: it may be cut short, and pages or rows may be "
                                     "missing; download it again", "warning", name, 0))
+    if 2 * reading.cid_chars > reading.chars:
+        raise ReadError("pdf-no-text", f"{reading.cid_chars} of the PDF's {reading.chars} "
+                        "characters come with no text, only glyph numbers ((cid:N)): its "
+                        "fonts do not say which characters they draw; run OCR first (e.g. "
+                        "ocrmypdf) or ask the publisher for the text")
     if not any(header_columns(row.cells) for row in reading.rows):
         raise ReadError("no-table", "no table in the PDF has a header row naming 提携都市 and "
                         "内容")
@@ -191,6 +198,8 @@ def _page_chars(page: Any, number: int, reading: _Reading) -> list[Char]:
             number * PAGE_LINES))
     chars = [Char(str(c["text"]), float(c["x0"]), float(c["x1"]), float(c["top"]),
                   float(c["bottom"])) for c in upright]
+    reading.chars += len(chars)
+    reading.cid_chars += sum(1 for c in chars if c.text.startswith("(cid:"))
     return map_characters(chars, reading.mapped)
 
 
