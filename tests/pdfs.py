@@ -46,7 +46,8 @@ def _content_html(cell: str) -> str:
 
 def report_html(layout: str, font: str, spaced_header: bool = False,
                 note: str | None = None) -> str:
-    """The FY2012 report as one page. layout: `ruled` (every cell boxed), `plain` (no
+    """The FY2012 report as one page (`spaced_header`: the label header and the period
+    line letter-spaced, as 均等割付 leaves them). layout: `ruled` (every cell boxed), `plain` (no
     ruling lines at all: only the words' positions show the columns), `merged` (ruled, a
     bureau cell spanning the rows below it that leave it blank, as rowspan)."""
     title, period, tables = report_tables()
@@ -62,7 +63,7 @@ def report_html(layout: str, font: str, spaced_header: bool = False,
     """
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><style>{style}</style>"
              f"</head><body><h1 style='font-size:14pt'>{html.escape(title)}</h1>"
-             f"<p>{html.escape(period)}</p>"]
+             f"<p{' class=spaced' if spaced_header else ''}>{html.escape(period)}</p>"]
     for table in tables:
         header, *rows = table
         head = "".join(f"<th{' class=spaced' if spaced_header and i == 0 else ''}>"

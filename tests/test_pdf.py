@@ -166,7 +166,7 @@ def test_diff_text_report_against_its_pdf(pdf_reports: dict[str, Path], tmp_path
 
 # --- refusals -------------------------------------------------------------------------
 
-def _reportlab_pdf(draw: str = "text", encrypt: object = None) -> bytes:
+def _reportlab_pdf(draw: str = "text", encrypt: object = None, pages: int = 1) -> bytes:
     """A one-page PDF written by reportlab: a small ruled report table in its built-in
     Japanese CID font, or (draw="image") only a picture of text, as a scanner makes."""
     from reportlab.pdfbase import pdfmetrics
@@ -195,6 +195,12 @@ def _reportlab_pdf(draw: str = "text", encrypt: object = None) -> bytes:
                 pdf.drawString(x + 4, top - 18, text)
                 pdf.rect(x, top - 30, (150, 250, 100)[column], 30)
     pdf.showPage()
+    if pages == 2:  # a second page that is only a picture
+        from PIL import Image
+        from reportlab.lib.utils import ImageReader
+
+        pdf.drawImage(ImageReader(Image.new("L", (40, 40), 0)), 50, 600, 40, 40)
+        pdf.showPage()
     pdf.save()
     return buffer.getvalue()
 
@@ -219,6 +225,16 @@ def test_scanned_pdf_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert ("report.pdf: scanned PDF, no text layer: run OCR first (e.g. ocrmypdf) or ask the "
             "publisher for the text") in err
     assert "Traceback" not in err
+
+
+def test_scanned_page_among_text_pages_is_warned() -> None:
+    extraction = extract_bytes(_reportlab_pdf(pages=2), "r.pdf")
+    assert not isinstance(extraction, Issue)
+    assert len(extraction.events) == 1
+    [issue] = [i for i in extraction.issues if i.code == "pdf-page-scanned"]
+    assert (issue.source_line, issue.message) == (2000, "r.pdf: page 2 is an image with no "
+                                                  "text layer; it is not read (run OCR on it, "
+                                                  "e.g. ocrmypdf)")
 
 
 def test_encrypted_pdf_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -42,6 +42,9 @@ PAGE_LINES = 1000  # rows a page may hold; a page's rows past it are not read (w
 MAX_BYTES = 100 * 1024 * 1024  # a report is a few megabytes; more is no report
 MAX_PAGES = 1000
 MAX_PAGE_CHARS = 200_000  # a dense A4 page holds ~5,000 characters
+# A page without characters but with more drawn shapes than a blank page's frame and rules
+# may be text turned into outlines: warned, not passed over.
+MAX_BARE_DRAWINGS = 20
 PROGRESS_PAGES = 20  # a progress bar for PDFs of this many pages and more (on a terminal)
 SCANNED = ("scanned PDF, no text layer: run OCR first (e.g. ocrmypdf) or ask the publisher "
            "for the text")
@@ -252,12 +255,20 @@ def _read_page(page: Any, number: int, reading: _Reading) -> None:
     if any(c.text.strip() for c in chars):
         reading.text_pages += 1
     elif page.images:
+        # Every such page is named: a PDF all of whose pages are images is refused as a
+        # scan instead, and these warnings go with the refusal.
         reading.image_pages += 1
-        if reading.text_pages or number < 2:
-            reading.issues.append(Issue(
-                "pdf-page-scanned", f"{reading.name}: page {number} is an image with no text "
-                "layer; it is not read (run OCR on it, e.g. ocrmypdf)", "warning", reading.name,
-                number * PAGE_LINES))
+        reading.issues.append(Issue(
+            "pdf-page-scanned", f"{reading.name}: page {number} is an image with no text "
+            "layer; it is not read (run OCR on it, e.g. ocrmypdf)", "warning", reading.name,
+            number * PAGE_LINES))
+        return
+    elif len(page.curves) + len(page.lines) + len(page.rects) > MAX_BARE_DRAWINGS:
+        # Text converted to outlines is drawings, not characters: a blank page it is not.
+        reading.issues.append(Issue(
+            "pdf-page-no-text", f"{reading.name}: page {number} has drawings but no text "
+            "(text turned into outlines?); it is not read", "warning", reading.name,
+            number * PAGE_LINES))
         return
     tables = _ruled_tables(page) if chars else []
     blocks, reading.columns = page_blocks(chars, tables, reading.columns)
