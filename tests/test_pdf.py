@@ -132,9 +132,13 @@ def test_pdf_source_lines_are_page_and_row(pdf_outputs: dict[str, Path]) -> None
     assert first["source_line"] == "1004"
 
 
-def test_audit_shows_page_and_row(pdf_reports: dict[str, Path], tmp_path: Path) -> None:
+@pytest.mark.parametrize("source", ["report", "output folder"])
+def test_audit_shows_page_and_row(pdf_reports: dict[str, Path], pdf_outputs: dict[str, Path],
+                                  tmp_path: Path, source: str) -> None:
     page = tmp_path / "audit.html"
-    assert main(["audit", str(pdf_reports["ruled-noto-sans"].parent), "--out", str(page)]) == 0
+    given = (pdf_reports["ruled-noto-sans"].parent if source == "report"
+             else pdf_outputs["ruled-noto-sans"])
+    assert main(["audit", str(given), "--out", str(page)]) == 0
     tree = lxml_html.fromstring(page.read_text(encoding="utf-8"))
     first = tree.xpath('//tr[@data-line="1004"]/td[@class="line"]')[0]
     assert first.text_content() == "p.\u00a01 row\u00a04"
