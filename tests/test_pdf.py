@@ -282,6 +282,26 @@ def test_damaged_pdf_is_refused(small_pdf: bytes, damage: str, code: str, messag
     assert result.message.startswith(message)
 
 
+def test_broken_page_tree_is_refused_not_raised(small_pdf: bytes) -> None:
+    """Regression: pdfplumber's close() walks the page tree again and raised over the
+    ReadError (found by mutating a Chromium PDF)."""
+    broken = small_pdf.replace(b"/Kids [ 4 0 R ]", b"/Kids [ 4 0 R /x]")
+    assert broken != small_pdf
+    result = extract_bytes(broken, "r.pdf")
+    assert isinstance(result, Issue) and result.code == "pdf-damaged"
+
+
+def test_damage_message_is_short_and_reproducible(small_pdf: bytes) -> None:
+    """pdfminer names its parser with a memory address; the message must not (outputs are
+    byte-identical run to run), nor quote kilobytes of a damaged dictionary."""
+    i = small_pdf.index(b"4 0 obj\n<<")
+    broken = small_pdf[: i + 10] + b" /a /b /c " + small_pdf[i + 10 :]
+    result = extract_bytes(broken, "r.pdf")
+    assert isinstance(result, Issue) and result.code == "pdf-damaged"
+    assert " at 0x" not in result.message
+    assert len(result.message) < 400
+
+
 def test_pdf_cut_after_its_pages_is_read_with_a_warning(small_pdf: bytes) -> None:
     """Cut just before %%EOF: pdfminer still finds every object, but the cut is said."""
     extraction = extract_bytes(small_pdf[: small_pdf.rindex(b"%%EOF")], "r.pdf")

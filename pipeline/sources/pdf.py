@@ -90,7 +90,7 @@ def pdf_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
             pdf = pdfplumber.open(io.BytesIO(data))
         except Exception as error:  # pdfminer raises many kinds on damaged files
             raise _open_error(error, encrypted, cut_short) from None
-        with pdf:
+        try:
             try:
                 pages = pdf.pages
             except Exception as error:
@@ -110,9 +110,20 @@ def pdf_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
                 finally:
                     with contextlib.suppress(Exception):
                         page.close()  # frees the page's parsed objects: flat memory
+        finally:
+            # Not `with pdf`: closing walks the page tree again, and a broken tree would
+            # raise there, over the ReadError that names the damage.
+            with contextlib.suppress(Exception):
+                pdf.close()
     if not reading.text_pages:
         if reading.image_pages:
             raise ReadError("pdf-scanned", SCANNED)
+        failed = [i.message for i in reading.issues if i.code == "pdf-page-unreadable"]
+        if failed:
+            raise ReadError("pdf-damaged", f"damaged PDF: {len(failed)} of its {len(pages)} "
+                            f"page(s) cannot be read, and no other holds text (first: "
+                            f"{failed[0].removeprefix(name + ': ')}); download it again, or "
+                            "open and re-save it")
         raise ReadError("no-table", "the PDF has no text on any page")
     if cut_short:
         reading.issues.append(Issue("file-truncated", f"{name}: the PDF does not end with "
@@ -158,8 +169,16 @@ def _open_error(error: BaseException, encrypted: tuple[type[Exception], ...], cu
                      f"end) and cannot be opened ({_why(cause)}): download it again")
 
 
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+MAX_REASON = 200
+
+
 def _why(error: BaseException) -> str:
-    text = str(error).strip()
+    """pdfminer's own words, shortened: they may quote a whole damaged dictionary, and
+    name Python objects with their memory address, which would differ from run to run."""
+    text = " ".join(_ADDRESS.sub("", str(error)).split())
+    if len(text) > MAX_REASON:
+        text = text[: MAX_REASON - 1] + "…"
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
