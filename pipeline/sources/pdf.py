@@ -70,6 +70,7 @@ class _Reading:
     label: int = 0  # its label column
     in_table: bool = False  # the page before ended inside a table
     columns: Columns | None = None  # ...one found by word positions
+    log: list[str] = field(default_factory=list)  # pdfminer's warnings not yet reported
 
 
 def pdf_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
@@ -85,7 +86,7 @@ def pdf_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
     reading = _Reading(name)
     encrypted = (PDFPasswordIncorrect, PDFEncryptionError)
     cut_short = not data.rstrip().endswith(b"%%EOF")
-    with _quiet_pdfminer():
+    with _pdfminer_log() as reading.log:
         try:
             pdf = pdfplumber.open(io.BytesIO(data))
         except Exception as error:  # pdfminer raises many kinds on damaged files
@@ -173,26 +174,49 @@ _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 MAX_REASON = 200
 
 
-def _why(error: BaseException) -> str:
+def _short(text: str) -> str:
     """pdfminer's own words, shortened: they may quote a whole damaged dictionary, and
     name Python objects with their memory address, which would differ from run to run."""
-    text = " ".join(_ADDRESS.sub("", str(error)).split())
-    if len(text) > MAX_REASON:
-        text = text[: MAX_REASON - 1] + "…"
+    text = " ".join(_ADDRESS.sub("", text).split())
+    return text[: MAX_REASON - 1] + "…" if len(text) > MAX_REASON else text
+
+
+def _why(error: BaseException) -> str:
+    text = _short(str(error))
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+# What pdfminer logs and works around without losing text (a font without a bounding box,
+# as Chromium writes them): not worth a warning.
+_HARMLESS_LOG = ("Could not get FontBBox",)
+
+
 @contextlib.contextmanager
-def _quiet_pdfminer() -> Iterator[None]:
-    """pdfminer logs what it works around (a font without a bounding box) as warnings on
-    the root handler; what matters to the user comes back as Issues instead."""
+def _pdfminer_log() -> Iterator[list[str]]:
+    """pdfminer's warnings (such as `Data-loss while decompressing corrupted data`, when it
+    reads on past damage) collected instead of printed: the reader turns them into Issues
+    naming the page. The logger is restored afterwards."""
     logger = logging.getLogger("pdfminer")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
+    collect = _Collect()
+    level, propagate = logger.level, logger.propagate
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    logger.addHandler(collect)
     try:
-        yield
+        yield collect.messages
     finally:
+        logger.removeHandler(collect)
         logger.setLevel(level)
+        logger.propagate = propagate
 
 
 def _progress(pages: list[Any], name: str) -> Iterator[tuple[int, Any]]:
@@ -270,6 +294,19 @@ def page_blocks(chars: list[Char], tables: list[RuledTable], carry: Columns | No
 
 
 def _read_page(page: Any, number: int, reading: _Reading) -> None:
+    reading.log.clear()
+    try:
+        _read_page_content(page, number, reading)
+    finally:
+        damage = sorted({m for m in reading.log if not m.startswith(_HARMLESS_LOG)})
+        if damage:
+            reading.issues.append(Issue(
+                "pdf-page-damaged", f"{reading.name}: page {number}: pdfminer read on past "
+                f"damage ({_short('; '.join(damage))}); text on it may be missing",
+                "warning", reading.name, number * PAGE_LINES))
+
+
+def _read_page_content(page: Any, number: int, reading: _Reading) -> None:
     chars = _page_chars(page, number, reading)
     if any(c.text.strip() for c in chars):
         reading.text_pages += 1
@@ -282,12 +319,15 @@ def _read_page(page: Any, number: int, reading: _Reading) -> None:
             "layer; it is not read (run OCR on it, e.g. ocrmypdf)", "warning", reading.name,
             number * PAGE_LINES))
         return
-    elif len(page.curves) + len(page.lines) + len(page.rects) > MAX_BARE_DRAWINGS:
-        # Text converted to outlines is drawings, not characters: a blank page it is not.
+    else:
+        # A blank page, text turned into outlines (drawings, not characters), or a content
+        # stream pdfminer could not read: said, never passed over.
+        drawn = len(page.curves) + len(page.lines) + len(page.rects) > MAX_BARE_DRAWINGS
         reading.issues.append(Issue(
-            "pdf-page-no-text", f"{reading.name}: page {number} has drawings but no text "
-            "(text turned into outlines?); it is not read", "warning", reading.name,
-            number * PAGE_LINES))
+            "pdf-page-no-text", f"{reading.name}: page {number} holds no text"
+            + (" but drawings (text turned into outlines?)" if drawn else
+               ": a blank page, or one whose contents could not be read")
+            + "; nothing on it is read", "warning", reading.name, number * PAGE_LINES))
         return
     tables = _ruled_tables(page) if chars else []
     blocks, reading.columns = page_blocks(chars, tables, reading.columns)
