@@ -106,6 +106,19 @@ def test_pdf_periods_and_structure(pdf_outputs: dict[str, Path], layout: str) ->
     assert len(pages) >= 2
 
 
+def test_rows_set_without_space_and_rules_are_refused_not_misread(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No ruling lines and no space between rows: the header cannot be told from the rows
+    below it, so the report is refused with that said, rather than read wrong."""
+    printed = print_pdf(report_html("tight", NOTO), tmp_path / "work")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "report.pdf").write_bytes(printed.read_bytes())
+    assert main(["run", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 1
+    assert ("report.pdf: the PDF has a header naming 提携都市 and 内容, but no ruling lines "
+            "nor space between its rows tell them apart; export the table to .xlsx or CSV"
+            ) in capsys.readouterr().err
+
+
 def test_noto_font_artefacts_mapped_back(pdf_outputs: dict[str, Path]) -> None:
     """Chromium with Noto Sans CJK writes ⽉ for 月 and ⻑ for 長: mapped back and counted."""
     mapped = _manifest(pdf_outputs["ruled-noto-sans"])["pdf"]["characters_mapped"]  # type: ignore[index]

@@ -191,3 +191,19 @@ def test_unmappable_character_kept_and_warned() -> None:
                                                               1002)
     assert issue.message.startswith("r.pdf:1002: page 1 has character(s) no rule maps")
 
+
+
+def test_rows_without_space_between_come_apart_where_the_label_resumes() -> None:
+    """Rows set as tightly as a cell's lines (gaps of 4 everywhere below the header): the
+    label column has text, then a line without, then text again: a new row."""
+    chars = [*spaced("提携都市名", x=0, top=0), *spaced("内容・実績", x=150, top=0),
+             *spaced("所管局", x=300, top=0)]
+    chars += [*spaced("英国", x=0, top=24), *spaced("・出張", x=150, top=24),
+              *spaced("外務課", x=300, top=24), *spaced("・会談", x=150, top=38)]
+    chars += [*spaced("イタリア", x=0, top=52), *spaced("実績なし", x=150, top=52)]
+    blocks, _ = text_to_blocks(chars, None)
+    assert [b.cells for b in blocks] == [
+        ("提携都市名", "内容・実績", "所管局"),
+        ("英国", "・出張\n・会談", "外務課"),
+        ("イタリア", "実績なし", ""),
+    ]

@@ -34,6 +34,7 @@ from pipeline.sources.pdflayout import (
     Box,
     Columns,
     RuledTable,
+    is_header_line,
     ruled_to_blocks,
     text_to_blocks,
 )
@@ -136,6 +137,12 @@ def pdf_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
                         "fonts do not say which characters they draw; run OCR first (e.g. "
                         "ocrmypdf) or ask the publisher for the text")
     if not any(header_columns(row.cells) for row in reading.rows):
+        if any(is_header_line("".join(row.cells)) for row in reading.rows):
+            # The header's words are there, but its row grew into the rows below: nothing
+            # (no ruling line, no gap) tells the header and the rows apart.
+            raise ReadError("no-table", "the PDF has a header naming 提携都市 and 内容, but "
+                            "no ruling lines nor space between its rows tell them apart; "
+                            "export the table to .xlsx or CSV")
         raise ReadError("no-table", "no table in the PDF has a header row naming 提携都市 and "
                         "内容")
     details: dict[str, Any] = {"pages": len(pages),

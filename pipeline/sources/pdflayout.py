@@ -46,6 +46,7 @@ class Columns:
 
     edges: tuple[float, ...]  # x where each column after the first begins
     row_gap: float  # a vertical gap wider than this separates rows
+    label: int = 0  # the partner label's column, as the header names it
 
 
 def _inside(char: Char, box: Box) -> bool:
@@ -95,7 +96,7 @@ def _covering(table: RuledTable, column: int, top: float, bottom: float) -> Box 
     return found
 
 
-def _is_header_line(text: str) -> bool:
+def is_header_line(text: str) -> bool:
     squashed = squash(text)
     return any(k in squashed for k in LABEL_HEADER) and any(k in squashed for k in CONTENT_HEADER)
 
@@ -160,14 +161,26 @@ def _row_gap(lines: Sequence[Sequence[Char]], height: float) -> float:
     return max(min(positive, default=0.0) + 0.4 * height, 0.5 * height)
 
 
-def _rows(lines: Sequence[Sequence[Char]], columns: Columns) -> list[Block]:
-    """Lines of a table found by word positions -> rows, split where the gap is wide."""
+def _rows(lines: Sequence[Sequence[Char]], columns: Columns, header: bool = False
+          ) -> list[Block]:
+    """Lines of a table found by word positions -> rows, split where the gap is wide, and
+    (data rows only) where the label column, after lines without text in it, has text
+    again: a label's lines stand together, so rows set as tightly as a cell's lines still
+    come apart when their cells are top-aligned."""
     groups: list[list[Sequence[Char]]] = []
+    label_state = ""  # "" no label text yet in the row, "text", "gap" (text, then none)
     for line in lines:
-        if groups and _gap(groups[-1][-1], line) <= columns.row_gap:
+        has_label = bool(_split(line, columns.edges)[columns.label]) if not header else False
+        resumes = has_label and label_state == "gap"
+        if groups and _gap(groups[-1][-1], line) <= columns.row_gap and not resumes:
             groups[-1].append(line)
+            if label_state and not has_label:
+                label_state = "gap"
         else:
             groups.append([line])
+            label_state = ""
+        if has_label:
+            label_state = "text"
     blocks: list[Block] = []
     for group in groups:
         parts = [_split(line, columns.edges) for line in group]
@@ -195,7 +208,7 @@ def text_to_blocks(chars: Sequence[Char], carry: Columns | None
     while index < len(lines):
         line = lines[index]
         text = line_to_text(line)
-        if _is_header_line(text):
+        if is_header_line(text):
             # A header right where the table of the page before goes on is that table's
             # header repeated: its columns are kept (this page's own gutters may differ,
             # an empty column showing a gap between the words of its header).
@@ -204,9 +217,9 @@ def text_to_blocks(chars: Sequence[Char], carry: Columns | None
                 header_end, columns = found
                 end = header_end
                 while end < len(lines) and not _ends_table(lines[end], columns) and not (
-                        _is_header_line(line_to_text(lines[end]))):
+                        is_header_line(line_to_text(lines[end]))):
                     end += 1
-                header = _rows(lines[index:header_end], Columns(columns.edges, float("inf")))
+                header = _rows(lines[index:header_end], columns, header=True)
                 blocks.extend(header)
                 blocks.extend(_rows(lines[header_end:end], columns))
                 current = columns
@@ -215,7 +228,7 @@ def text_to_blocks(chars: Sequence[Char], carry: Columns | None
         if current is not None and not _ends_table(line, current):
             end = index
             while end < len(lines) and not _ends_table(lines[end], current) and not (
-                    _is_header_line(line_to_text(lines[end]))):
+                    is_header_line(line_to_text(lines[end]))):
                 end += 1
             blocks.extend(_rows(lines[index:end], current))
             index = end
@@ -241,20 +254,18 @@ def _table_at(lines: Sequence[Sequence[Char]], index: int, height: float,
     below = list(lines[index:])
     body_end = 1
     while body_end < len(below) and not NOTE_MARK.match(line_to_text(below[body_end])) \
-            and not _is_header_line(line_to_text(below[body_end])):
+            and not is_header_line(line_to_text(below[body_end])):
         body_end += 1
     body = below[:body_end]
     edges = _edges(lines[index], _gutters(body, height))
     if not edges:
         return None
-    # Lines of a note or footer just below may cross the true gutters: the table ends at
-    # the first line that straddles an edge, so recompute the gutters without them.
-    columns = Columns(edges, _row_gap(body[1:], height))
+    found = header_columns([line_to_text(part) for part in _split(lines[index], edges)])
+    if found is None:
+        return None
+    columns = Columns(edges, _row_gap(body[1:], height), found.label)
     header_end = index + 1
     while header_end < len(lines) and header_end < index + len(body) and \
             _gap(lines[header_end - 1], lines[header_end]) <= columns.row_gap:
         header_end += 1
-    cells = [line_to_text(part) for part in _split(lines[index], edges)]
-    if header_columns(cells) is None:
-        return None
     return header_end, columns
