@@ -60,6 +60,9 @@ class AuditRow:
     bureau: str
     events: list[Record] = field(default_factory=list)
     read: bool = True  # False when the row was rejected and gave no entry
+    # What else the row said (government, partnership date, category, inherited roles,
+    # extras columns) as (name, value); empty for FY2012's three-column rows.
+    details: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -108,18 +111,37 @@ def extraction_to_file(extraction: Extraction) -> AuditFile:
     for event in extraction.events:
         events[(event.source_file, event.table_no, event.row_no)].append(_record(event))
     read = {(e.source_file, e.table_no, e.row_no): e for e in extraction.entries}
+    extras: dict[RowKey, list[Record]] = defaultdict(list)
+    for extra in extraction.extras:
+        extras[(extra.source_file, extra.table_no, extra.row_no)].append(_record(extra))
     for row in layout.rows if layout else ():
         key = (row.source_file, row.table_no, row.row_no)
         entry = read.get(key)
         audit.rows.append(AuditRow(row.source_file, row.source_line, row.table_no, row.row_no,
                                    row.label, row.content, True,
                                    entry.bureau if entry else row.bureau_cell,
-                                   events.get(key, []), entry is not None))
+                                   events.get(key, []), entry is not None,
+                                   entry_details(_record(entry) if entry else {},
+                                                 extras.get(key, []))))
     for issue in extraction.issues:  # lines layout could not take as rows at all
         if issue.severity == "reject" and issue.code in LAYOUT_REJECTS:
             audit.rows.append(AuditRow(issue.source_file, issue.source_line, 0, 0, "",
                                        issue.raw, True, "", read=False))
     return audit
+
+
+# Entry columns shown beside a row when they hold something (tables of other shapes).
+_DETAILS = ("government", "partnership_date_text", "category", "inherited")
+
+
+def entry_details(entry: Record, extras: Iterable[Record]) -> list[tuple[str, str]]:
+    """(name, value) of an entry's role columns and its extras, as the page shows them."""
+    details = [(name, str(entry[name])) for name in _DETAILS if entry.get(name)]
+    if entry.get("partnership_start"):
+        iso = iso_period(entry["partnership_start"], entry["partnership_end"])
+        details = [(n, f"{v} = {iso}" if n == "partnership_date_text" else v)
+                   for n, v in details]
+    return details + [(str(e["column"]), str(e["value"])) for e in extras]
 
 
 def extractions_to_data(extractions: Sequence[Extraction | Issue]) -> AuditData:
@@ -170,13 +192,21 @@ def folder_to_data(folder: Path) -> AuditData:
     events: dict[RowKey, list[Record]] = defaultdict(list)
     for event in tables["events"]:
         events[(event["source_file"], event["table_no"], event["row_no"])].append(event)
+    extras: dict[RowKey, list[Record]] = defaultdict(list)
+    if (folder / "extras.parquet").exists() or (folder / "extras.csv").exists():
+        try:  # an output folder of an older pipeline has no extras table
+            for extra in read_table(folder, "extras").to_pylist():
+                extras[(extra["source_file"], extra["table_no"], extra["row_no"])].append(extra)
+        except DiffError as error:
+            raise AuditError(f"{folder}: cannot read the outputs: {error}") from error
     for entry in tables["entries"]:
         key = (entry["source_file"], entry["table_no"], entry["row_no"])
         items = events.get(key, [])
         cell = " ".join(e["source_text"] for e in items) or entry["note"]
         file(entry["source_file"]).rows.append(AuditRow(
             entry["source_file"], entry["source_line"], entry["table_no"], entry["row_no"],
-            entry["partner_label"], cell, False, entry["bureau"], items))
+            entry["partner_label"], cell, False, entry["bureau"], items,
+            details=entry_details(entry, extras.get(key, []))))
         if manifest is None:
             file(entry["source_file"]).entries += 1
     for reject in tables["rejects"]:
@@ -200,7 +230,9 @@ def folder_to_data(folder: Path) -> AuditData:
     return AuditData([files[name] for name in sorted(files)], dict(periods), notes)
 
 
-def gather(source: Path | Extraction | Sequence[Extraction | Issue]) -> AuditData:
+def gather(source: Path | Extraction | Sequence[Extraction | Issue],
+           layout: Path | None = None) -> AuditData:
+    """`layout`: a layout file to read raw reports with, as `pipeline run --layout`."""
     if isinstance(source, Extraction):
         return extractions_to_data([source])
     if not isinstance(source, Path):
@@ -212,10 +244,12 @@ def gather(source: Path | Extraction | Sequence[Extraction | Issue]) -> AuditDat
     if is_output_folder(source):
         return folder_to_data(source)
     from pipeline.extract import extract_bytes
-    from pipeline.runner import InputError, discover
+    from pipeline.runner import InputError, discover, with_layout
 
     try:
         found = discover([source])
+        if layout is not None:
+            found, _ = with_layout(found, layout)
     except InputError as error:
         raise AuditError(str(error)) from error
     if not found:
@@ -223,7 +257,8 @@ def gather(source: Path | Extraction | Sequence[Extraction | Issue]) -> AuditDat
     extractions: list[Extraction | Issue] = []
     for item in found:
         try:
-            extractions.append(extract_bytes(item.path.read_bytes(), item.name))
+            extractions.append(extract_bytes(item.path.read_bytes(), item.name,
+                                             item.vocabulary))
         except OSError as error:
             extractions.append(Issue("file-unreadable", f"{item.name}: {error.strerror}",
                                      "error", item.name, 0))
@@ -323,8 +358,16 @@ def _row_html(row: AuditRow, periods: dict[str, list[Record]], paged: bool = Fal
             f'data-events="{len(row.events)}"><td class="line">'
             f'{where(row.source_line, paged)}</td>'
             f'<td class="label">{escape(row.label)}<div class="bureau">{escape(row.bureau)}</div>'
-            f'</td><td class="cell"{origin}>{highlight(row.cell, marks)}{lost}</td>'
+            f'{_details_html(row.details)}</td>'
+            f'<td class="cell"{origin}>{highlight(row.cell, marks)}{lost}</td>'
             f'<td><ol class="events">{events}</ol></td></tr>')
+
+
+def _details_html(details: list[tuple[str, str]]) -> str:
+    if not details:
+        return ""
+    items = "".join(f"<li><b>{escape(name)}</b> {escape(value)}</li>" for name, value in details)
+    return f'<ul class="details">{items}</ul>'
 
 
 def _row_id(row: AuditRow) -> str:
@@ -459,6 +502,7 @@ padding:.3em .5em;vertical-align:top;text-align:left} th{background:#f4f4f4}
 td.cell{font-size:.9em;width:42%;word-break:break-all;white-space:pre-wrap}
 mark.date{background:#ffe58a} span.iso{font-size:.75em;background:#dfeaff;margin:0 .2em;
 padding:0 .2em;border-radius:3px} .bureau{color:#666;font-size:.85em}
+.details{color:#444;font-size:.8em;margin:.2em 0 0;padding-left:1em}
 ol.events{margin:0;padding-left:1.4em} li.event{margin-bottom:.2em}
 span.period{font-size:.8em;background:#e8f4e8;padding:0 .3em;margin-left:.3em;
 border-radius:3px;white-space:nowrap} span.none{background:#fdd}
@@ -510,6 +554,8 @@ def render(data: AuditData, title: str = "Extraction audit") -> str:
         f"{files}\n<script>{_SCRIPT}</script>\n</body></html>\n")
 
 
-def audit_html(source: Path | Extraction | Sequence[Extraction | Issue]) -> str:
-    """The audit page for an extraction (or several), reports on disk, or an output folder."""
-    return render(gather(source))
+def audit_html(source: Path | Extraction | Sequence[Extraction | Issue],
+               layout: Path | None = None) -> str:
+    """The audit page for an extraction (or several), reports on disk, or an output folder;
+    `layout` as `pipeline run --layout` (for reports on disk)."""
+    return render(gather(source, layout))

@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.model import EntryRecord, EventRecord, Issue, PeriodRecord, RejectRecord
+from pipeline.model import (
+    EntryRecord,
+    EventRecord,
+    ExtraRecord,
+    Issue,
+    PeriodRecord,
+    RejectRecord,
+)
 from pipeline.outputs import Columns, records_to_columns
 from pipeline.schema import TABLES
 
@@ -38,6 +45,7 @@ class ReportResult:
     rejects: list[RejectRecord] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     error: Issue | None = None
+    extras: list[ExtraRecord] = field(default_factory=list)
 
 
 def cache_key(version: str, name: str, sha256: str) -> str:
@@ -59,7 +67,7 @@ class StoredReport:
 
 def to_stored(result: ReportResult) -> StoredReport:
     tables = {name: records_to_columns(getattr(result, name), TABLES[name])
-              for name in ("entries", "events", "periods", "rejects")}
+              for name in ("entries", "events", "periods", "rejects", "extras")}
     return StoredReport(result.name, result.fiscal_year, result.manifest, tables,
                         result.warnings, result.error)
 

@@ -130,6 +130,39 @@ def _strip_bullet(text: str) -> str:
     return text.strip()
 
 
+# A line that carries its own date: a number right before 年, 月 or 日, or a dotted or
+# slashed date (H24.4.1, 2023/8/1). 青少年 or 20周年 are no dates.
+_OWN_DATE = re.compile(r"[0-9０-９元一二三四五六七八九十]\s*[年月日]|[0-9０-９][./／][0-9０-９]")
+
+
+def lines_to_events(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Lines without bullet marks: a title line followed by its description is one event.
+    A line with its own date ends an event (so lines that each carry a date stay one event
+    each); lines after the last dated one belong to it; without any date the cell is one
+    event. A ※ note stays a piece of its own, to attach to the event before it."""
+    groups: list[list[tuple[int, int, str]]] = []
+    current: list[tuple[int, int, str]] = []
+    for span in spans:
+        if span[2].startswith("※"):
+            if current:
+                groups.append(current)
+            groups.append([span])
+            current = []
+            continue
+        current.append(span)
+        if _OWN_DATE.search(span[2]):
+            groups.append(current)
+            current = []
+    if current:
+        last = next((g for g in reversed(groups) if not g[0][2].startswith("※")), None)
+        if last is not None and last is groups[-1]:
+            last.extend(current)
+        else:
+            groups.append(current)
+    return [(group[0][0], group[-1][1], " ".join(text for _, _, text in group))
+            for group in groups]
+
+
 def cell_to_items(cell: str) -> CellItems:
     """Split one content cell into items. Raises CellError for HTML that cannot be read."""
     if not cell.strip():
@@ -141,16 +174,18 @@ def cell_to_items(cell: str) -> CellItems:
     if short and _NO_ACTIVITY.match(unicodedata.normalize("NFKC", plain).replace(" ", "")):
         return CellItems("none", (), note=plain)
     segments, used_li = _segments(cell)
-    pieces: list[tuple[str, str]] = []  # (source, text)
+    spans: list[tuple[int, int, str]] = []  # (start, end, text) of each line or bullet
     for begin, end in segments:
         cuts = [begin, *_cuts(cell, begin, end), end]
         for a, b in itertools.pairwise(cuts):
-            source = cell[a:b].strip()
-            text = html_to_text(source).strip()
+            text = html_to_text(cell[a:b]).strip()
             if text:
-                pieces.append((source, text))
+                spans.append((a, b, text))
     has_bullets = any(text[0] in BULLET_MARKS or text[0] in LINE_ONLY_MARKS
-                      for _, text in pieces)
+                      for _, _, text in spans)
+    if not used_li and not has_bullets and len(spans) > 1:
+        spans = lines_to_events(spans)
+    pieces = [(cell[a:b].strip(), text) for a, b, text in spans]
     is_list = used_li or has_bullets or len(pieces) > 1
     items: list[Item] = []
     for source, text in pieces:

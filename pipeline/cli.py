@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="also write excel/NAME.csv: UTF-8 with BOM, CRLF, formulas quoted")
     run.add_argument("--partition-by", choices=["fiscal_year"], default=None,
                      help="write Parquet as a hive-partitioned dataset (NAME/fiscal_year=YYYY/)")
+    run.add_argument("--layout", type=Path, default=None, metavar="FILE",
+                     help="a TOML file mapping header texts to column roles ([columns] "
+                     "\"相手先\" = \"partner\"), read before the built-in vocabulary")
 
     dates = commands.add_parser("dates", help="find Japanese dates in text, print JSON lines",
                                 description="For each TEXT, or each line of standard input, "
@@ -83,7 +86,7 @@ def command_run(args: argparse.Namespace) -> int:
         print("pipeline run: error: --jobs must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     options = RunOptions(jobs=args.jobs or default_jobs(), force=args.force, excel=args.excel,
-                         partition_by=args.partition_by)
+                         partition_by=args.partition_by, layout=args.layout)
     show_progress = not args.quiet and sys.stderr.isatty()
     try:
         result = run(inputs, args.out, options, _progress_bar if show_progress else None)

@@ -34,7 +34,7 @@ def command_diff(args: argparse.Namespace) -> int:
 
     ignore = [name.strip() for given in args.ignore for name in given.split(",") if name.strip()]
     try:
-        result = diff_outputs(args.old, args.new, ignore)
+        result = diff_outputs(args.old, args.new, ignore, args.layout)
         _write(RENDERERS[args.format](result), args.out)
     except DiffError as error:
         return _error("diff", str(error))
@@ -47,7 +47,7 @@ def command_audit(args: argparse.Namespace) -> int:
     from pipeline.audit import AuditError, audit_html
 
     try:
-        page = audit_html(args.input)
+        page = audit_html(args.input, args.layout)
         _write(page, args.out)
     except AuditError as error:
         return _error("audit", str(error))
@@ -71,6 +71,8 @@ def register(commands: Any) -> None:
     diff.add_argument("--ignore", action="append", default=[], metavar="COLUMN",
                       help="a column not to compare; repeat it or separate names by commas")
     diff.add_argument("--out", type=Path, metavar="FILE", help="write here, not to stdout")
+    diff.add_argument("--layout", type=Path, metavar="FILE",
+                      help="header texts -> roles for reports extracted here (as pipeline run)")
     diff.set_defaults(handler=command_diff)
 
     audit = commands.add_parser(
@@ -81,4 +83,6 @@ def register(commands: Any) -> None:
                        help="a report file or folder, or an output folder of `pipeline run`")
     audit.add_argument("--out", type=Path, required=True, metavar="FILE",
                        help="the HTML file to write")
+    audit.add_argument("--layout", type=Path, metavar="FILE",
+                       help="header texts -> roles for reports read here (as pipeline run)")
     audit.set_defaults(handler=command_audit)

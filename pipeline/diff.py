@@ -199,17 +199,18 @@ def _has_table(item: Record) -> bool:
     return "error" not in item and bool(counts.get("entries") or counts.get("rejects"))
 
 
-def load(path: Path, workdir: Path) -> dict[str, pa.Table]:
-    """Events, periods and entries of an output folder, or of reports extracted into workdir."""
+def load(path: Path, workdir: Path, layout: Path | None = None) -> dict[str, pa.Table]:
+    """Events, periods and entries of an output folder, or of reports extracted into workdir
+    (with `layout` as `pipeline run --layout`)."""
     if not path.exists():
         raise DiffError(f"{path}: no such file or folder")
     folder = path
     if not is_output_folder(path):
-        from pipeline.runner import InputError, run
+        from pipeline.runner import InputError, RunOptions, run
 
         folder = workdir
         try:
-            result = run([path], folder)
+            result = run([path], folder, RunOptions(layout=layout))
         except InputError as error:
             raise DiffError(str(error)) from error
         if not result.files:
@@ -219,7 +220,8 @@ def load(path: Path, workdir: Path) -> dict[str, pa.Table]:
         if not result.events and not any(_has_table(i) for i in result.manifest.get(
                 "inputs", [])):
             raise DiffError(f"{path}: no report table found, so there is nothing to compare")
-    return {name: read_table(folder, name) for name in ("events", "periods", "entries")}
+    return {name: read_table(folder, name)
+            for name in ("events", "periods", "entries", "extras")}
 
 
 # ---- column comparison -------------------------------------------------------------------
@@ -444,6 +446,10 @@ def entry_keys(entries: pa.Table) -> pa.Table:
     year = pc.fill_null(pc.cast(entries["fiscal_year"], pa.string()), "")
     base = pc.binary_join_element_wise(year, partner, entries["partner_city"],
                                        entries["bureau"], _SEP)
+    if "government" in entries.column_names:  # a register: two wards may share a partner
+        government = pc.fill_null(entries["government"], "")
+        base = pc.if_else(pc.equal(government, ""), base,
+                          pc.binary_join_element_wise(base, government, _SEP))
     codes = np.asarray(pc.dictionary_encode(base.combine_chunks()).indices.to_numpy(),
                        dtype=np.int64)
     order = np.argsort(codes, kind="stable")
@@ -456,8 +462,26 @@ def entry_keys(entries: pa.Table) -> pa.Table:
     return entries.append_column("_key", key)
 
 
+EXTRAS_COLUMN = "extras"  # an entry's extras cells, compared as one more entry field
+
+
+def with_extras(entries: pa.Table, extras: pa.Table) -> pa.Table:
+    """Entries with one more column: the row's extras cells as `column=value; …`, so an
+    added, removed or changed extras cell shows as a change of its entry."""
+    found: dict[tuple[Any, ...], list[str]] = {}
+    for row in extras.to_pylist():
+        found.setdefault((row["source_file"], row["table_no"], row["row_no"]), []).append(
+            f"{row['column']}={row['value']}")
+    keys = zip(entries["source_file"].to_pylist(), entries["table_no"].to_pylist(),
+               entries["row_no"].to_pylist(), strict=True)
+    values = ["; ".join(found.get(key, [])) for key in keys]
+    return entries.append_column(EXTRAS_COLUMN, pa.array(values, pa.string()))
+
+
 def _entries(old: pa.Table, new: pa.Table, ignore: set[str]) -> EntryDiff:
     compare = [n for n, _, _ in ENTRIES if n not in ignore and n not in ENTRY_POSITION]
+    if EXTRAS_COLUMN in old.column_names and EXTRAS_COLUMN not in ignore:
+        compare.append(EXTRAS_COLUMN)
     position = [c for c in ENTRY_POSITION if c not in ignore]
     old, new = entry_keys(old), entry_keys(new)
     matched = match_by_key(old, new, "_key", compare, position)
@@ -513,16 +537,23 @@ def diff_tables(old: dict[str, pa.Table], new: dict[str, pa.Table],
                       known=CAUSE_COLUMN not in skip["events"] - ignored)
     result.periods = _periods(old["periods"], new["periods"], old["events"], new["events"],
                               renamed, skip["periods"])
-    result.entries = _entries(old["entries"], new["entries"], skip["entries"])
+    old_entries, new_entries = old["entries"], new["entries"]
+    if "extras" in old and "extras" in new and (old["extras"].num_rows
+                                                or new["extras"].num_rows):
+        old_entries = with_extras(old_entries, old["extras"])
+        new_entries = with_extras(new_entries, new["extras"])
+    result.entries = _entries(old_entries, new_entries, skip["entries"])
     return result
 
 
-def diff_outputs(old: Path, new: Path, ignore: Collection[str] = ()) -> DiffResult:
-    """Compare two output folders, or raw reports (files or folders) extracted first."""
+def diff_outputs(old: Path, new: Path, ignore: Collection[str] = (),
+                 layout: Path | None = None) -> DiffResult:
+    """Compare two output folders, or raw reports (files or folders) extracted first, with
+    `layout` as `pipeline run --layout`."""
     check_ignore(ignore)
     with tempfile.TemporaryDirectory(prefix="pipeline-diff-") as work:
-        old_tables = load(old, Path(work) / "old")
-        new_tables = load(new, Path(work) / "new")
+        old_tables = load(old, Path(work) / "old", layout)
+        new_tables = load(new, Path(work) / "new", layout)
     return diff_tables(old_tables, new_tables, ignore, str(old), str(new))
 
 

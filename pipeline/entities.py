@@ -33,6 +33,22 @@ def label_to_partner(label: str) -> Partner:
 
 
 def _label_to_partner(label: str) -> Partner:
+    text, qualifier, start_code, start_year = _label_parts(label)
+    split = split_country(text)
+    if split is not None:
+        country, code, city = split
+    elif len(parts := text.split(maxsplit=1)) == 2:
+        (country, city), code = parts, None  # an unknown country before a space
+    else:
+        raise LabelError(f"no known country at the start of the partner label {label.strip()!r}")
+    if not city:
+        raise LabelError(f"the partner label {label.strip()!r} names no city")
+    return Partner(label=label.strip(), country=country, country_code=code, city=city,
+                   qualifier=qualifier, start_code=start_code, start_fiscal_year=start_year)
+
+
+def _label_parts(label: str) -> tuple[str, str, str | None, int | None]:
+    """(the label without them, qualifier 等, start code S35, its fiscal year)."""
     text = label.strip()
     qualifier = ""
     found = _QUALIFIER.search(text)  # 等 may stand after the start code too: "… (H18) 等"
@@ -52,16 +68,26 @@ def _label_to_partner(label: str) -> Partner:
     if found and not qualifier and len(text) > len(found.group("q")) + 1:
         qualifier = found.group("q")
         text = text[: found.start()].strip()
-    split = split_country(text)
-    if split is not None:
-        country, code, city = split
-    elif len(parts := text.split(maxsplit=1)) == 2:
-        (country, city), code = parts, None  # an unknown country before a space
-    else:
-        raise LabelError(f"no known country at the start of the partner label {label.strip()!r}")
-    if not city:
-        raise LabelError(f"the partner label {label.strip()!r} names no city")
-    return Partner(label=label.strip(), country=country, country_code=code, city=city,
+    return text, qualifier, start_code, start_year
+
+
+@functools.lru_cache(maxsize=4096)
+def columns_to_partner(country: str, label: str) -> Partner:
+    """A partner from a table with its own country column: the country as printed in that
+    column (its code when the whole cell is a known name), the partner cell as the city."""
+    text, qualifier, start_code, start_year = _label_parts(label)
+    if not text:
+        raise LabelError(f"the partner cell {label.strip()!r} names no city")
+    printed = country.strip()
+    split = split_country(printed)
+    code = split[1] if split is not None and not split[2] else None
+    # The partner cell may repeat the country (国名 米国 | 提携先 米国 セーラム市): the
+    # city is what follows it, when it names the same country.
+    repeated = split_country(text)
+    if repeated is not None and repeated[2] and (repeated[0] == printed or (
+            code is not None and repeated[1] == code)):
+        text = repeated[2]
+    return Partner(label=label.strip(), country=printed, country_code=code, city=text,
                    qualifier=qualifier, start_code=start_code, start_fiscal_year=start_year)
 
 

@@ -8,13 +8,20 @@ import hashlib
 import itertools
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 
 from pipeline.cells import CellError, cell_to_items
 from pipeline.dates import DateResult, Period, find_dates
-from pipeline.entities import LabelError, bureau_to_parts, label_to_partner
+from pipeline.entities import (
+    LabelError,
+    bureau_to_parts,
+    columns_to_partner,
+    label_to_partner,
+)
 from pipeline.model import (
     EntryRecord,
     EventRecord,
+    ExtraRecord,
     Issue,
     Item,
     Layout,
@@ -131,114 +138,238 @@ def _fiscal_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
 
 
-def layout_to_records(layout: Layout) -> tuple[
-        list[EntryRecord], list[EventRecord], list[PeriodRecord], list[Issue]]:
-    entries: list[EntryRecord] = []
-    events: list[EventRecord] = []
-    periods: list[PeriodRecord] = []
-    issues: list[Issue] = []
-    fiscal_year = layout.fiscal_year
-    seen: Counter[str] = Counter()
-    # table -> bureau, contact, the cell they come from, a rejected line inherited across
-    bureau_above: dict[int, tuple[str, str, str, int | None]] = {}
-    name = layout.source_file
-    low, high = _fiscal_bounds(fiscal_year) if fiscal_year is not None else (dt.date.min,
-                                                                              dt.date.max)
+@dataclass(slots=True)
+class Records:
+    """What the events stage makes of a layout, and the rows it could not read."""
 
-    def issue(row: TableRow, code: str, message: str, severity: str = "warning") -> None:
-        issues.append(Issue(code, f"{name}:{row.source_line}: {message}",
-                            "reject" if severity == "reject" else "warning",
-                            name, row.source_line, row.raw if severity == "reject" else ""))
+    entries: list[EntryRecord] = field(default_factory=list)
+    events: list[EventRecord] = field(default_factory=list)
+    periods: list[PeriodRecord] = field(default_factory=list)
+    extras: list[ExtraRecord] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    rejected: list[TableRow] = field(default_factory=list)  # layout counted them as rows
 
+
+# (bureau, contact, the cell they come from, a rejected line inherited across)
+_Bureau = tuple[str, str, str, int | None]
+_EventDates = tuple[str, str, dt.date | None, dt.date | None, str | None, bool]
+_NO_PARTNER = Partner(label="", country="", country_code=None, city="", qualifier="",
+                      start_code=None, start_fiscal_year=None)
+
+
+def layout_to_records(layout: Layout) -> Records:
+    """Each table row -> one entry, its items -> events and periods, its unmapped cells ->
+    extras. A row that cannot be read is a reject and is listed in `rejected`."""
+    reader = _RowReader(layout)
     for row in layout.rows:
-        if row.bureau_after_reject is not None:  # a rejected row above may open a new bureau
-            rejected_line, rejected_cell = row.bureau_after_reject
-            if rejected_cell:
-                bureau_above[row.table_no] = (*bureau_to_parts(rejected_cell), rejected_cell,
-                                              rejected_line)
-            elif row.table_no in bureau_above:
-                bureau_above[row.table_no] = (*bureau_above[row.table_no][:3], rejected_line)
-        if row.bureau_cell:
-            bureau, contact = bureau_to_parts(row.bureau_cell)
-            inherited, bureau_cell = row.bureau_merged, row.bureau_cell
-            bureau_above[row.table_no] = (bureau, contact, bureau_cell, None)
-        elif row.table_no in bureau_above:
-            bureau, contact, bureau_cell, across = bureau_above[row.table_no]
-            inherited = True
-            if across is not None:  # every row that inherits across it says so
-                issue(row, "bureau-after-reject", f"the bureau is inherited across line "
-                      f"{across}, a rejected row; check it against the source")
-        else:
-            bureau, contact, inherited, bureau_cell = "", "", False, ""
-            issue(row, "bureau-missing", "no bureau in this row or above it in the table")
-        try:
-            partner = label_to_partner(row.label)
-        except LabelError as error:
-            issue(row, "partner-label", str(error), "reject")
-            continue
-        if partner.country_code is None:
-            issue(row, "country-unknown", f"{partner.country} is not a country name the "
-                  "table knows; partner_country_code is empty")
+        reader.read(row)
+    return reader.records
+
+
+class _RowReader:
+    """Reads rows in order: the bureau above and the ids given out carry from row to row."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.name = layout.source_file
+        self.fiscal_year = layout.fiscal_year
+        self.records = Records()
+        self.seen: Counter[str] = Counter()
+        self.bureau_above: dict[int, _Bureau] = {}  # table -> the bureau its rows inherit
+        self.bounds = (_fiscal_bounds(self.fiscal_year) if self.fiscal_year is not None
+                       else (dt.date.min, dt.date.max))
+
+    def issue(self, row: TableRow, code: str, message: str, severity: str = "warning") -> None:
+        self.records.issues.append(Issue(
+            code, f"{self.name}:{row.source_line}: {message}",
+            "reject" if severity == "reject" else "warning", self.name, row.source_line,
+            row.raw if severity == "reject" else ""))
+
+    def reject(self, row: TableRow, code: str, message: str) -> None:
+        self.issue(row, code, message, "reject")
+        self.records.rejected.append(row)
+
+    def read(self, row: TableRow) -> None:
+        bureau, contact, inherited, bureau_cell = self.row_bureau(row)
+        partner = self.row_partner(row)
+        if partner is None:
+            return
         try:
             cell = cell_to_items(row.content)
         except CellError as error:
-            issue(row, "cell-html", str(error), "reject")
-            continue
+            self.reject(row, "cell-html", str(error))
+            return
         # The cells the event was read from: label, content, and the bureau cell it took
-        # (its own or the one above). Same hash, different values: the extractor changed.
-        source_sha = hashlib.sha256("\x1f".join([row.label, row.content, bureau_cell])
-                                    .encode("utf-8")).hexdigest()
+        # (its own or the one above), then the other roles' cells where a table has them.
+        # Same hash, different values: the extractor changed.
+        parts = [row.label, row.content, bureau_cell,
+                 *(f"{role}={text}" for role, text in row.fields if text)]
+        source_sha = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+        row_date = self.row_date(row)
+        category, participants = row.value_of("category"), row.value_of("participants")
         for item_no, item in enumerate(cell.items, start=1):
-            description, found, date_text, warnings = item_to_dates(item, fiscal_year)
-            for code, message in warnings:
-                issue(row, code, f"item {item_no}: {message}")
-            if not found and not warnings:
-                issue(row, "date-missing", f"item {item_no} has no date: {item.text[:40]}")
-            key = event_key(fiscal_year, partner, bureau, description)
-            seen[key] += 1  # the same key as the hash's, so ids are unique in a report
-            event_id = make_event_id(key, seen[key])
-            if fiscal_year is not None:
-                for period in found:
-                    if period.end < low or period.start > high:
-                        issue(row, "date-outside-fiscal-year", f"item {item_no}: {period.text} "
-                              f"lies outside fiscal year {fiscal_year}")
+            event_id, found, event = self.item_event(row, item_no, item, partner, bureau,
+                                                     row_date)
             for period_no, period in enumerate(found, start=1):
-                periods.append(PeriodRecord(event_id, period_no, period.start, period.end,
-                                            period.precision, period.text, period.inferred))
-            first_day: dt.date | None
-            last_day: dt.date | None
-            precision: str | None
-            if len(found) == 1:  # most events: spare the generators below
-                only = found[0]
-                first_day, last_day, precision, inferred = (only.start, only.end,
-                                                             only.precision, only.inferred)
-            elif found:
-                first_day = min(p.start for p in found)
-                last_day = max(p.end for p in found)
-                precision = (found[0].precision if len({p.precision for p in found}) == 1
-                             else "mixed")
-                inferred = any(p.inferred for p in found)
-            else:
-                first_day = last_day = precision = None
-                inferred = False
-            events.append(EventRecord(
-                event_id=event_id, fiscal_year=fiscal_year, source_file=name,
+                self.records.periods.append(PeriodRecord(
+                    event_id, period_no, period.start, period.end, period.precision,
+                    period.text, period.inferred))
+            description, date_text, first_day, last_day, precision, inferred = event
+            self.records.events.append(EventRecord(
+                event_id=event_id, fiscal_year=self.fiscal_year, source_file=self.name,
                 source_line=row.source_line, table_no=row.table_no, row_no=row.row_no,
                 item_no=item_no, partner_country=partner.country,
                 partner_country_code=partner.country_code, partner_city=partner.city,
                 bureau=bureau, bureau_contact=contact, bureau_inherited=inherited,
                 description=description, source_text=item.source_text, date_text=date_text,
                 date_start=first_day, date_end=last_day, date_precision=precision,
-                period_count=len(found), date_inferred=inferred,
-                note=item.note, source_sha256=source_sha,
-            ))
-        entries.append(EntryRecord(
-            fiscal_year=fiscal_year, source_file=name, source_line=row.source_line,
+                period_count=len(found), date_inferred=inferred, note=item.note,
+                source_sha256=source_sha, category=category, participants=participants))
+        self.records.entries.append(self.entry(row, partner, bureau, contact, inherited,
+                                               len(cell.items), cell.note))
+        self.records.extras.extend(
+            ExtraRecord(self.name, row.source_line, row.table_no, row.row_no, column, value)
+            for column, value in row.extras)
+
+    def row_bureau(self, row: TableRow) -> tuple[str, str, bool, str]:
+        """(bureau, contact, inherited, the cell it comes from): the row's own bureau cell,
+        else the one above in the table, across a rejected row with a warning."""
+        if row.bureau_after_reject is not None:  # a rejected row above may open a new bureau
+            rejected_line, rejected_cell = row.bureau_after_reject
+            if rejected_cell:
+                self.bureau_above[row.table_no] = (*bureau_to_parts(rejected_cell),
+                                                   rejected_cell, rejected_line)
+            elif row.table_no in self.bureau_above:
+                self.bureau_above[row.table_no] = (*self.bureau_above[row.table_no][:3],
+                                                   rejected_line)
+        if row.bureau_cell:
+            bureau, contact = bureau_to_parts(row.bureau_cell)
+            self.bureau_above[row.table_no] = (bureau, contact, row.bureau_cell, None)
+            return bureau, contact, row.bureau_merged, row.bureau_cell
+        if row.table_no in self.bureau_above:
+            bureau, contact, bureau_cell, across = self.bureau_above[row.table_no]
+            if across is not None:  # every row that inherits across it says so
+                self.issue(row, "bureau-after-reject", f"the bureau is inherited across line "
+                           f"{across}, a rejected row; check it against the source")
+            return bureau, contact, True, bureau_cell
+        if row.bureau_column:  # a table without one (a register) has no bureau to miss
+            self.issue(row, "bureau-missing", "no bureau in this row or above it in the table")
+        return "", "", False, ""
+
+    def row_partner(self, row: TableRow) -> Partner | None:
+        """The partner from its cell (with the country column's country where the table has
+        one); None, with a reject, when no rule reads it."""
+        country = row.value_of("country")
+        try:
+            if country:
+                partner = columns_to_partner(country, row.label)
+            elif row.label:
+                partner = label_to_partner(row.label)
+            else:  # a table of activities without a partner column
+                self.issue(row, "partner-missing", "the table has no partner column; the "
+                           "partner is empty (map a column to partner with --layout)")
+                return _NO_PARTNER
+        except LabelError as error:
+            self.reject(row, "partner-label", str(error))
+            return None
+        if partner.country_code is None:
+            self.issue(row, "country-unknown", f"{partner.country} is not a country name the "
+                       "table knows; partner_country_code is empty")
+        return partner
+
+    def row_date(self, row: TableRow) -> tuple[str, list[Period]]:
+        """The date column's date, which the row's items without a date of their own take."""
+        text = row.value_of("date")
+        if not text:
+            return "", []
+        found = _group_dates(text, self.fiscal_year)
+        for warning in found.warnings:
+            self.issue(row, warning.code, f"date column: {warning.message}")
+        periods = list(found.periods)
+        if not periods and not found.warnings:
+            self.issue(row, "date-unread", f"the date column {text!r} holds no date the date "
+                       "rules read")
+        return _date_text(text, periods), periods
+
+    def item_event(self, row: TableRow, item_no: int, item: Item, partner: Partner,
+                   bureau: str, row_date: tuple[str, list[Period]]
+                   ) -> tuple[str, list[Period], _EventDates]:
+        """(event id, periods, (description, date text, first day, last day, precision,
+        inferred))."""
+        description, found, date_text, warnings = item_to_dates(item, self.fiscal_year)
+        for code, message in warnings:
+            self.issue(row, code, f"item {item_no}: {message}")
+        if not found and not warnings and row_date[1]:  # the row's date column
+            date_text, found = row_date[0], list(row_date[1])
+        elif found and row_date[1] and not _within(found, row_date[1]):
+            # The item's own date wins, but a date column saying otherwise is a doubt.
+            self.issue(row, "date-column-differs", f"item {item_no}: its date {date_text} "
+                       f"lies outside the row's date column {row_date[0]}; the item's is taken")
+        elif not found and not warnings:
+            self.issue(row, "date-missing", f"item {item_no} has no date: {item.text[:40]}")
+        key = event_key(self.fiscal_year, partner, bureau, description)
+        self.seen[key] += 1  # the same key as the hash's, so ids are unique in a report
+        event_id = make_event_id(key, self.seen[key])
+        if self.fiscal_year is not None:
+            low, high = self.bounds
+            for period in found:
+                if period.end < low or period.start > high:
+                    self.issue(row, "date-outside-fiscal-year", f"item {item_no}: "
+                               f"{period.text} lies outside fiscal year {self.fiscal_year}")
+        first_day, last_day, precision, inferred = _span(found)
+        return event_id, found, (description, date_text, first_day, last_day, precision,
+                                 inferred)
+
+    def entry(self, row: TableRow, partner: Partner, bureau: str, contact: str,
+              inherited: bool, event_count: int, cell_note: str) -> EntryRecord:
+        start, end, precision = self.partnership(row)
+        # A 備考 column is the entry's note; a "no activity" cell (実績なし) is one too.
+        note = "; ".join(text for text in (cell_note, row.value_of("note")) if text)
+        return EntryRecord(
+            fiscal_year=self.fiscal_year, source_file=self.name, source_line=row.source_line,
             table_no=row.table_no, row_no=row.row_no, partner_label=partner.label,
             partner_country=partner.country, partner_country_code=partner.country_code,
             partner_city=partner.city, partner_qualifier=partner.qualifier,
             start_code=partner.start_code, start_fiscal_year=partner.start_fiscal_year,
             bureau=bureau, bureau_contact=contact, bureau_inherited=inherited,
-            event_count=len(cell.items), note=cell.note,
-        ))
-    return entries, events, periods, issues
+            event_count=event_count, note=note, government=row.value_of("government"),
+            partnership_date_text=row.value_of("partnership_date"), partnership_start=start,
+            partnership_end=end, partnership_precision=precision,
+            category=row.value_of("category"), inherited="; ".join(row.inherited))
+
+    def partnership(self, row: TableRow) -> tuple[dt.date | None, dt.date | None, str | None]:
+        """The partnership_date cell read by the date rules. Never checked against the
+        fiscal year (a partnership is not an activity of the year), never given its year."""
+        text = row.value_of("partnership_date")
+        if not text:
+            return None, None, None
+        found = _group_dates(text, None)
+        for warning in found.warnings:
+            self.issue(row, warning.code, f"partnership date: {warning.message}")
+        if not found.periods:
+            if not found.warnings:
+                self.issue(row, "date-unread", f"the partnership date {text!r} holds no date "
+                           "the date rules read")
+            return None, None, None
+        if len(found.periods) > 1:  # 1960年 (1991年再締結): the span of both, said so
+            self.issue(row, "partnership-date-several", f"the partnership date {text!r} "
+                       f"holds {len(found.periods)} dates; partnership_start..end spans them")
+        first_day, last_day, precision, _ = _span(list(found.periods))
+        return first_day, last_day, precision
+
+
+def _within(inner: list[Period], outer: list[Period]) -> bool:
+    """Every period of `inner` inside the span of `outer`."""
+    low, high = min(p.start for p in outer), max(p.end for p in outer)
+    return all(low <= p.start and p.end <= high for p in inner)
+
+
+def _span(found: list[Period]) -> tuple[dt.date | None, dt.date | None, str | None, bool]:
+    """(first day, last day, precision, inferred) over an event's periods."""
+    if len(found) == 1:  # most events: spare the generators below
+        only = found[0]
+        return only.start, only.end, only.precision, only.inferred
+    if not found:
+        return None, None, None, False
+    precision = found[0].precision if len({p.precision for p in found}) == 1 else "mixed"
+    return (min(p.start for p in found), max(p.end for p in found), precision,
+            any(p.inferred for p in found))

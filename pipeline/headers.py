@@ -2,58 +2,147 @@
 
 Data and pure functions only, with no other stage imported: the readers (which must find
 a table in an HTML page or a workbook) and layout (which assigns the columns) share them.
+Which header word means which column role is data too: roles.toml, read by roles.py.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-# Header cells are recognised by these words (NFKC, whitespace removed); reports vary the rest.
-# Every label word names 都市, which lets header_columns skip data rows at a glance.
-LABEL_HEADER = ("提携都市", "都市名", "相手都市")
-CONTENT_HEADER = ("内容", "実績")
-BUREAU_HEADER = ("所管", "担当")
-MAX_HEADER_CELL = 60  # characters; longer cells are content, never a header
+from pipeline.roles import (
+    JOINED,
+    MAX_HEADER_CELL,
+    ROLES,
+    Vocabulary,
+    builtin_vocabulary,
+    cell_role,
+)
+
+__all__ = ["MAX_HEADER_CELL", "NOTE_MARK", "Columns", "header_columns", "is_header",
+           "is_record_table", "squash", "unrecognised_header"]
 
 # A one-cell line that is a note: ※所管局欄の括弧内は内線番号, 注：…, (注)…
 NOTE_MARK = re.compile(r"^(?:※|\*|注[:：\s)）]|\(注\)|（注）)")
+# A table needs one of these to be read: without both, a row is neither an activity nor a
+# partnership.
+ANCHOR_ROLES = ("partner", "content")
 
 
 @dataclass(frozen=True, slots=True)
 class Columns:
+    """A table's header read as roles: which columns hold what, and what is left over."""
+
     width: int
-    label: int
-    content: int
+    label: int | None  # the partner column
+    content: int | None
     bureau: int | None
+    roles: tuple[tuple[str, tuple[int, ...]], ...] = ()  # role -> its columns, in order
+    headers: tuple[str, ...] = ()  # every header cell as printed
+    unmapped: tuple[int, ...] = ()  # columns no role took: their cells go to extras
+    doubts: tuple[str, ...] = ()  # two columns looked like one role: which was taken, why
+    doubted: tuple[int, ...] = ()  # the columns of `unmapped` a doubt already names
+
+    def of(self, role: str) -> tuple[int, ...]:
+        return next((columns for name, columns in self.roles if name == role), ())
+
+    def first(self, role: str) -> int | None:
+        found = self.of(role)
+        return found[0] if found else None
 
 
 def squash(cell: str) -> str:
-    """NFKC with all whitespace removed: how header and period words are compared."""
+    """NFKC with all whitespace removed: how period words are compared."""
     return "".join(unicodedata.normalize("NFKC", cell).split())
 
 
-def header_columns(cells: tuple[str, ...] | list[str]) -> Columns | None:
-    """The column positions if these cells are a table header, else None."""
-    # A glance first spares NFKC on every cell of every data row: a header has a short cell
-    # with 都 and 市 (every label word has them, spaced or not: 提 携 都 市 名) and another
-    # with 内容 or 実績 (also spaced: 内　容).
-    short = [c for c in cells if len(c) <= MAX_HEADER_CELL]
-    if not (any("都" in c and "市" in c for c in short)
-            and any(("内" in c and "容" in c) or ("実" in c and "績" in c) for c in short)):
+def _cell_roles(cells: Sequence[str], vocabulary: Vocabulary) -> list[tuple[int, str | None]]:
+    return [(i, cell_role(cell, vocabulary)) for i, cell in enumerate(cells) if cell.strip()]
+
+
+def _is_role_row(found: list[tuple[int, str | None]]) -> bool:
+    """Header-like: two cells or more name a role, they are at least half of the filled
+    cells, and one of them is a partner or content column. A data row may hold one cell
+    that reads like a header word (a register's category 姉妹都市), never most of them."""
+    mapped = [role for _, role in found if role is not None]
+    return (len(mapped) >= 2 and 2 * len(mapped) >= len(found)
+            and any(role in ANCHOR_ROLES for role in mapped))
+
+
+def header_columns(cells: Sequence[str], vocabulary: Vocabulary | None = None
+                   ) -> Columns | None:
+    """The columns by role if these cells are a table header, else None."""
+    if any(len(cell) > MAX_HEADER_CELL for cell in cells):  # a data row: spare the lookups
         return None
-    squashed = [squash(cell) if len(cell) <= MAX_HEADER_CELL else "" for cell in cells]
-
-    def find(keys: tuple[str, ...]) -> int | None:
-        return next((i for i, c in enumerate(squashed) if c and any(k in c for k in keys)), None)
-
-    label, content, bureau = find(LABEL_HEADER), find(CONTENT_HEADER), find(BUREAU_HEADER)
-    if label is None or content is None or label == content:
+    vocabulary = vocabulary or builtin_vocabulary()
+    found = _cell_roles(cells, vocabulary)
+    if not _is_role_row(found):
         return None
-    width = max(i for i, c in enumerate(squashed) if c) + 1
-    return Columns(width=width, label=label, content=content, bureau=bureau)
+    by_role: dict[str, list[int]] = {}
+    unmapped: list[int] = []
+    for index, role in found:
+        if role is None:
+            unmapped.append(index)
+        else:
+            by_role.setdefault(role, []).append(index)
+    doubts: list[str] = []
+    doubted: list[int] = []
+    for role, columns in by_role.items():
+        if len(columns) > 1 and role not in JOINED:
+            # The first from the left is the one a reader meets first; the others are not
+            # dropped: their cells go to extras, and the warning says how to map them.
+            taken, *others = columns
+            unmapped.extend(others)
+            doubted.extend(others)
+            by_role[role] = [taken]
+            names = ", ".join(f"{cells[i].strip()} (column {i + 1})" for i in others)
+            doubts.append(f"{len(columns)} columns look like {role}: took "
+                          f"{cells[taken].strip()} (column {taken + 1}), the first; "
+                          f"{names} go to extras (map them with --layout)")
+    roles = tuple((role, tuple(by_role[role])) for role in ROLES if role in by_role)
+    width = max(index for index, _ in found) + 1
+    label, content, bureau = (by_role.get(r, [None])[0] for r in ("partner", "content",
+                                                                   "bureau"))
+    return Columns(width=width, label=label, content=content, bureau=bureau, roles=roles,
+                   headers=tuple(cells[:width]), unmapped=tuple(sorted(unmapped)),
+                   doubts=tuple(doubts), doubted=tuple(sorted(doubted)))
 
 
-def is_header(cells: tuple[str, ...] | list[str]) -> bool:
-    return header_columns(cells) is not None
+def is_header(cells: Sequence[str], vocabulary: Vocabulary | None = None) -> bool:
+    return header_columns(cells, vocabulary) is not None
+
+
+def is_record_table(labels: Sequence[str], vocabulary: Vocabulary | None = None) -> bool:
+    """A two-column label -> value table (one partnership per table): its label cells, read
+    down the first column, pass for a header row read across."""
+    if len(labels) < 2 or any(len(label) > MAX_HEADER_CELL for label in labels):
+        return False
+    return _is_role_row(_cell_roles(labels, vocabulary or builtin_vocabulary()))
+
+
+def unrecognised_header(rows: Sequence[Sequence[str]], vocabulary: Vocabulary | None = None,
+                        limit: int = 3) -> str:
+    """Why no table header was found, and what to do: the header-like rows seen (short rows
+    of several short cells), what each cell was read as, and the roles missed."""
+    vocabulary = vocabulary or builtin_vocabulary()
+    candidates = [[cell.strip() for cell in row if cell.strip()] for row in rows]
+    candidates = [row for row in candidates
+                  if len(row) >= 2 and all(len(cell) <= MAX_HEADER_CELL for cell in row)]
+    if not candidates:
+        return ("no row looks like a table header (a row of short cells naming the partner "
+                "or the content); is this a report table?")
+    shown = []
+    for row in candidates[:limit]:
+        cells = [f"{cell}={cell_role(cell, vocabulary) or '?'}" for cell in row]
+        shown.append(" | ".join(cells))
+    roles = {cell_role(c, vocabulary) for row in candidates[:limit] for c in row} - {None}
+    missed = [role for role in ANCHOR_ROLES if role not in roles]
+    unknown = next((c for row in candidates[:limit] for c in row
+                    if cell_role(c, vocabulary) is None), "見出し")
+    example = f'"{unknown}" = "{missed[0] if missed else "content"}"'
+    return ("no table header recognised; header-like rows seen: " + "; ".join(shown)
+            + f". Missing: {' or '.join(missed) if missed else 'a second known column'}"
+            + f". Map the headers to roles in a layout file ([columns] {example}, one line "
+            "a header) and run pipeline run --layout FILE")

@@ -7,11 +7,13 @@ rejected) so that the manifest can account for every line of the input.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from pipeline.dates import find_dates
-from pipeline.headers import NOTE_MARK, Columns, header_columns, squash
+from pipeline.headers import NOTE_MARK, Columns, header_columns, squash, unrecognised_header
 from pipeline.model import Issue, Layout, RawRow, SourceDocument, TableRow
 from pipeline.normalise import html_to_text
+from pipeline.roles import INHERITING, Vocabulary
 
 LINE_KINDS = ("blank", "title", "period", "header", "row", "note", "rejected")
 
@@ -68,115 +70,225 @@ def _non_blank(cells: tuple[str, ...]) -> list[str]:
     return [cell.strip() for cell in cells if cell.strip()]
 
 
-def document_to_layout(doc: SourceDocument) -> Layout:
-    kinds = dict.fromkeys(LINE_KINDS, 0)
-    issues: list[Issue] = []
-    notes: list[tuple[int, str]] = []
-    rows: list[TableRow] = []
-    title, period_text, fiscal_year = _from_preamble(doc.preamble)
-    columns: Columns | None = None
-    table_no = row_no = 0
-    raw_rows = doc.rows
+# Roles read from a row besides partner, content and bureau (which have TableRow fields).
+_FIELD_ROLES = ("government", "country", "partnership_date", "date", "category",
+                "participants", "note")
+# FY2012's own shape: one partner a row, all its activities in one cell. There a blank
+# partner cell is damage (row-label), unless the source marks it merged; in any other
+# shape (one activity a row, a register) a blank partner is a merged cell exported blank.
+_FY2012_ROLES = frozenset({"partner", "content", "bureau"})
 
+
+@dataclass(slots=True)
+class _Walk:
+    """What document_to_layout carries from row to row: the table being read and all the
+    layout found so far. Each step below takes it and one row."""
+
+    name: str
+    vocabulary: Vocabulary | None
+    kinds: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LINE_KINDS, 0))
+    issues: list[Issue] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)
+    rows: list[TableRow] = field(default_factory=list)
+    columns: Columns | None = None
+    table_no: int = 0
+    row_no: int = 0
     # The last rejected row of the table: its line, and its bureau cell where that can be
     # trusted (its cells sit in their columns and the cell decoded cleanly), else None.
     carried: tuple[int, str | None] | None = None
+    above: dict[int, str] = field(default_factory=dict)  # column -> last accepted cell
+    unmapped_named: set[str] = field(default_factory=set)  # column-unmapped said once each
 
-    def reject(row: RawRow, code: str, reason: str) -> None:
-        nonlocal carried
-        kinds["rejected"] += row.line_span
-        issues.append(Issue(code, f"{doc.name}:{row.line}: {reason}", "reject", doc.name,
-                            row.line, row.raw))
-        if columns is not None:
-            cell = None
-            aligned = (code in ("row-label", "line-encoding")
-                       and not any(c.strip() for c in row.cells[columns.width :]))
-            if aligned and columns.bureau is not None and len(row.cells) > columns.bureau:
-                cell = row.cells[columns.bureau].strip()
-                cell = cell if cell and "\ufffd" not in cell else None
-            carried = (row.line, cell)
 
-    for index, row in enumerate(raw_rows):
+def document_to_layout(doc: SourceDocument, vocabulary: Vocabulary | None = None) -> Layout:
+    """Give every row one kind (blank, header, note, title, period, row, rejected) and read
+    the table rows by the roles of the header above them."""
+    walk = _Walk(doc.name, vocabulary)
+    title, period_text, fiscal_year = _from_preamble(doc.preamble)
+    for index, row in enumerate(doc.rows):
         if row.problem is not None:  # the reader could not decode it: never read its cells
-            reject(row, "line-encoding", row.problem)
+            _reject(walk, row, "line-encoding", row.problem)
             # A damaged header still starts a table, or every row below would be lost too.
-            if (found := header_columns(row.cells)) is not None:
-                columns, table_no, row_no, carried = found, table_no + 1, 0, None
+            if (found := header_columns(row.cells, vocabulary)) is not None:
+                _start_table(walk, found, row, counted=False)
             continue
         filled = _non_blank(row.cells)
         if not filled:
-            kinds["blank"] += row.line_span
+            walk.kinds["blank"] += row.line_span
             continue
-        found = header_columns(row.cells)
-        if found is not None:
-            kinds["header"] += row.line_span
-            columns, table_no, row_no, carried = found, table_no + 1, 0, None
+        if (found := header_columns(row.cells, vocabulary)) is not None:
+            _start_table(walk, found, row)
             continue
         # One-cell lines are notes, titles and period lines; a text report may wrap them
         # in HTML (<p>…</p>), which is not part of what they say.
         text = " ".join(html_to_text(filled[0]).split()) if len(filled) == 1 else ""
         if text and NOTE_MARK.match(text):
-            kinds["note"] += row.line_span
-            notes.append((row.line, text))
-            continue
-        if text and (columns is None or _next_is_header(raw_rows, index)):
+            walk.kinds["note"] += row.line_span
+            walk.notes.append((row.line, text))
+        elif text and (walk.columns is None or _next_is_header(doc.rows, index, vocabulary)):
             year = period_to_fiscal_year(text)
             if year is not None and period_text is None:
-                kinds["period"] += row.line_span
+                walk.kinds["period"] += row.line_span
                 period_text, fiscal_year = text, year
-            elif title is None and columns is None:
-                kinds["title"] += row.line_span
+            elif title is None and walk.columns is None:
+                walk.kinds["title"] += row.line_span
                 title = text
             else:
-                kinds["note"] += row.line_span
-                notes.append((row.line, text))
-            continue
-        if columns is None:
-            reject(row, "row-outside-table", "a table row before any header row")
-            continue
-        extra = [c for c in row.cells[columns.width :] if c.strip()]
-        if extra:
-            reject(row, "row-cells", f"the row has {columns.width + len(extra)} or more cells "
-                   f"with text; the header has {columns.width} columns")
-            continue
-        if len(row.cells) <= columns.content or not row.cells[columns.content].strip():
-            reject(row, "row-cells", "the row has no content cell")
-            continue
-        label = row.cells[columns.label].strip() if len(row.cells) > columns.label else ""
-        if not label:
-            reject(row, "row-label", "the row has no partner label")
-            continue
-        bureau = ""
-        if columns.bureau is not None and len(row.cells) > columns.bureau:
-            bureau = row.cells[columns.bureau]
-        row_no += 1
-        kinds["row"] += row.line_span
-        rows.append(TableRow(
-            source_file=doc.name, source_line=row.line, table_no=table_no, row_no=row_no,
-            label=label, content=row.cells[columns.content], bureau_cell=bureau.strip(),
-            bureau_merged=columns.bureau in row.inherited, raw=row.raw,
-            line_span=row.line_span, bureau_after_reject=carried,
-        ))
-        carried = None
+                walk.kinds["note"] += row.line_span
+                walk.notes.append((row.line, text))
+        else:
+            _table_row(walk, row)
+    fiscal_year = _fiscal_year_fallbacks(walk, title, fiscal_year)
+    if walk.table_no == 0 and walk.kinds["rejected"]:
+        walk.issues.append(no_header_issue(doc, vocabulary))
+    return Layout(source_file=doc.name, title=title, period_text=period_text,
+                  fiscal_year=fiscal_year, rows=tuple(walk.rows), notes=tuple(walk.notes),
+                  line_kinds=walk.kinds, issues=tuple(walk.issues))
 
+
+def no_header_issue(doc: SourceDocument, vocabulary: Vocabulary | None) -> Issue:
+    """Rows but no table header: which header-like rows were seen, the roles they miss,
+    and how to map them (headers.unrecognised_header words it)."""
+    rows = [row.cells for row in doc.rows[:50] if row.problem is None]
+    return Issue("no-header", f"{doc.name}: {unrecognised_header(rows, vocabulary)}",
+                 "warning", doc.name, 0)
+
+
+def _reject(walk: _Walk, row: RawRow, code: str, reason: str) -> None:
+    walk.kinds["rejected"] += row.line_span
+    walk.issues.append(Issue(code, f"{walk.name}:{row.line}: {reason}", "reject", walk.name,
+                             row.line, row.raw))
+    columns = walk.columns
+    if columns is not None:
+        cell = None
+        aligned = (code in ("row-label", "line-encoding")
+                   and not any(c.strip() for c in row.cells[columns.width :]))
+        if aligned and columns.bureau is not None and len(row.cells) > columns.bureau:
+            cell = row.cells[columns.bureau].strip()
+            cell = cell if cell and "\ufffd" not in cell else None
+        walk.carried = (row.line, cell)
+
+
+def _start_table(walk: _Walk, columns: Columns, row: RawRow, counted: bool = True) -> None:
+    """A header row: a new table, read by its roles. Say once per file which headers no
+    role took (their cells go to extras) and which role two columns seemed to share."""
+    if counted:
+        walk.kinds["header"] += row.line_span
+    walk.columns, walk.table_no, walk.row_no, walk.carried = columns, walk.table_no + 1, 0, None
+    walk.above = {}
+    where = f"{walk.name}:{row.line}"
+    for doubt in columns.doubts:
+        walk.issues.append(Issue("column-ambiguous", f"{where}: {doubt}", "warning",
+                                 walk.name, row.line))
+    for index in columns.unmapped:
+        header = columns.headers[index].strip()
+        if header not in walk.unmapped_named and index not in columns.doubted:
+            walk.unmapped_named.add(header)
+            walk.issues.append(Issue(
+                "column-unmapped", f"{where}: no role for the column {header!r}; its cells "
+                "go to the extras table (map it with --layout to read it as a role)",
+                "warning", walk.name, row.line))
+
+
+def _table_row(walk: _Walk, row: RawRow) -> None:
+    """A row inside a table: rejected when it cannot be read, else a TableRow."""
+    columns = walk.columns
+    if columns is None:
+        _reject(walk, row, "row-outside-table", "a table row before any header row")
+        return
+    extra = [c for c in row.cells[columns.width :] if c.strip()]
+    if extra:
+        _reject(walk, row, "row-cells", f"the row has {columns.width + len(extra)} or more "
+                f"cells with text; the header has {columns.width} columns")
+        return
+    cells, inherited = _inherit_blanks(walk, row, columns)
+
+    def cell(column: int | None) -> str:
+        return cells[column] if column is not None and column < len(cells) else ""
+
+    content = cell(columns.content)
+    # A register (a partnership_date column) lists partnerships: a row without activities
+    # is an entry with no events. In an activity table it is a row that lost its content.
+    if columns.content is not None and not content.strip() and not columns.of(
+            "partnership_date"):
+        _reject(walk, row, "row-cells", "the row has no content cell")
+        return
+    label = cell(columns.label).strip()
+    if columns.label is not None and not label:
+        why = ("the row above was rejected" if walk.carried is not None
+               else "no row above it in the table" if not walk.above
+               else "a blank partner cell is read as damage in this table's shape")
+        _reject(walk, row, "row-label", f"the row has no partner label ({why})")
+        return
+    fields = tuple((role, _joined(cells, columns.of(role))) for role in _FIELD_ROLES
+                   if columns.of(role))
+    extras = tuple((columns.headers[i].strip(), cells[i]) for i in columns.unmapped
+                   if i < len(cells) and cells[i].strip())
+    walk.row_no += 1
+    walk.kinds["row"] += row.line_span
+    walk.above.update({i: c for i, c in enumerate(cells) if c.strip()})
+    walk.rows.append(TableRow(
+        source_file=walk.name, source_line=row.line, table_no=walk.table_no,
+        row_no=walk.row_no, label=label, content=content,
+        bureau_cell=cell(columns.bureau).strip(), bureau_merged=columns.bureau in row.inherited,
+        raw=row.raw, line_span=row.line_span, bureau_after_reject=walk.carried,
+        fields=fields, inherited=inherited, extras=extras,
+        bureau_column=columns.bureau is not None))
+    walk.carried = None
+
+
+def _inherit_blanks(walk: _Walk, row: RawRow, columns: Columns
+                    ) -> tuple[list[str], tuple[str, ...]]:
+    """The row's cells with blank government, country, partner and category cells taken
+    from the last row read in the table (merged cells exported blank), and the roles that
+    were. Not across a rejected row, whose cells are unknown; bureau is the events
+    stage's (it knows the rejected rows' bureau cells)."""
+    cells = list(row.cells)
+    taken: list[str] = []
+    fy2012_shape = {role for role, _ in columns.roles} <= _FY2012_ROLES
+    for role in INHERITING:
+        if role == "bureau":
+            continue
+        for index in columns.of(role):
+            if role == "partner" and fy2012_shape and index not in row.inherited:
+                continue
+            blank = index >= len(cells) or not cells[index].strip()
+            if blank and index in walk.above and walk.carried is None:
+                cells.extend([""] * (index + 1 - len(cells)))
+                cells[index] = walk.above[index]
+                taken.append(role)
+            elif index in row.inherited:  # a rowspan or merged cell: the reader filled it
+                taken.append(role)
+    return cells, tuple(dict.fromkeys(taken))
+
+
+def _joined(cells: list[str], columns: tuple[int, ...]) -> str:
+    """The role's cells in column order, joined without a separator (東京都 + 練馬区)."""
+    return "".join(cells[i].strip() for i in columns if i < len(cells))
+
+
+def _fiscal_year_fallbacks(walk: _Walk, title: str | None, fiscal_year: int | None
+                           ) -> int | None:
+    """No period line: the title's one fiscal year, else the file name's year, each with a
+    warning; else none, with a warning."""
+    name = walk.name
     if fiscal_year is None and title is not None:
         fiscal_year = title_to_fiscal_year(title)
         if fiscal_year is not None:
-            issues.append(Issue("fiscal-year-from-title", f"{doc.name}: no period line; fiscal "
-                                f"year {fiscal_year} taken from the title", "warning",
-                                doc.name, 0))
+            walk.issues.append(Issue("fiscal-year-from-title", f"{name}: no period line; "
+                                     f"fiscal year {fiscal_year} taken from the title",
+                                     "warning", name, 0))
     if fiscal_year is None:
-        fiscal_year = name_to_fiscal_year(doc.name)
+        fiscal_year = name_to_fiscal_year(name)
         if fiscal_year is not None:
-            issues.append(Issue("fiscal-year-from-name", f"{doc.name}: no period line; fiscal "
-                                f"year {fiscal_year} taken from the file name", "warning",
-                                doc.name, 0))
+            walk.issues.append(Issue("fiscal-year-from-name", f"{name}: no period line; "
+                                     f"fiscal year {fiscal_year} taken from the file name",
+                                     "warning", name, 0))
         else:
-            issues.append(Issue("fiscal-year-missing", f"{doc.name}: no period line and no year "
-                                "in the file name; fiscal_year is empty", "warning", doc.name, 0))
-    return Layout(source_file=doc.name, title=title, period_text=period_text,
-                  fiscal_year=fiscal_year, rows=tuple(rows), notes=tuple(notes),
-                  line_kinds=kinds, issues=tuple(issues))
+            walk.issues.append(Issue("fiscal-year-missing", f"{name}: no period line and no "
+                                     "year in the file name; fiscal_year is empty",
+                                     "warning", name, 0))
+    return fiscal_year
 
 
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -198,9 +310,10 @@ def _from_preamble(preamble: tuple[tuple[str, str], ...]
     return title, period, year
 
 
-def _next_is_header(rows: tuple[RawRow, ...], index: int) -> bool:
+def _next_is_header(rows: tuple[RawRow, ...], index: int, vocabulary: Vocabulary | None
+                    ) -> bool:
     """A one-cell line right before a header is a heading, not a damaged row."""
     for row in rows[index + 1 :]:
         if _non_blank(row.cells):
-            return header_columns(row.cells) is not None
+            return header_columns(row.cells, vocabulary) is not None
     return False

@@ -80,6 +80,15 @@ class TableRow:
     # A rejected row just above: its line, and its bureau cell where it could be read.
     # Blank bureau cells below belong to that row's bureau, which may be unknown.
     bureau_after_reject: tuple[int, str | None] | None = None
+    # The other roles' cells (government, country, partnership_date, date, category,
+    # participants, note) as (role, text), blanks already inherited from the row above.
+    fields: tuple[tuple[str, str], ...] = ()
+    inherited: tuple[str, ...] = ()  # roles whose blank cell was taken from the row above
+    extras: tuple[tuple[str, str], ...] = ()  # (header as printed, cell) of unmapped columns
+    bureau_column: bool = True  # False: the table has no bureau column (a register)
+
+    def value_of(self, role: str) -> str:
+        return next((text for name, text in self.fields if name == role), "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +154,13 @@ class EntryRecord(NamedTuple):
     bureau_inherited: bool
     event_count: int
     note: str
+    government: str = ""
+    partnership_date_text: str = ""
+    partnership_start: dt.date | None = None
+    partnership_end: dt.date | None = None
+    partnership_precision: str | None = None
+    category: str = ""
+    inherited: str = ""
 
 
 class EventRecord(NamedTuple):
@@ -171,6 +187,8 @@ class EventRecord(NamedTuple):
     date_inferred: bool
     note: str
     source_sha256: str
+    category: str = ""
+    participants: str = ""
 
 
 class PeriodRecord(NamedTuple):
@@ -181,6 +199,17 @@ class PeriodRecord(NamedTuple):
     date_precision: str
     date_text: str
     inferred: bool
+
+
+class ExtraRecord(NamedTuple):
+    """One non-empty cell of a column no role took: nothing in a table is dropped."""
+
+    source_file: str
+    source_line: int
+    table_no: int
+    row_no: int
+    column: str
+    value: str
 
 
 class RejectRecord(NamedTuple):
@@ -200,3 +229,4 @@ class Extraction:
     events: list[EventRecord] = field(default_factory=list)
     periods: list[PeriodRecord] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    extras: list[ExtraRecord] = field(default_factory=list)

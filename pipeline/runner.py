@@ -31,6 +31,7 @@ from pipeline.extract import extract_bytes
 from pipeline.model import Extraction, Issue, RejectRecord
 from pipeline.outputs import TableSink, json_bytes, write_atomic
 from pipeline.partners import PartnerTable
+from pipeline.roles import Vocabulary, VocabularyError
 from pipeline.schema import TABLES
 
 _EVENT_ID = [name for name, _, _ in TABLES["events"]].index("event_id")
@@ -42,6 +43,7 @@ _PERIOD_EVENT_ID = [name for name, _, _ in TABLES["periods"]].index("event_id")
 class InputFile:
     path: Path
     name: str  # relative to the input folder given, '/'-separated
+    vocabulary: Vocabulary | None = None  # header words to read it with (None: built-in)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,7 @@ class RunOptions:
     force: bool = False
     excel: bool = False
     partition_by: str | None = None
+    layout: Path | None = None  # a layout file: header words -> roles (layouts.py)
 
 
 @dataclass(slots=True)
@@ -149,14 +152,14 @@ def extract_file(item: InputFile) -> ReportResult:
         issue = Issue("file-unreadable", f"{item.name}: {error.strerror}", "error", item.name, 0)
         return ReportResult(item.name, None, {"name": item.name, "error": {
             "code": issue.code, "message": issue.message}}, error=issue)
-    extraction = extract_bytes(data, item.name)
+    extraction = extract_bytes(data, item.name, item.vocabulary)
     manifest = _manifest_entry(item.name, data, extraction)
     if isinstance(extraction, Issue):
         reject = RejectRecord(item.name, 0, f"{extraction.code}: {extraction.message}", "")
         return ReportResult(item.name, None, manifest, rejects=[reject], error=extraction)
     result = ReportResult(item.name, manifest["fiscal_year"], manifest,
                           entries=extraction.entries, events=extraction.events,
-                          periods=extraction.periods)
+                          periods=extraction.periods, extras=extraction.extras)
     for issue in extraction.issues:
         if issue.severity == "reject":
             result.rejects.append(RejectRecord(issue.source_file, issue.source_line,
@@ -183,7 +186,8 @@ def code_version() -> str:
     for library in ("lxml", "openpyxl", "pycountry", "xlrd", "pdfplumber", "pdfminer.six"):
         digest.update(f"{library}={_library_version(library)}\0".encode())
     digest.update(f"unicode={unicodedata.unidata_version}\0".encode())
-    for path in sorted(package.rglob("*.py")):
+    # Data files too: a changed header vocabulary (roles.toml) reads reports differently.
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.toml")]):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
@@ -196,7 +200,7 @@ def _extract_payload(item: InputFile) -> tuple[int | None, str, bytes]:
 
 
 def _first_pass(files: list[InputFile], store: cache.ReportCache,
-                options: RunOptions) -> Iterator[Summary]:
+                options: RunOptions, version: str) -> Iterator[Summary]:
     """Find each report in the cache, or extract it (in worker processes) into the cache."""
     todo: list[tuple[InputFile, str]] = []
     for item in files:
@@ -204,7 +208,7 @@ def _first_pass(files: list[InputFile], store: cache.ReportCache,
             sha = hashlib.sha256(item.path.read_bytes()).hexdigest()
         except OSError:
             sha = "unreadable"  # extract_file reports why
-        key = cache.cache_key(code_version(), item.name, sha)
+        key = cache.cache_key(version, item.name, sha)
         found, year = store.fiscal_year(key) if not options.force else (False, None)
         if found and sha != "unreadable":
             yield Summary(item.name, year, key, reused=True)
@@ -212,19 +216,20 @@ def _first_pass(files: list[InputFile], store: cache.ReportCache,
             todo.append((item, key))
     items = [item for item, _ in todo]
     if options.jobs <= 1 or len(items) < 2:
-        yield from _store(todo, map(_extract_payload, items), store)
+        yield from _store(todo, map(_extract_payload, items), store, version)
         return
     with ProcessPoolExecutor(max_workers=options.jobs) as pool:
         chunk = max(1, min(64, len(items) // (options.jobs * 8)))
-        yield from _store(todo, pool.map(_extract_payload, items, chunksize=chunk), store)
+        yield from _store(todo, pool.map(_extract_payload, items, chunksize=chunk), store,
+                          version)
 
 
 def _store(todo: list[tuple[InputFile, str]],
            extracted: Iterator[tuple[int | None, str, bytes]],
-           store: cache.ReportCache) -> Iterator[Summary]:
+           store: cache.ReportCache, version: str) -> Iterator[Summary]:
     for (item, key), (year, sha, payload) in zip(todo, extracted, strict=True):
         if sha:  # key the result by the bytes actually read, even if the file just changed
-            key = cache.cache_key(code_version(), item.name, sha)
+            key = cache.cache_key(version, item.name, sha)
         store.put(key, year, payload)
         yield Summary(item.name, year, key, reused=False)
 
@@ -258,17 +263,48 @@ def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions |
     if options.partition_by not in (None, "fiscal_year"):
         raise InputError(f"cannot partition by {options.partition_by!r}; only fiscal_year")
     files = discover(paths, skip=out_dir)
+    version = code_version()
+    if options.layout is not None:
+        files, digest = with_layout(files, options.layout)
+        version += f"+layout.{digest}"  # results read with another layout are not reused
     out_dir.mkdir(parents=True, exist_ok=True)
     store = cache.ReportCache(out_dir)
     try:
-        return _run(files, out_dir, options, store, progress)
+        return _run(files, out_dir, options, store, progress, version)
     finally:
         store.close()
 
 
+def with_layout(files: list[InputFile], path: Path) -> tuple[list[InputFile], str]:
+    """The inputs to be read with a layout file's words, and the file's digest. Raises
+    InputError for a layout that cannot be used or names a header no input has."""
+    from dataclasses import replace
+
+    from pipeline.layouts import read_layout, unused_headers, with_builtin
+    from pipeline.sources import ReadError, read_document
+
+    try:
+        layout, digest = read_layout(path)
+    except VocabularyError as error:
+        raise InputError(str(error)) from None
+    vocabulary = with_builtin(layout)
+    documents = []
+    for item in files:
+        try:
+            documents.append(read_document(item.path.read_bytes(), item.name, vocabulary).rows)
+        except (OSError, ReadError):
+            continue  # the run itself reports an unreadable input
+    if unused := unused_headers(layout, documents):
+        raise InputError(f"{path.name}: no input has a header row with {', '.join(unused)}; "
+                         "check the spelling against the report (headers are compared "
+                         "without spaces and brackets)")
+    return [replace(item, vocabulary=vocabulary) for item in files], digest
+
+
 def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cache.ReportCache,
-         progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None) -> RunResult:
-    summaries_iter = _first_pass(files, store, options)
+         progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None,
+         version: str) -> RunResult:
+    summaries_iter = _first_pass(files, store, options, version)
     if progress is not None:
         summaries_iter = progress(summaries_iter, len(files))
     summaries = sorted(summaries_iter, key=lambda s: (s.fiscal_year or 0, s.name))

@@ -39,6 +39,9 @@ EVENTS: Final[tuple[Column, ...]] = (
     ("note", "string", "A ※ note printed after the item."),
     ("source_sha256", "string", "sha256 of the source cells the event was read from: partner "
      "label, content cell and the bureau cell it took (its own or the one above)."),
+    ("category", "string", "The row's category cell as printed (区分, 分類; inherited when "
+     "blank)."),
+    ("participants", "string", "The row's participants cell as printed (参加者, 人数)."),
 )
 
 PERIODS: Final[tuple[Column, ...]] = (
@@ -68,7 +71,26 @@ ENTRIES: Final[tuple[Column, ...]] = (
     ("bureau_contact", "string", "Contact number printed with the bureau."),
     ("bureau_inherited", "boolean", "True where the bureau comes from the row above."),
     ("event_count", "integer", "Number of events read from the row."),
-    ("note", "string", "A note in place of events, e.g. 平成24年度実績なし."),
+    ("note", "string", "A note in place of events, e.g. 平成24年度実績なし, or the row's "
+     "備考 cell."),
+    ("government", "string", "The Japanese side, from the government columns (都道府県名, "
+     "自治体名, ...) joined in column order."),
+    ("partnership_date_text", "string", "The partnership date cell as printed (提携年月日)."),
+    ("partnership_start", "date", "First day of the partnership date."),
+    ("partnership_end", "date", "Last day of the partnership date."),
+    ("partnership_precision", "string", "day, dekad, month, year or fiscal_year."),
+    ("category", "string", "The category cell as printed (inherited when blank)."),
+    ("inherited", "string", "Roles whose blank cell was taken from the row above in the table "
+     "(government, country, partner, category), '; '-separated."),
+)
+
+EXTRAS: Final[tuple[Column, ...]] = (
+    ("source_file", "string", "Input file, relative to the input folder."),
+    ("source_line", "integer", "1-based physical line of the row in the input."),
+    ("table_no", "integer", "1-based table of the report."),
+    ("row_no", "integer", "1-based row within the table."),
+    ("column", "string", "The header of a column no role took, as printed."),
+    ("value", "string", "One non-empty cell of that column, as printed."),
 )
 
 REJECTS: Final[tuple[Column, ...]] = (
@@ -95,7 +117,7 @@ PARTNERS: Final[tuple[Column, ...]] = (
 
 TABLES: Final[dict[str, tuple[Column, ...]]] = {
     "events": EVENTS, "periods": PERIODS, "entries": ENTRIES, "partners": PARTNERS,
-    "rejects": REJECTS,
+    "rejects": REJECTS, "extras": EXTRAS,
 }
 
 # Keys for datapackage.json: primary keys and the foreign keys between the tables.
@@ -108,5 +130,7 @@ PRIMARY_KEYS: Final[dict[str, list[str]]] = {
 FOREIGN_KEYS: Final[dict[str, list[tuple[list[str], str, list[str]]]]] = {
     "periods": [(["event_id"], "events", ["event_id"])],
     "events": [(["source_file", "table_no", "row_no"], "entries",
+                ["source_file", "table_no", "row_no"])],
+    "extras": [(["source_file", "table_no", "row_no"], "entries",
                 ["source_file", "table_no", "row_no"])],
 }

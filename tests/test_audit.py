@@ -238,3 +238,19 @@ def test_rows_layout_rejects_count_the_same_from_the_report_and_the_folder(
     assert from_report["unread"] == from_folder["unread"] == 2
     assert from_report["rows"] == from_folder["rows"] == 15
     assert from_report["check"] == from_folder["check"] == "All counts add up."
+
+
+def test_rows_of_another_shape_show_their_role_columns_and_extras(tmp_path: Path) -> None:
+    """Issue 12: government, the partnership date (with its ISO reading), category,
+    inherited roles and extras columns are on the page, from the report and the folder."""
+    from tests.conftest import DATA
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(DATA / "shapes" / "ward_register.csv", raw / "ward_register.csv")
+    assert main(["run", str(raw), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    for page in (audit_html(raw), audit_html(tmp_path / "out")):
+        assert ("<li><b>government</b> 東京都練馬区</li><li><b>partnership_date_text</b> "
+                "1995/11/3 (H7) = 1995-11-03</li><li><b>category</b> 姉妹都市</li>"
+                "<li><b>inherited</b> government; country</li>") in page
+        assert "<li><b>きっかけ</b> 区内高校の短期留学</li>" in page

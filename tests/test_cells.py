@@ -26,7 +26,18 @@ UL = '<ul style="list-style-type: none">'
         # <br>-separated items and CSV cells with one bullet a line
         ("・a<br>・b<br/>・c", "list", ["a", "b", "c"]),
         ("・a\n・b\r\n・c", "list", ["a", "b", "c"]),
-        ("a<br>b", "list", ["a", "b"]),
+        # lines without bullets (issue 12): a title line and its description are one event;
+        # a line with its own date ends one; lines after the last dated one belong to it
+        ("a<br>b", "prose", ["a b"]),
+        ("中学生派遣事業\n市内中学生10名がホームステイ（令和5年8月）", "prose",
+         ["中学生派遣事業 市内中学生10名がホームステイ（令和5年8月）"]),
+        ("訪問団の派遣（令和5年8月）<br>市長表敬（令和5年9月）", "list",
+         ["訪問団の派遣（令和5年8月）", "市長表敬（令和5年9月）"]),
+        ("事業A\n説明A（令和5年8月）\n事業B\n説明B（令和5年9月）", "list",
+         ["事業A 説明A（令和5年8月）", "事業B 説明B（令和5年9月）"]),
+        ("事業A（令和5年8月）\n青少年20名が参加、20周年記念", "prose",
+         ["事業A（令和5年8月） 青少年20名が参加、20周年記念"]),
+        ("2023/8/1 訪問\n2023/9/1 来訪", "list", ["2023/8/1 訪問", "2023/9/1 来訪"]),
         # other bullet marks at an item's start only
         ("●a ●b", "list", ["a", "b"]),
         ("○a ■b ◆c", "list", ["a", "b", "c"]),

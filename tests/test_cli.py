@@ -20,7 +20,7 @@ def test_run_prints_one_summary_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == f"pipeline run: 1 file, 35 events, 0 rejects, 0 warnings -> {out}\n"
-    tables = ("events", "periods", "entries", "partners", "rejects")
+    tables = ("events", "periods", "entries", "partners", "rejects", "extras")
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(
         [f"{t}.{s}" for t in tables for s in ("csv", "parquet")]
         + ["manifest.json", "datapackage.json"])

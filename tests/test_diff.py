@@ -465,3 +465,22 @@ def test_a_file_that_is_not_a_report_is_an_error(fy2012_output: Path, tmp_path: 
     assert main(["diff", str(junk), str(fy2012_output)]) == 2
     assert capsys.readouterr() == ("", f"pipeline diff: error: {junk}: no report table found, "
                                        "so there is nothing to compare\n")
+
+
+def test_a_changed_extras_cell_is_a_change_of_its_entry(tmp_path: Path) -> None:
+    """Issue 12: the register's extras cells are compared with their entry."""
+    from pipeline.diff import diff_outputs
+    from tests.conftest import DATA
+
+    text = (DATA / "shapes" / "ward_register.csv").read_text(encoding="utf-8-sig")
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "r.csv").write_text(text, encoding="utf-8")
+    (new / "r.csv").write_text(text.replace("区内高校の短期留学", "区内高校の長期留学"),
+                               encoding="utf-8")
+    result = diff_outputs(old, new)
+    (change,) = result.entries.changed
+    assert change.fields == {"extras": ("きっかけ=区内高校の短期留学", "きっかけ=区内高校の長期留学")}
+    assert (change.old_source.line, change.new_source.line) == (5, 5)
+    assert not result.entries.added and not result.entries.removed

@@ -66,3 +66,19 @@ def test_unreadable_label_is_an_error(label: str) -> None:
 )
 def test_bureau_to_parts(cell: str, bureau: str, contact: str) -> None:
     assert bureau_to_parts(cell) == (bureau, contact)
+
+
+@pytest.mark.parametrize(("country", "label", "expected"), [
+    ("アメリカ合衆国", "セーラム市", ("アメリカ合衆国", "US", "セーラム市", None)),
+    ("米国", "米国 セーラム市", ("米国", "US", "セーラム市", None)),
+    ("アメリカ合衆国", "米国セーラム市 (S35)", ("アメリカ合衆国", "US", "セーラム市", 1960)),
+    ("中国", "米国 セーラム市", ("中国", "CN", "米国 セーラム市", None)),  # not the same country: kept
+    ("ナウル島", "ヤレン", ("ナウル島", None, "ヤレン", None)),  # unknown: no code
+])
+def test_a_country_column_gives_the_country_and_the_partner_cell_the_city(
+        country: str, label: str, expected: tuple[str, str | None, str, int | None]) -> None:
+    from pipeline.entities import columns_to_partner
+
+    partner = columns_to_partner(country, label)
+    assert (partner.country, partner.country_code, partner.city,
+            partner.start_fiscal_year) == expected

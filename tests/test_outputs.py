@@ -49,11 +49,11 @@ def test_abort_leaves_no_temporary_files(tmp_path: Path) -> None:
 
 
 def test_record_fields_are_the_output_columns_in_order() -> None:
-    from pipeline.model import EntryRecord, EventRecord, PeriodRecord
+    from pipeline.model import EntryRecord, EventRecord, ExtraRecord, PeriodRecord
     from pipeline.partners import PartnerRecord
     from pipeline.schema import TABLES
 
     records = {"events": EventRecord, "periods": PeriodRecord, "entries": EntryRecord,
-               "partners": PartnerRecord, "rejects": RejectRecord}
+               "partners": PartnerRecord, "rejects": RejectRecord, "extras": ExtraRecord}
     for table, columns in TABLES.items():
         assert records[table]._fields == tuple(name for name, _, _ in columns), table

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from pipeline.headers import is_header
 from pipeline.model import Issue, RawRow, SourceDocument
+from pipeline.roles import Vocabulary
 from pipeline.sources.csvfile import csv_to_rows
 from pipeline.sources.decode import Decoded, DecodeError, decode
 from pipeline.sources.text import split_lines, text_to_rows
@@ -83,27 +84,30 @@ def detect_format(data: bytes, text: str | None, name: str) -> str:
     return by_extension
 
 
-def _has_header(rows: list[RawRow]) -> bool:
+def _has_header(rows: list[RawRow], vocabulary: Vocabulary | None) -> bool:
     # Header cells are short; skipping long rows spares NFKC on a 5 MB line.
-    return any(is_header(row.cells) for row in rows if sum(map(len, row.cells)) < 1000)
+    return any(is_header(row.cells, vocabulary) for row in rows
+               if sum(map(len, row.cells)) < 1000)
 
 
-def read_document(data: bytes, name: str) -> SourceDocument:
-    """Decode and split one input. Raises ReadError when nothing at all can be read."""
+def read_document(data: bytes, name: str, vocabulary: Vocabulary | None = None
+                  ) -> SourceDocument:
+    """Decode and split one input. Raises ReadError when nothing at all can be read.
+    `vocabulary` names the header words that make a table (None: the built-in one)."""
     sha = hashlib.sha256(data).hexdigest()
     issues: list[Issue] = []
     if data.startswith(b"PK\x03\x04"):
         from pipeline.sources.xlsx import xlsx_to_document
 
-        return xlsx_to_document(data, name, sha)
+        return xlsx_to_document(data, name, sha, vocabulary)
     if data.startswith(OLE2_MAGIC):  # Excel 97-2003 (.xls)
         from pipeline.sources.xls import xls_to_document
 
-        return xls_to_document(data, name, sha)
+        return xls_to_document(data, name, sha, vocabulary)
     if data[:1024].lstrip().startswith(b"%PDF-"):  # readers skip junk before the header too
         from pipeline.sources.pdf import pdf_to_document
 
-        return pdf_to_document(data, name, sha)
+        return pdf_to_document(data, name, sha, vocabulary)
     try:
         decoded = decode(data)
     except DecodeError as error:
@@ -119,11 +123,12 @@ def read_document(data: bytes, name: str) -> SourceDocument:
 
         try:
             document = html_to_document(decoded.text, name, sha, len(data), decoded.encoding,
-                                        issues)
+                                        issues, vocabulary)
         except ReadError as error:
             # Markup in a tab-separated or CSV file can pass for a page: try those readers.
             fallback = _plain_format(_head_lines(decoded.text)) or "text"
-            if error.code != "no-table" or not _has_header(_plain_rows(decoded.text, fallback)):
+            if error.code != "no-table" or not _has_header(_plain_rows(decoded.text, fallback),
+                                                         vocabulary):
                 raise
             fmt = fallback
         else:

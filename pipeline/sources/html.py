@@ -16,8 +16,15 @@ from dataclasses import dataclass, field
 import lxml.html
 from lxml import etree
 
-from pipeline.headers import NOTE_MARK, header_columns, is_header
+from pipeline.headers import (
+    NOTE_MARK,
+    header_columns,
+    is_header,
+    is_record_table,
+    unrecognised_header,
+)
 from pipeline.model import Issue, RawRow, SourceDocument
+from pipeline.roles import Vocabulary, builtin_vocabulary, cell_role
 
 _PREAMBLE_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "caption"})
 
@@ -111,10 +118,43 @@ def _cells(row: etree._Element) -> list[etree._Element]:
     return [child for child in row if isinstance(child.tag, str) and child.tag in ("td", "th")]
 
 
-def is_report_table(table: etree._Element) -> bool:
-    """A table with a header row among its first rows (title rows may come first)."""
-    return any(is_header([element_text(cell) for cell in _cells(row)])
-               for row in table_rows(table)[:HEADER_SEARCH])
+def is_report_table(table: etree._Element, vocabulary: Vocabulary | None = None) -> bool:
+    """A table with a header row among its first rows (title rows may come first), or a
+    record table (record_labels)."""
+    return (any(is_header([element_text(cell) for cell in _cells(row)], vocabulary)
+                for row in table_rows(table)[:HEADER_SEARCH])
+            or record_labels(table, vocabulary) is not None)
+
+
+def record_labels(table: etree._Element, vocabulary: Vocabulary | None = None
+                  ) -> list[str] | None:
+    """The label cells of a record table — one partnership per table, each row a label
+    cell and its value (提携先 | ウェナッチー市, 主な交流内容 | ・…) — else None."""
+    rows = [_cells(row) for row in table_rows(table)]
+    rows = [cells for cells in rows if any(element_text(cell) for cell in cells)]
+    if not rows or any(len(cells) != 2 for cells in rows):
+        return None
+    labels = [element_text(cells[0]) for cells in rows]
+    return labels if is_record_table(labels, vocabulary) else None
+
+
+def record_to_rows(table: etree._Element, labels: list[str],
+                   vocabulary: Vocabulary | None = None) -> list[RawRow]:
+    """A record table turned on its side: its labels as a header row, its values as the
+    one data row below, so that layout reads it like any table (one entry, row 1). Both
+    carry the table's first line; the data row's raw is the whole table."""
+    pairs = [cells for cells in map(_cells, table_rows(table))
+             if any(element_text(cell) for cell in cells)]
+    words = vocabulary or builtin_vocabulary()
+    values = tuple(inner_html(value) if cell_role(label, words) == "content"
+                   else element_text(value) for label, (_, value) in zip(labels, pairs,
+                                                                         strict=True))
+    line = table.sourceline if isinstance(table.sourceline, int) else 1
+    first = pairs[0][0].getparent()
+    line = first.sourceline if first is not None and isinstance(first.sourceline, int) else line
+    raw = etree.tostring(table, encoding="unicode", method="html", with_tail=False).strip()
+    return [RawRow(line=line, cells=tuple(labels), raw=" | ".join(labels)),
+            RawRow(line=line, cells=values, raw=raw)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +167,8 @@ class Grid:
     width: int | None = None  # grid columns of the latest header row
 
 
-def table_to_rows(table: etree._Element, grid: Grid | None = None) -> tuple[list[RawRow], Grid]:
+def table_to_rows(table: etree._Element, grid: Grid | None = None,
+                  vocabulary: Vocabulary | None = None) -> tuple[list[RawRow], Grid]:
     """Rows of a report table on a full grid: rowspans copied down and marked inherited.
 
     A cell spread across columns (colspan) leaves the extra columns empty: copying it
@@ -145,7 +186,7 @@ def table_to_rows(table: etree._Element, grid: Grid | None = None) -> tuple[list
         column = 0
         elements = _cells(tr)
         texts = [element_text(cell) for cell in elements]
-        header = is_header(texts)
+        header = is_header(texts, vocabulary)
         if header:
             below.clear()  # a header starts a new table: no span reaches across it
         for element, text in zip(elements, texts, strict=True):
@@ -171,7 +212,7 @@ def table_to_rows(table: etree._Element, grid: Grid | None = None) -> tuple[list
                     del below[spanned]
         width = max(cells, default=-1) + 1
         if header:  # the content column as the grid counts it, colspans included
-            found = header_columns([cells.get(i, "") for i in range(width)])
+            found = header_columns([cells.get(i, "") for i in range(width)], vocabulary)
             content_column = found.content if found else None
             header_width = width
         line = tr.sourceline if isinstance(tr.sourceline, int) else previous_line
@@ -182,12 +223,19 @@ def table_to_rows(table: etree._Element, grid: Grid | None = None) -> tuple[list
     return rows, Grid(below, content_column, previous_line, header_width)
 
 
+def _two_columns(rows: list[RawRow]) -> bool:
+    """Rows that look like a record table's: two or more, each a label and a value."""
+    filled = [row for row in rows if any(cell.strip() for cell in row.cells)]
+    return len(filled) >= 2 and all(len(row.cells) == 2 for row in filled)
+
+
 def row_extent(row: RawRow) -> int:
     """Physical lines an HTML row covers (its serialised markup keeps the source's breaks)."""
     return row.raw.count("\n") + 1
 
 
-def page_tables(root: etree._Element) -> list[tuple[etree._Element, bool]]:
+def page_tables(root: etree._Element, vocabulary: Vocabulary | None = None
+                ) -> list[tuple[etree._Element, bool]]:
     """The report tables, each with the headerless tables after it, in page order.
 
     A table without a header row after a report table may continue it (the page editor
@@ -195,7 +243,7 @@ def page_tables(root: etree._Element) -> list[tuple[etree._Element, bool]]:
     candidate, which html_to_document keeps only when its rows fit the report's columns.
     A table inside a chosen one is part of a cell; one holding a report table is a frame.
     """
-    reports = [table for table in root.iter("table") if is_report_table(table)]
+    reports = [table for table in root.iter("table") if is_report_table(table, vocabulary)]
     report_set = set(reports)
     framing = {ancestor for table in reports for ancestor in table.iterancestors("table")
                if ancestor not in report_set}
@@ -299,7 +347,8 @@ def _preamble(root: etree._Element, first_table: etree._Element) -> tuple[tuple[
 
 
 def html_to_document(text: str, name: str, sha256: str, size: int, encoding: str | None,
-                     issues: list[Issue]) -> SourceDocument:
+                     issues: list[Issue], vocabulary: Vocabulary | None = None
+                     ) -> SourceDocument:
     """Read the report table(s) of an HTML page. Raises ReadError without one."""
     from pipeline.sources import ReadError
 
@@ -316,16 +365,30 @@ def html_to_document(text: str, name: str, sha256: str, size: int, encoding: str
         root = lxml.html.document_fromstring(page, parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise ReadError("no-table", f"no report table in the page ({error})") from None
-    tables = page_tables(root)
+    tables = page_tables(root, vocabulary)
     if not tables:
-        raise ReadError("no-table", "no table with a header row naming 提携都市 and 内容")
+        seen = [[element_text(cell) for cell in _cells(row)]
+                for table in root.iter("table") for row in table_rows(table)[:HEADER_SEARCH]]
+        raise ReadError("no-table", "no report table in the page: "
+                        + unrecognised_header(seen, vocabulary))
     read: dict[etree._Element, list[RawRow]] = {}
     grid = Grid()
     for table, is_report in tables:
-        found_rows, after = table_to_rows(table, grid if not is_report else Grid(line=grid.line))
+        labels = record_labels(table, vocabulary) if is_report else None
+        if labels is not None:  # one partnership per table: no grid to continue
+            read[table], grid = record_to_rows(table, labels, vocabulary), Grid(line=grid.line)
+            continue
+        found_rows, after = table_to_rows(table, grid if not is_report else Grid(line=grid.line),
+                                          vocabulary)
         if is_report or continues(found_rows, grid.width):
             read[table], grid = found_rows, after
-        elif any(len(row.cells) >= (grid.width or 0) for row in found_rows):
+        elif grid.width is None:  # after record tables: another one whose labels are unknown?
+            if _two_columns(found_rows):
+                line = table.sourceline if isinstance(table.sourceline, int) else 0
+                found.append(Issue("html-table-skipped", f"{name}:{line}: a two-column table "
+                                   "whose labels name no partner or content column; not read "
+                                   "(map its labels with --layout)", "warning", name, line))
+        elif any(len(row.cells) >= grid.width for row in found_rows):
             line = table.sourceline if isinstance(table.sourceline, int) else 0
             found.append(Issue("html-table-skipped", f"{name}:{line}: a table without a header "
                                f"row whose rows do not have the report's {grid.width} columns; "

@@ -26,15 +26,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.headers import header_columns, squash
+from pipeline.headers import header_columns, squash, unrecognised_header
 from pipeline.model import Issue, RawRow, SourceDocument
+from pipeline.roles import Vocabulary
 from pipeline.sources.pdfchars import Char, join_cells, map_characters, unmappable
 from pipeline.sources.pdflayout import (
     Block,
     Box,
     Columns,
     RuledTable,
-    is_header_line,
     ruled_to_blocks,
     text_to_blocks,
 )
@@ -59,23 +59,27 @@ class _Reading:
     """What reading the pages gathers; one per document."""
 
     name: str
+    vocabulary: Vocabulary | None = None  # the header words (None: the built-in ones)
     rows: list[RawRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     mapped: Counter[str] = field(default_factory=Counter)
     page_numbers: int = 0
+    header_lines: int = 0  # lines of header words found (by word positions)
     chars: int = 0
     cid_chars: int = 0  # characters whose font gives no text: pdfminer's (cid:N)
     text_pages: int = 0
     image_pages: int = 0
     header: tuple[str, ...] | None = None  # the latest header row, squashed
-    label: int = 0  # its label column
+    label: int | None = None  # its partner column
     in_table: bool = False  # the page before ended inside a table
     columns: Columns | None = None  # ...one found by word positions
     log: list[str] = field(default_factory=list)  # pdfminer's warnings not yet reported
 
 
-def pdf_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
-    """Read a PDF report. Raises ReadError when nothing can be read."""
+def pdf_to_document(data: bytes, name: str, sha256: str, vocabulary: Vocabulary | None = None
+                    ) -> SourceDocument:
+    """Read a PDF report. Raises ReadError when nothing can be read. `vocabulary` names the
+    header words that make a table (None: the built-in one)."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
@@ -84,7 +88,7 @@ def pdf_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
     if len(data) > MAX_BYTES:
         raise ReadError("file-unreadable", f"the PDF has {len(data)} bytes, more than "
                         f"{MAX_BYTES}: no report is that large; split it or export its table")
-    reading = _Reading(name)
+    reading = _Reading(name, vocabulary)
     encrypted = (PDFPasswordIncorrect, PDFEncryptionError)
     cut_short = not data.rstrip().endswith(b"%%EOF")
     with _pdfminer_log() as reading.log:
@@ -136,15 +140,15 @@ def pdf_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
                         "characters come with no text, only glyph numbers ((cid:N)): its "
                         "fonts do not say which characters they draw; run OCR first (e.g. "
                         "ocrmypdf) or ask the publisher for the text")
-    if not any(header_columns(row.cells) for row in reading.rows):
-        if any(is_header_line("".join(row.cells)) for row in reading.rows):
+    if not any(header_columns(row.cells, vocabulary) for row in reading.rows):
+        if reading.header_lines:
             # The header's words are there, but its row grew into the rows below: nothing
             # (no ruling line, no gap) tells the header and the rows apart.
             raise ReadError("no-table", "the PDF has a header naming 提携都市 and 内容, but "
                             "no ruling lines nor space between its rows tell them apart; "
                             "export the table to .xlsx or CSV")
-        raise ReadError("no-table", "no table in the PDF has a header row naming 提携都市 and "
-                        "内容")
+        raise ReadError("no-table", "no table in the PDF has a header row: " + unrecognised_header(
+            [row.cells for row in reading.rows[:50]], vocabulary))
     details: dict[str, Any] = {"pages": len(pages),
                                "characters_mapped": dict(sorted(reading.mapped.items())),
                                "page_numbers_skipped": reading.page_numbers}
@@ -278,8 +282,8 @@ def _box(box: Any) -> Box:
     return float(x0), float(top), float(x1), float(bottom)
 
 
-def page_blocks(chars: list[Char], tables: list[RuledTable], carry: Columns | None
-                ) -> tuple[list[Block], Columns | None]:
+def page_blocks(chars: list[Char], tables: list[RuledTable], carry: Columns | None,
+                vocabulary: Vocabulary | None = None) -> tuple[list[Block], Columns | None]:
     """A page's blocks top to bottom, and the table by word positions it ends in."""
     blocks: list[Block] = []
     loose = list(chars)
@@ -292,7 +296,7 @@ def page_blocks(chars: list[Char], tables: list[RuledTable], carry: Columns | No
         blocks.extend(ruled_to_blocks(inside, table))
     if tables:
         carry = None  # a ruled table continues as a ruled table, not by word positions
-    text_blocks, ends_in = text_to_blocks(loose, carry)
+    text_blocks, ends_in = text_to_blocks(loose, carry, vocabulary)
     blocks.extend(text_blocks)
     blocks.sort(key=lambda block: block.top)
     if tables and blocks and blocks[-1].table:
@@ -337,7 +341,7 @@ def _read_page_content(page: Any, number: int, reading: _Reading) -> None:
             + "; nothing on it is read", "warning", reading.name, number * PAGE_LINES))
         return
     tables = _ruled_tables(page) if chars else []
-    blocks, reading.columns = page_blocks(chars, tables, reading.columns)
+    blocks, reading.columns = page_blocks(chars, tables, reading.columns, reading.vocabulary)
     _add_blocks(blocks, number, reading)
 
 
@@ -346,6 +350,7 @@ def _add_blocks(blocks: list[Block], number: int, reading: _Reading) -> None:
     name = reading.name
     at_top = True  # nothing but a repeated header read on this page yet
     last_is_row = False
+    reading.header_lines += sum(1 for block in blocks if block.header_line)
     for order, block in enumerate(blocks, start=1):
         if order >= PAGE_LINES:
             reading.issues.append(Issue("pdf-page-rows", f"{name}: page {number} has more than "
@@ -355,12 +360,12 @@ def _add_blocks(blocks: list[Block], number: int, reading: _Reading) -> None:
         if not block.table and _PAGE_NUMBER.match(block.cells[0]):
             reading.page_numbers += 1
             continue
-        found = header_columns(block.cells) if block.table else None
+        found = header_columns(block.cells, reading.vocabulary) if block.table else None
         squashed = tuple(squash(cell) for cell in block.cells)
         if found is not None and at_top and reading.in_table and squashed == reading.header:
             continue  # the header repeated at the top of the page
         if (found is None and block.table and at_top and reading.in_table and reading.rows
-                and not _cell(block.cells, reading.label).strip()):
+                and reading.label is not None and not _cell(block.cells, reading.label).strip()):
             reading.rows[-1] = _joined(reading.rows[-1], block, number)
             at_top, last_is_row = False, True
             continue

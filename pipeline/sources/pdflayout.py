@@ -13,9 +13,10 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from pipeline.headers import CONTENT_HEADER, LABEL_HEADER, NOTE_MARK, header_columns, squash
+from pipeline.headers import MAX_HEADER_CELL, NOTE_MARK, header_columns
+from pipeline.roles import Vocabulary, builtin_vocabulary, cell_role
 from pipeline.sources.pdfchars import Char, chars_to_lines, line_to_text, lines_to_cell
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
@@ -29,6 +30,7 @@ class Block:
     cells: tuple[str, ...]
     table: bool
     inherited: frozenset[int] = frozenset()
+    header_line: bool = False  # read from a line of header words (by word positions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +48,7 @@ class Columns:
 
     edges: tuple[float, ...]  # x where each column after the first begins
     row_gap: float  # a vertical gap wider than this separates rows
-    label: int = 0  # the partner label's column, as the header names it
+    label: int | None = None  # the partner column, as the header names it
 
 
 def _inside(char: Char, box: Box) -> bool:
@@ -96,9 +98,17 @@ def _covering(table: RuledTable, column: int, top: float, bottom: float) -> Box 
     return found
 
 
-def is_header_line(text: str) -> bool:
-    squashed = squash(text)
-    return any(k in squashed for k in LABEL_HEADER) and any(k in squashed for k in CONTENT_HEADER)
+def is_header_line(text: str, vocabulary: Vocabulary | None = None) -> bool:
+    """Whether a text line may be a table's header, before its columns are known: some
+    run of up to three of its words names a partner or content column, and another run
+    names a second role. header_columns decides on the cells once the columns are found."""
+    if len(text) > 4 * MAX_HEADER_CELL:
+        return False
+    vocabulary = vocabulary or builtin_vocabulary()
+    words = text.split()
+    roles = {role for i in range(len(words)) for j in range(i + 1, min(i + 3, len(words)) + 1)
+             if (role := cell_role(" ".join(words[i:j]), vocabulary)) is not None}
+    return len(roles) >= 2 and bool(roles & {"partner", "content"})
 
 
 def _height(lines: Sequence[Sequence[Char]]) -> float:
@@ -170,7 +180,8 @@ def _rows(lines: Sequence[Sequence[Char]], columns: Columns, header: bool = Fals
     groups: list[list[Sequence[Char]]] = []
     label_state = ""  # "" no label text yet in the row, "text", "gap" (text, then none)
     for line in lines:
-        has_label = bool(_split(line, columns.edges)[columns.label]) if not header else False
+        has_label = (not header and columns.label is not None
+                     and bool(_split(line, columns.edges)[columns.label]))
         resumes = has_label and label_state == "gap"
         if groups and _gap(groups[-1][-1], line) <= columns.row_gap and not resumes:
             groups[-1].append(line)
@@ -190,12 +201,16 @@ def _rows(lines: Sequence[Sequence[Char]], columns: Columns, header: bool = Fals
     return blocks
 
 
-def _ends_table(line: Sequence[Char], columns: Columns) -> bool:
-    return _straddles(line, columns.edges) or bool(NOTE_MARK.match(line_to_text(line)))
+def _ends_table(line: Sequence[Char], columns: Columns, vocabulary: Vocabulary | None
+               ) -> bool:
+    """A line across a column edge, a note, or the header of the next table."""
+    text = line_to_text(line)
+    return (_straddles(line, columns.edges) or bool(NOTE_MARK.match(text))
+            or is_header_line(text, vocabulary))
 
 
-def text_to_blocks(chars: Sequence[Char], carry: Columns | None
-                   ) -> tuple[list[Block], Columns | None]:
+def text_to_blocks(chars: Sequence[Char], carry: Columns | None,
+                   vocabulary: Vocabulary | None = None) -> tuple[list[Block], Columns | None]:
     """Characters outside ruled tables -> blocks. `carry` is the table by word positions
     that the previous page ended in: lines at the top of this page continue it until a
     header, a note or a line across its columns. Returns the blocks and the table this
@@ -208,27 +223,26 @@ def text_to_blocks(chars: Sequence[Char], carry: Columns | None
     while index < len(lines):
         line = lines[index]
         text = line_to_text(line)
-        if is_header_line(text):
+        if is_header_line(text, vocabulary):
             # A header right where the table of the page before goes on is that table's
             # header repeated: its columns are kept (this page's own gutters may differ,
             # an empty column showing a gap between the words of its header).
-            found = _table_at(lines, index, height, current)
+            found = _table_at(lines, index, height, current, vocabulary)
             if found is not None:
                 header_end, columns = found
                 end = header_end
-                while end < len(lines) and not _ends_table(lines[end], columns) and not (
-                        is_header_line(line_to_text(lines[end]))):
+                while end < len(lines) and not _ends_table(lines[end], columns, vocabulary):
                     end += 1
-                header = _rows(lines[index:header_end], columns, header=True)
+                header = [replace(block, header_line=True) for block in
+                          _rows(lines[index:header_end], columns, header=True)]
                 blocks.extend(header)
                 blocks.extend(_rows(lines[header_end:end], columns))
                 current = columns
                 index = end
                 continue
-        if current is not None and not _ends_table(line, current):
+        if current is not None and not _ends_table(line, current, vocabulary):
             end = index
-            while end < len(lines) and not _ends_table(lines[end], current) and not (
-                    is_header_line(line_to_text(lines[end]))):
+            while end < len(lines) and not _ends_table(lines[end], current, vocabulary):
                 end += 1
             blocks.extend(_rows(lines[index:end], current))
             index = end
@@ -241,11 +255,13 @@ def text_to_blocks(chars: Sequence[Char], carry: Columns | None
 
 
 def _table_at(lines: Sequence[Sequence[Char]], index: int, height: float,
-              carry: Columns | None = None) -> tuple[int, Columns] | None:
+              carry: Columns | None, vocabulary: Vocabulary | None
+              ) -> tuple[int, Columns] | None:
     """A header line at `index` with the lines below it: where the header's own lines
     end, and the columns; None when the words do not make a header with columns."""
     if carry is not None and header_columns(
-            [line_to_text(part) for part in _split(lines[index], carry.edges)]) is not None:
+            [line_to_text(part) for part in _split(lines[index], carry.edges)],
+            vocabulary) is not None:
         header_end = index + 1
         while header_end < len(lines) and \
                 _gap(lines[header_end - 1], lines[header_end]) <= carry.row_gap:
@@ -254,13 +270,14 @@ def _table_at(lines: Sequence[Sequence[Char]], index: int, height: float,
     below = list(lines[index:])
     body_end = 1
     while body_end < len(below) and not NOTE_MARK.match(line_to_text(below[body_end])) \
-            and not is_header_line(line_to_text(below[body_end])):
+            and not is_header_line(line_to_text(below[body_end]), vocabulary):
         body_end += 1
     body = below[:body_end]
     edges = _edges(lines[index], _gutters(body, height))
     if not edges:
         return None
-    found = header_columns([line_to_text(part) for part in _split(lines[index], edges)])
+    found = header_columns([line_to_text(part) for part in _split(lines[index], edges)],
+                           vocabulary)
     if found is None:
         return None
     columns = Columns(edges, _row_gap(body[1:], height), found.label)

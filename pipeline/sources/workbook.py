@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, NamedTuple
 
-from pipeline.headers import is_header
+from pipeline.headers import is_header, unrecognised_header
 from pipeline.model import Issue, RawRow, SourceDocument
+from pipeline.roles import Vocabulary
 
 # A row's line (source_line in every output) is sheet_index * SHEET_LINES + its row number
 # in its own sheet, sheet_index counting every worksheet from 0 in workbook order: a
@@ -111,8 +112,8 @@ def sheet_to_rows(sheet: Sheet, index: int) -> list[RawRow]:
             for number, cells in enumerate(grid, start=1)]
 
 
-def sheets_to_document(sheets: list[Sheet], name: str, sha256: str, size: int, fmt: str
-                       ) -> SourceDocument:
+def sheets_to_document(sheets: list[Sheet], name: str, sha256: str, size: int, fmt: str,
+                       vocabulary: Vocabulary | None = None) -> SourceDocument:
     """Every worksheet that has a report header row, in workbook order, as the tables of
     one report. A filled sheet without one is a warning. Raises ReadError without any."""
     from pipeline.sources import ReadError
@@ -120,7 +121,7 @@ def sheets_to_document(sheets: list[Sheet], name: str, sha256: str, size: int, f
     rows: list[RawRow] = []
     issues: list[Issue] = []
     for index, sheet in enumerate(sheets):
-        if any(is_header(row) for row in sheet.grid):
+        if any(is_header(row, vocabulary) for row in sheet.grid):
             try:
                 rows.extend(sheet_to_rows(sheet, index))
             except SheetTooLarge:
@@ -134,13 +135,15 @@ def sheets_to_document(sheets: list[Sheet], name: str, sha256: str, size: int, f
                                     "warning", name, 0))
         elif any(cell.strip() for row in sheet.grid for cell in row):
             issues.append(Issue("sheet-skipped", f"{name}: worksheet {sheet.title!r} has no "
-                                "header row naming 提携都市 and 内容; not read", "warning",
-                                name, 0))
+                                "header row naming a partner or content column; not read",
+                                "warning", name, 0))
     if not rows:
         too_large = [issue.message for issue in issues if issue.code == "sheet-too-large"]
         if too_large:
             raise ReadError("file-unreadable", too_large[0].removeprefix(f"{name}: "))
-        raise ReadError("no-table", "no worksheet has a header row naming 提携都市 and 内容")
+        grids = [row for sheet in sheets for row in sheet.grid[:50]]
+        raise ReadError("no-table", "no worksheet has a table header: "
+                        + unrecognised_header(grids, vocabulary))
     return SourceDocument(name=name, format=fmt, encoding=None, sha256=sha256, size=size,
                           line_count=len(rows), line_based=False, rows=tuple(rows),
                           issues=tuple(issues))

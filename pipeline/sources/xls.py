@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from pipeline.model import SourceDocument
+from pipeline.roles import Vocabulary
 from pipeline.sources.workbook import Sheet, filled_to_grid, sheets_to_document, value_to_text
 
 
@@ -37,7 +38,8 @@ def cell_to_text(book: Any, cell: Any) -> str:
     return value_to_text(cell.value)
 
 
-def xls_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
+def xls_to_document(data: bytes, name: str, sha256: str,
+                    vocabulary: Vocabulary | None = None) -> SourceDocument:
     """Read an .xls workbook (see workbook.sheets_to_document). Raises ReadError."""
     import xlrd
 
@@ -64,7 +66,7 @@ def xls_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
         merged = [(top + 1, left + 1, bottom, right)
                   for top, bottom, left, right in sheet.merged_cells]
         sheets.append(Sheet(sheet.name, filled_to_grid(filled), merged))
-    return sheets_to_document(sheets, name, sha256, len(data), "xls")
+    return sheets_to_document(sheets, name, sha256, len(data), "xls", vocabulary)
 
 
 # The name of the stream that holds an encrypted Office 2007+ file, as OLE2 directory

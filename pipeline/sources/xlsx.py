@@ -14,6 +14,7 @@ import zlib
 from typing import Any
 
 from pipeline.model import SourceDocument
+from pipeline.roles import Vocabulary
 from pipeline.sources.workbook import (
     MAX_SHEET_CELLS,
     Sheet,
@@ -101,7 +102,8 @@ def zip_kind(names: list[str], mimetype: str) -> str | None:
     return None  # a workbook that openpyxl cannot read: its own error says more
 
 
-def xlsx_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
+def xlsx_to_document(data: bytes, name: str, sha256: str,
+                     vocabulary: Vocabulary | None = None) -> SourceDocument:
     """Read an .xlsx workbook (see sheets_to_document). Raises ReadError."""
     import openpyxl
 
@@ -120,4 +122,4 @@ def xlsx_to_document(data: bytes, name: str, sha256: str) -> SourceDocument:
                     [(r.min_row, r.min_col, r.max_row, r.max_col)
                      for r in sheet.merged_cells.ranges])
               for sheet in book.worksheets]
-    return sheets_to_document(sheets, name, sha256, len(data), "xlsx")
+    return sheets_to_document(sheets, name, sha256, len(data), "xlsx", vocabulary)
