@@ -183,7 +183,8 @@ def test_diff_text_report_against_its_pdf(pdf_reports: dict[str, Path], tmp_path
 
 # --- refusals -------------------------------------------------------------------------
 
-def _reportlab_pdf(draw: str = "text", encrypt: object = None, second: str = "") -> bytes:
+def _reportlab_pdf(draw: str = "text", encrypt: object = None, second: str = "",
+                   header: tuple[str, str, str] = ("提携都市名", "内容・実績", "所管局")) -> bytes:
     """A one-page PDF written by reportlab: a small ruled report table in its built-in
     Japanese CID font, or (draw="image") only a picture of text, as a scanner makes."""
     from reportlab.pdfbase import pdfmetrics
@@ -204,7 +205,7 @@ def _reportlab_pdf(draw: str = "text", encrypt: object = None, second: str = "")
         pdf.setFont("HeiseiKakuGo-W5", 10)
         pdf.drawString(50, 800, "姉妹都市との交流")
         pdf.drawString(50, 780, "平成24年度実績")
-        rows = [("提携都市名", "内容・実績", "所管局"),
+        rows = [header,
                 ("フランス共和国 パリ市(S57)", "・パリ市副市長と副知事の会談(平成24年10月)", "知事本局")]
         for number, row in enumerate(rows):
             top = 760 - 30 * number
@@ -235,6 +236,23 @@ def test_reportlab_cid_font_table_is_read(small_pdf: bytes) -> None:
     [event] = extraction.events
     assert (event.partner_city, event.description, event.date_text, event.bureau) == (
         "パリ市", "パリ市副市長と副知事の会談", "平成24年10月", "知事本局")
+
+
+def test_layout_file_names_the_pdf_header_words(tmp_path: Path) -> None:
+    """Header words the built-in vocabulary does not know, named by --layout."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "r.pdf").write_bytes(
+        _reportlab_pdf(header=("パートナー", "やったこと", "係")))
+    assert main(["run", str(tmp_path / "in"), "--out", str(tmp_path / "plain"),
+                 "--quiet"]) == 1  # unknown words: no table
+    layout = tmp_path / "layout.toml"
+    layout.write_text('[columns]\n"パートナー" = "partner"\n"やったこと" = "content"\n'
+                      '"係" = "bureau"\n', encoding="utf-8")
+    assert main(["run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--quiet",
+                 "--layout", str(layout)]) == 0
+    [event] = read_csv(tmp_path / "out" / "events.csv")
+    assert (event["partner_city"], event["description"], event["bureau"]) == (
+        "パリ市", "パリ市副市長と副知事の会談", "知事本局")
 
 
 def test_scanned_pdf_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
