@@ -176,10 +176,22 @@ def test_header_after_text_starts_a_new_table() -> None:
 
 
 def test_page_numbers_skipped_and_counted() -> None:
+    """Only as a page's first or last line: a number alone elsewhere is read."""
     reading = _pages([Block(10, HEADER, True), Block(800, ("- 1 -",), False)],
-                     [Block(800, ("2/3",), False)])
-    assert [r.line for r in reading.rows] == [1001]
-    assert reading.page_numbers == 2
+                     [Block(10, ("2",), False), Block(20, ("24",), False),
+                      Block(800, ("2/3",), False)])
+    assert [(r.line, r.cells) for r in reading.rows] == [(1001, HEADER), (2002, ("24",))]
+    assert reading.page_numbers == 3
+
+
+def test_unmappable_character_in_a_cut_row_warned() -> None:
+    reading = _pages([Block(10, HEADER, True),
+                      Block(20, ("英国 ロンドン市", "・出張", "外務課"), True)],
+                     [Block(10, ("", "(cid:12)", ""), True)])
+    assert reading.rows[-1].cells[1] == "・出張(cid:12)"
+    [issue] = reading.issues
+    assert issue.message == ("r.pdf:1002: page 2 has character(s) no rule maps to text: "
+                             "(cid:12); kept as they are")
 
 
 def test_unmappable_character_kept_and_warned() -> None:

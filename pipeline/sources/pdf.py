@@ -49,7 +49,8 @@ MAX_BARE_DRAWINGS = 20
 PROGRESS_PAGES = 20  # a progress bar for PDFs of this many pages and more (on a terminal)
 SCANNED = ("scanned PDF, no text layer: run OCR first (e.g. ocrmypdf) or ask the publisher "
            "for the text")
-# Page furniture outside tables: a page number alone on its line (12, - 12 -, 3/10, p. 3).
+# Page furniture: a page number alone on the first or last line of a page, outside the
+# tables (12, - 12 -, 3/10, p. 3). Anywhere else such a line is read like any other.
 _PAGE_NUMBER = re.compile(r"^(?:[-‐－―—]\s*)?\d{1,4}(?:\s*[-‐－―—])?$|^\d{1,4}\s*/\s*\d{1,4}$"
                           r"|^[pP]\.?\s*\d{1,4}$")
 
@@ -357,7 +358,8 @@ def _add_blocks(blocks: list[Block], number: int, reading: _Reading) -> None:
                                         f"{PAGE_LINES - 1} rows and text lines; read up to "
                                         "there", "warning", name, number * PAGE_LINES))
             break
-        if not block.table and _PAGE_NUMBER.match(block.cells[0]):
+        if (not block.table and order in (1, len(blocks))
+                and _PAGE_NUMBER.match(block.cells[0])):
             reading.page_numbers += 1
             continue
         found = header_columns(block.cells, reading.vocabulary) if block.table else None
@@ -368,6 +370,7 @@ def _add_blocks(blocks: list[Block], number: int, reading: _Reading) -> None:
                 and reading.label is not None and not _cell(block.cells, reading.label).strip()):
             reading.rows[-1] = _joined(reading.rows[-1], block, number)
             at_top, last_is_row = False, True
+            _warn_unmappable(block.cells, reading.rows[-1].line, number, reading)
             continue
         at_top = False
         if found is not None:
@@ -376,14 +379,17 @@ def _add_blocks(blocks: list[Block], number: int, reading: _Reading) -> None:
         reading.rows.append(RawRow(line=line, cells=block.cells, inherited=block.inherited,
                                    raw=f"[p.{number}] " + "\t".join(block.cells)))
         last_is_row = block.table and found is None
-        for text in block.cells:
-            if bad := unmappable(text):
-                reading.issues.append(Issue(
-                    "pdf-unmapped-chars", f"{name}:{line}: page {number} has character(s) "
-                    f"no rule maps to text: {' '.join(sorted(set(bad)))}; kept as they are",
-                    "warning", name, line))
-                break
+        _warn_unmappable(block.cells, line, number, reading)
     reading.in_table = last_is_row or (at_top and reading.in_table)
+
+
+def _warn_unmappable(cells: tuple[str, ...], line: int, number: int, reading: _Reading) -> None:
+    bad = sorted({piece for text in cells for piece in unmappable(text)})
+    if bad:
+        reading.issues.append(Issue(
+            "pdf-unmapped-chars", f"{reading.name}:{line}: page {number} has character(s) no "
+            f"rule maps to text: {' '.join(bad)}; kept as they are", "warning", reading.name,
+            line))
 
 
 def _cell(cells: tuple[str, ...], index: int) -> str:
