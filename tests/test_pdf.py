@@ -184,6 +184,7 @@ def test_diff_text_report_against_its_pdf(pdf_reports: dict[str, Path], tmp_path
 # --- refusals -------------------------------------------------------------------------
 
 def _reportlab_pdf(draw: str = "text", encrypt: object = None, second: str = "",
+                   rotated: str = "",
                    header: tuple[str, str, str] = ("提携都市名", "内容・実績", "所管局")) -> bytes:
     """A one-page PDF written by reportlab: a small ruled report table in its built-in
     Japanese CID font, or (draw="image") only a picture of text, as a scanner makes."""
@@ -212,6 +213,12 @@ def _reportlab_pdf(draw: str = "text", encrypt: object = None, second: str = "",
             for column, (x, text) in enumerate(zip((50, 200, 450), row, strict=True)):
                 pdf.drawString(x + 4, top - 18, text)
                 pdf.rect(x, top - 30, (150, 250, 100)[column], 30)
+    if rotated:  # a line set at 90 degrees, as a vertical margin note is
+        pdf.saveState()
+        pdf.translate(30, 400)
+        pdf.rotate(90)
+        pdf.drawString(0, 0, rotated)
+        pdf.restoreState()
     pdf.showPage()
     if second == "image":  # a second page that is only a picture
         from PIL import Image
@@ -253,6 +260,31 @@ def test_layout_file_names_the_pdf_header_words(tmp_path: Path) -> None:
     [event] = read_csv(tmp_path / "out" / "events.csv")
     assert (event["partner_city"], event["description"], event["bureau"]) == (
         "パリ市", "パリ市副市長と副知事の会談", "知事本局")
+
+
+def test_rotated_text_is_warned_not_read() -> None:
+    extraction = extract_bytes(_reportlab_pdf(rotated="東京都"), "r.pdf")
+    assert not isinstance(extraction, Issue)
+    assert len(extraction.events) == 1
+    [issue] = [i for i in extraction.issues if i.code == "pdf-vertical-text"]
+    assert issue.message == ("r.pdf: page 1: 3 character(s) set vertically or rotated are "
+                             "not read")
+
+
+@pytest.mark.parametrize(("budget", "value", "message"), [
+    ("MAX_PAGES", 0, "r.pdf: the PDF has 1 pages, more than 0: split it, or export the "
+                     "report's table"),
+    ("MAX_BYTES", 100, "r.pdf: the PDF has {size} bytes, more than 100: no report is that "
+                       "large; split it or export its table"),
+])
+def test_pdf_past_its_budget_is_refused(small_pdf: bytes, monkeypatch: pytest.MonkeyPatch,
+                                        budget: str, value: int, message: str) -> None:
+    import pipeline.sources.pdf as pdf_reader
+
+    monkeypatch.setattr(pdf_reader, budget, value)
+    result = extract_bytes(small_pdf, "r.pdf")
+    assert isinstance(result, Issue)
+    assert result.message == message.format(size=len(small_pdf))
 
 
 def test_scanned_pdf_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
