@@ -184,6 +184,28 @@ def test_page_numbers_skipped_and_counted() -> None:
     assert reading.page_numbers == 3
 
 
+def test_running_head_and_foot_skipped_and_the_cut_row_still_joined() -> None:
+    """The title and the publisher repeated on every page are no rows, and the row the
+    page break cut is still joined across them. Page 1's foot is known for one when page
+    2 repeats it, and removed then; page 1's title stays (it is the title). Page 2 has a
+    row of its own before its foot, so the row indices move when page 1's foot goes."""
+    reading = _pages(
+        [Block(0, ("交流実績",), False), Block(10, HEADER, True),
+         Block(20, ("英国 ロンドン市", "・出張(平成25", "外務課"), True),
+         Block(800, ("東京都生活文化局",), False)],
+        [Block(0, ("交流実績",), False), Block(10, ("", "年1月)", ""), True),
+         Block(20, ("イタリア ローマ市", "実績なし", ""), True),
+         Block(800, ("東京都生活文化局",), False)],
+        [Block(10, ("", "(続き)", ""), True)],
+    )
+    assert [(r.line, r.cells) for r in reading.rows] == [
+        (1001, ("交流実績",)), (1002, HEADER),
+        (1003, ("英国 ロンドン市", "・出張(平成25年1月)", "外務課")),
+        (2003, ("イタリア ローマ市", "実績なし(続き)", "")),
+    ]
+    assert reading.running_lines == 3  # page 2's head and foot, and page 1's foot
+
+
 def test_unmappable_character_in_a_cut_row_warned() -> None:
     reading = _pages([Block(10, HEADER, True),
                       Block(20, ("英国 ロンドン市", "・出張", "外務課"), True)],

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.headers import header_columns, squash, unrecognised_header
+from pipeline.headers import NOTE_MARK, header_columns, squash, unrecognised_header
 from pipeline.model import Issue, RawRow, SourceDocument
 from pipeline.roles import Vocabulary
 from pipeline.sources.pdfchars import Char, join_cells, map_characters, unmappable
@@ -65,6 +65,10 @@ class _Reading:
     issues: list[Issue] = field(default_factory=list)
     mapped: Counter[str] = field(default_factory=Counter)
     page_numbers: int = 0
+    running_lines: int = 0  # running heads and feet skipped (see _is_running)
+    edges: tuple[str, str] = ("", "")  # the previous page's first and last text line
+    foot: int | None = None  # index in rows of the previous page's last line, a text line
+    last_row: int | None = None  # index in rows of the latest table data row
     header_lines: int = 0  # lines of header words found (by word positions)
     chars: int = 0
     cid_chars: int = 0  # characters whose font gives no text: pdfminer's (cid:N)
@@ -152,7 +156,8 @@ def pdf_to_document(data: bytes, name: str, sha256: str, vocabulary: Vocabulary 
             [row.cells for row in reading.rows[:50]], vocabulary))
     details: dict[str, Any] = {"pages": len(pages),
                                "characters_mapped": dict(sorted(reading.mapped.items())),
-                               "page_numbers_skipped": reading.page_numbers}
+                               "page_numbers_skipped": reading.page_numbers,
+                               "running_lines_skipped": reading.running_lines}
     return SourceDocument(name=name, format="pdf", encoding=None, sha256=sha256,
                           size=len(data), line_count=len(reading.rows), line_based=False,
                           rows=tuple(reading.rows), issues=tuple(reading.issues),
@@ -349,28 +354,45 @@ def _read_page_content(page: Any, number: int, reading: _Reading) -> None:
 def _add_blocks(blocks: list[Block], number: int, reading: _Reading) -> None:
     """A page's blocks -> rows of the report, across the page break (see the module doc)."""
     name = reading.name
-    at_top = True  # nothing but a repeated header read on this page yet
-    last_is_row = False
+    at_top = True  # nothing but a repeated header or running head read on this page yet
+    in_table = False  # this page's last block (a running foot aside) is a table data row
+    foot: int | None = None  # the row this page's last line became, if a text line
     reading.header_lines += sum(1 for block in blocks if block.header_line)
+    previous_edges = reading.edges
+    texts = [(order, block.cells[0]) for order, block in enumerate(blocks, start=1)
+             if not block.table]
+    reading.edges = (texts[0][1] if texts and texts[0][0] == 1 else "",
+                     texts[-1][1] if texts and texts[-1][0] == len(blocks) else "")
     for order, block in enumerate(blocks, start=1):
         if order >= PAGE_LINES:
             reading.issues.append(Issue("pdf-page-rows", f"{name}: page {number} has more than "
                                         f"{PAGE_LINES - 1} rows and text lines; read up to "
                                         "there", "warning", name, number * PAGE_LINES))
             break
-        if (not block.table and order in (1, len(blocks))
-                and _PAGE_NUMBER.match(block.cells[0])):
+        last = order == len(blocks)
+        if not block.table and order in (1, len(blocks)) and _PAGE_NUMBER.match(block.cells[0]):
             reading.page_numbers += 1
+            continue
+        if not block.table and _is_running(order, len(blocks), block.cells[0], previous_edges):
+            reading.running_lines += 1
+            if last and reading.foot is not None:  # the page before's foot was one too
+                del reading.rows[reading.foot]
+                if reading.last_row is not None and reading.last_row > reading.foot:
+                    reading.last_row -= 1
+                reading.running_lines += 1
+                reading.foot = None
             continue
         found = header_columns(block.cells, reading.vocabulary) if block.table else None
         squashed = tuple(squash(cell) for cell in block.cells)
         if found is not None and at_top and reading.in_table and squashed == reading.header:
             continue  # the header repeated at the top of the page
-        if (found is None and block.table and at_top and reading.in_table and reading.rows
-                and reading.label is not None and not _cell(block.cells, reading.label).strip()):
-            reading.rows[-1] = _joined(reading.rows[-1], block, number)
-            at_top, last_is_row = False, True
-            _warn_unmappable(block.cells, reading.rows[-1].line, number, reading)
+        if (found is None and block.table and at_top and reading.in_table
+                and reading.last_row is not None and reading.label is not None
+                and not _cell(block.cells, reading.label).strip()):
+            joined = _joined(reading.rows[reading.last_row], block, number)
+            reading.rows[reading.last_row] = joined
+            at_top, in_table = False, True
+            _warn_unmappable(block.cells, joined.line, number, reading)
             continue
         at_top = False
         if found is not None:
@@ -378,9 +400,25 @@ def _add_blocks(blocks: list[Block], number: int, reading: _Reading) -> None:
         line = number * PAGE_LINES + order
         reading.rows.append(RawRow(line=line, cells=block.cells, inherited=block.inherited,
                                    raw=f"[p.{number}] " + "\t".join(block.cells)))
-        last_is_row = block.table and found is None
         _warn_unmappable(block.cells, line, number, reading)
-    reading.in_table = last_is_row or (at_top and reading.in_table)
+        if block.table and found is None:
+            reading.last_row, in_table = len(reading.rows) - 1, True
+        elif last and not block.table and not NOTE_MARK.match(block.cells[0]):
+            # A last line that is no note may be a running foot (the next page tells): the
+            # table goes on across it.
+            foot = len(reading.rows) - 1
+        else:
+            in_table = False
+    reading.foot = foot
+    reading.in_table = in_table or (at_top and reading.in_table)
+
+
+def _is_running(order: int, count: int, text: str, previous: tuple[str, str]) -> bool:
+    """A running head or foot: the first (last) line of a page, outside the tables, the same
+    as the first (last) line of the page before (a report title or publisher repeated on
+    every page). Page 1's lines are never skipped: there is no page before."""
+    return bool(text) and ((order == 1 and text == previous[0])
+                           or (order == count and text == previous[1]))
 
 
 def _warn_unmappable(cells: tuple[str, ...], line: int, number: int, reading: _Reading) -> None:
