@@ -49,17 +49,22 @@ def report_html(layout: str, font: str, spaced_header: bool = False,
     """The FY2012 report as one page (`spaced_header`: the label header and the period
     line letter-spaced, as 均等割付 leaves them). layout: `ruled` (every cell boxed), `plain` (no
     ruling lines at all: only the words' positions show the columns), `tight` (plain, and
-    no space between rows beyond a cell's line spacing), `merged` (ruled, a
+    no space between rows beyond a cell's line spacing), `middle` (plain, cells in the
+    middle of their rows and headers centred, as browsers set them), `merged` (ruled, a
     bureau cell spanning the rows below it that leave it blank, as rowspan)."""
     title, period, tables = report_tables()
     border = "1px solid #000" if layout in ("ruled", "merged") else "none"
+    # middle: plain, with the browser's own defaults: cells set in the middle of their
+    # rows (their lines interleave with the other columns'), headers centred.
+    align = "middle" if layout == "middle" else "top"
+    header_align = "center" if layout == "middle" else "left"
     padding = "0 6pt" if layout == "tight" else "5pt 6pt"  # tight: rows as close as lines
     style = f"""
       @page {{ size: A4; margin: 18mm 15mm; }}
       body {{ font-family: {font}; font-size: 10.5pt; line-height: 1.45; }}
       table {{ border-collapse: collapse; width: 100%; margin-bottom: 14mm; }}
-      th, td {{ border: {border}; padding: {padding}; vertical-align: top; text-align: left; }}
-      th {{ font-weight: normal; }}
+      th, td {{ border: {border}; padding: {padding}; vertical-align: {align}; text-align: left; }}
+      th {{ font-weight: normal; text-align: {header_align}; }}
       .spaced {{ letter-spacing: 0.8em; }}
       col.label {{ width: 28%; }} col.bureau {{ width: 22%; }}
     """

@@ -32,6 +32,7 @@ LAYOUTS = {
     "ruled-noto-sans": ("ruled", NOTO, False),
     "plain-vl-gothic": ("plain", VL, True),
     "merged-noto-serif": ("merged", NOTO_SERIF, False),
+    "middle-noto-sans": ("middle", NOTO, False),
 }
 PDF_NAME = REPORT.with_suffix(".pdf").name
 

@@ -241,3 +241,26 @@ def test_rows_without_space_between_come_apart_where_the_label_resumes() -> None
         ("英国", "・出張\n・会談", "外務課"),
         ("イタリア", "実績なし", ""),
     ]
+
+
+def test_header_alone_at_the_foot_of_a_page() -> None:
+    """A header with no line below it: no rows, and no error (the rows of no lines)."""
+    chars = [*spaced("提携都市名", x=0, top=0), *spaced("内容・実績", x=150, top=0),
+             *spaced("所管局", x=300, top=0)]
+    blocks, columns = text_to_blocks(chars, None)
+    assert [b.cells for b in blocks] == [("提携都市名", "内容・実績", "所管局")]
+    assert columns is not None
+
+
+def test_header_set_in_the_middle_of_its_row_is_read_across_its_lines() -> None:
+    """A two-line partner header beside one-line headers set in the middle of the row:
+    three overlapping lines (提携都市名 / 内容 所管局 / (事業開始年度)) are one header."""
+    chars = [*spaced("提携都市名", x=0, top=0), *spaced("内容・実績", x=150, top=6),
+             *spaced("所管局", x=300, top=6), *spaced("(事業開始年度)", x=0, top=12)]
+    chars += [*spaced("英国 ロンドン市", x=0, top=36), *spaced("・出張", x=150, top=36),
+              *spaced("外務課", x=300, top=36)]
+    blocks, _ = text_to_blocks([c for c in chars if c.text != " "], None)
+    assert [b.cells for b in blocks] == [
+        ("提携都市名(事業開始年度)", "内容・実績", "所管局"),
+        ("英国 ロンドン市", "・出張", "外務課"),
+    ]

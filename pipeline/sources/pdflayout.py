@@ -163,10 +163,21 @@ def _gap(upper: Sequence[Char], lower: Sequence[Char]) -> float:
     return min(c.top for c in lower) - max(c.bottom for c in upper)
 
 
+def _gaps(lines: Sequence[Sequence[Char]]) -> list[float]:
+    """The gap above each line after the first, below every line before it: cells set in
+    the middle of their rows interleave their lines with the other columns' lines."""
+    gaps: list[float] = []
+    bottom = float("-inf")
+    for upper, lower in itertools.pairwise(lines):
+        bottom = max(bottom, max(c.bottom for c in upper))
+        gaps.append(min(c.top for c in lower) - bottom)
+    return gaps
+
+
 def _row_gap(lines: Sequence[Sequence[Char]], height: float) -> float:
     """Lines of one cell stand closer than rows: the smallest gap between lines is a
     cell's line spacing, and a row break is wider by 0.4 character heights or more."""
-    gaps = [_gap(a, b) for a, b in itertools.pairwise(lines)]
+    gaps = _gaps(lines)
     positive = [g for g in gaps if g >= 0]
     return max(min(positive, default=0.0) + 0.4 * height, 0.5 * height)
 
@@ -178,20 +189,22 @@ def _rows(lines: Sequence[Sequence[Char]], columns: Columns, header: bool = Fals
     again: a label's lines stand together, so rows set as tightly as a cell's lines still
     come apart when their cells are top-aligned."""
     groups: list[list[Sequence[Char]]] = []
-    label_state = ""  # "" no label text yet in the row, "text", "gap" (text, then none)
-    for line in lines:
-        has_label = (not header and columns.label is not None
-                     and bool(_split(line, columns.edges)[columns.label]))
-        resumes = has_label and label_state == "gap"
-        if groups and _gap(groups[-1][-1], line) <= columns.row_gap and not resumes:
+    label_bottom: float | None = None  # where the row's label text so far ends
+    gaps = [float("inf"), *_gaps(lines)][: len(lines)]  # none above the first line
+    for line, gap in zip(lines, gaps, strict=True):
+        label = (_split(line, columns.edges)[columns.label]
+                 if not header and columns.label is not None else [])
+        # The label column's own gap: lines of other columns may stand between two lines
+        # of one label (cells set in the middle of their rows interleave their lines).
+        resumes = bool(label) and label_bottom is not None and (
+            min(c.top for c in label) - label_bottom > columns.row_gap)
+        if groups and gap <= columns.row_gap and not resumes:
             groups[-1].append(line)
-            if label_state and not has_label:
-                label_state = "gap"
         else:
             groups.append([line])
-            label_state = ""
-        if has_label:
-            label_state = "text"
+            label_bottom = None
+        if label:
+            label_bottom = max(label_bottom or float("-inf"), max(c.bottom for c in label))
     blocks: list[Block] = []
     for group in groups:
         parts = [_split(line, columns.edges) for line in group]
@@ -201,12 +214,12 @@ def _rows(lines: Sequence[Sequence[Char]], columns: Columns, header: bool = Fals
     return blocks
 
 
-def _ends_table(line: Sequence[Char], columns: Columns, vocabulary: Vocabulary | None
-               ) -> bool:
+def _ends_table(lines: Sequence[Sequence[Char]], index: int, columns: Columns, height: float,
+               vocabulary: Vocabulary | None) -> bool:
     """A line across a column edge, a note, or the header of the next table."""
-    text = line_to_text(line)
-    return (_straddles(line, columns.edges) or bool(NOTE_MARK.match(text))
-            or is_header_line(text, vocabulary))
+    line = lines[index]
+    return (_straddles(line, columns.edges) or bool(NOTE_MARK.match(line_to_text(line)))
+            or _header_band(lines, index, height, vocabulary) > 0)
 
 
 def text_to_blocks(chars: Sequence[Char], carry: Columns | None,
@@ -223,15 +236,17 @@ def text_to_blocks(chars: Sequence[Char], carry: Columns | None,
     while index < len(lines):
         line = lines[index]
         text = line_to_text(line)
-        if is_header_line(text, vocabulary):
+        band = _header_band(lines, index, height, vocabulary)
+        if band:
             # A header right where the table of the page before goes on is that table's
             # header repeated: its columns are kept (this page's own gutters may differ,
             # an empty column showing a gap between the words of its header).
-            found = _table_at(lines, index, height, current, vocabulary)
+            found = _table_at(lines, index, band, height, current, vocabulary)
             if found is not None:
                 header_end, columns = found
                 end = header_end
-                while end < len(lines) and not _ends_table(lines[end], columns, vocabulary):
+                while end < len(lines) and not _ends_table(lines, end, columns, height,
+                                                           vocabulary):
                     end += 1
                 header = [replace(block, header_line=True) for block in
                           _rows(lines[index:header_end], columns, header=True)]
@@ -240,9 +255,9 @@ def text_to_blocks(chars: Sequence[Char], carry: Columns | None,
                 current = columns
                 index = end
                 continue
-        if current is not None and not _ends_table(line, current, vocabulary):
+        if current is not None and not _ends_table(lines, index, current, height, vocabulary):
             end = index
-            while end < len(lines) and not _ends_table(lines[end], current, vocabulary):
+            while end < len(lines) and not _ends_table(lines, end, current, height, vocabulary):
                 end += 1
             blocks.extend(_rows(lines[index:end], current))
             index = end
@@ -254,35 +269,57 @@ def text_to_blocks(chars: Sequence[Char], carry: Columns | None,
     return blocks, current
 
 
-def _table_at(lines: Sequence[Sequence[Char]], index: int, height: float,
+def _header_band(lines: Sequence[Sequence[Char]], index: int, height: float,
+                 vocabulary: Vocabulary | None) -> int:
+    """How many lines from `index` hold a header's words (0: none). Header cells set in
+    the middle of their row come back as several overlapping lines (提携都市名 (事業開始年
+    above 内容・実績 above 度)): up to four lines that overlap or touch are read together."""
+    if is_header_line(line_to_text(lines[index]), vocabulary):
+        return 1
+    bottom = max(c.bottom for c in lines[index])
+    end = index + 1
+    while end < len(lines) and end - index < 4 and \
+            min(c.top for c in lines[end]) < bottom + 0.3 * height:
+        bottom = max(bottom, max(c.bottom for c in lines[end]))
+        end += 1
+    text = " ".join(line_to_text(line) for line in lines[index:end])
+    return end - index if end > index + 1 and is_header_line(text, vocabulary) else 0
+
+
+def _header_cells(lines: Sequence[Sequence[Char]], edges: tuple[float, ...]) -> list[str]:
+    parts = [_split(line, edges) for line in lines]
+    return [lines_to_cell([line_to_text(p[i]) for p in parts if p[i]])
+            for i in range(len(edges) + 1)]
+
+
+def _table_at(lines: Sequence[Sequence[Char]], index: int, band: int, height: float,
               carry: Columns | None, vocabulary: Vocabulary | None
               ) -> tuple[int, Columns] | None:
-    """A header line at `index` with the lines below it: where the header's own lines
-    end, and the columns; None when the words do not make a header with columns."""
-    if carry is not None and header_columns(
-            [line_to_text(part) for part in _split(lines[index], carry.edges)],
-            vocabulary) is not None:
-        header_end = index + 1
-        while header_end < len(lines) and \
-                _gap(lines[header_end - 1], lines[header_end]) <= carry.row_gap:
-            header_end += 1
-        return header_end, carry
+    """Header lines at `index` (`band` of them) with the lines below: where the header's
+    own lines end, and the columns; None when the words make no header with columns."""
+    header = lines[index : index + band]
+
+    def header_end_by(row_gap: float, limit: int) -> int:
+        gaps = _gaps(lines[index:limit])
+        end = index + 1
+        while end < limit and (end < index + band or gaps[end - index - 1] <= row_gap):
+            end += 1
+        return end
+
+    if carry is not None and header_columns(_header_cells(header, carry.edges),
+                                            vocabulary) is not None:
+        return header_end_by(carry.row_gap, len(lines)), carry
     below = list(lines[index:])
-    body_end = 1
+    body_end = band
     while body_end < len(below) and not NOTE_MARK.match(line_to_text(below[body_end])) \
-            and not is_header_line(line_to_text(below[body_end]), vocabulary):
+            and not _header_band(below, body_end, height, vocabulary):
         body_end += 1
     body = below[:body_end]
-    edges = _edges(lines[index], _gutters(body, height))
+    edges = _edges([c for line in header for c in line], _gutters(body, height))
     if not edges:
         return None
-    found = header_columns([line_to_text(part) for part in _split(lines[index], edges)],
-                           vocabulary)
+    found = header_columns(_header_cells(header, edges), vocabulary)
     if found is None:
         return None
-    columns = Columns(edges, _row_gap(body[1:], height), found.label)
-    header_end = index + 1
-    while header_end < len(lines) and header_end < index + len(body) and \
-            _gap(lines[header_end - 1], lines[header_end]) <= columns.row_gap:
-        header_end += 1
-    return header_end, columns
+    columns = Columns(edges, _row_gap(body[band:], height), found.label)
+    return header_end_by(columns.row_gap, index + len(body)), columns
