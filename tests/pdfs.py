@@ -50,10 +50,13 @@ def report_html(layout: str, font: str, spaced_header: bool = False,
     line letter-spaced, as 均等割付 leaves them). layout: `ruled` (every cell boxed), `plain` (no
     ruling lines at all: only the words' positions show the columns), `tight` (plain, and
     no space between rows beyond a cell's line spacing), `middle` (plain, cells in the
-    middle of their rows and headers centred, as browsers set them), `merged` (ruled, a
+    middle of their rows and headers centred, as browsers set them), `columns` (ruled
+    between the columns only: no line between the rows), `merged` (ruled, a
     bureau cell spanning the rows below it that leave it blank, as rowspan)."""
     title, period, tables = report_tables()
-    border = "1px solid #000" if layout in ("ruled", "merged") else "none"
+    border = {"ruled": "1px solid #000", "merged": "1px solid #000",
+              "columns": "none; border-left: 1px solid #000; border-right: 1px solid #000"
+              }.get(layout, "none")
     # middle: plain, with the browser's own defaults: cells set in the middle of their
     # rows (their lines interleave with the other columns'), headers centred.
     align = "middle" if layout == "middle" else "top"

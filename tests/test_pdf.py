@@ -33,6 +33,7 @@ LAYOUTS = {
     "plain-vl-gothic": ("plain", VL, True),
     "merged-noto-serif": ("merged", NOTO_SERIF, False),
     "middle-noto-sans": ("middle", NOTO, False),
+    "columns-vl-gothic": ("columns", VL, False),
 }
 PDF_NAME = REPORT.with_suffix(".pdf").name
 

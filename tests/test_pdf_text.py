@@ -264,3 +264,17 @@ def test_header_set_in_the_middle_of_its_row_is_read_across_its_lines() -> None:
         ("提携都市名(事業開始年度)", "内容・実績", "所管局"),
         ("英国 ロンドン市", "・出張", "外務課"),
     ]
+
+
+def test_ruled_row_split_only_where_the_first_column_starts_again() -> None:
+    """Ruled between columns only: rows no line separates come apart where the first
+    column has new text after a wide gap; a wide gap in the content column alone (two
+    paragraphs of one cell) does not split the row."""
+    box_row = ((0, 0, 100, 200), (100, 0, 200, 200))
+    chars = [*spaced("パリ市", x=5, top=5), *spaced("・会談", x=105, top=5),
+             *spaced("・訪問", x=105, top=19),  # line gap 4: the table's line spacing
+             *spaced("・視察", x=105, top=60),  # a paragraph of the same cell
+             *spaced("北京市", x=5, top=100), *spaced("・交流", x=105, top=100)]
+    blocks = ruled_to_blocks(chars, RuledTable((0, 0, 200, 200), (box_row,)))
+    assert [b.cells for b in blocks] == [("パリ市", "・会談\n・訪問\n・視察"),
+                                         ("北京市", "・交流")]

@@ -299,7 +299,7 @@ def page_blocks(chars: list[Char], tables: list[RuledTable], carry: Columns | No
                   and top <= (c.top + c.bottom) / 2 <= bottom]
         taken = set(map(id, inside))
         loose = [c for c in loose if id(c) not in taken]
-        blocks.extend(ruled_to_blocks(inside, table))
+        blocks.extend(ruled_to_blocks(inside, table, vocabulary))
     if tables:
         carry = None  # a ruled table continues as a ruled table, not by word positions
     text_blocks, ends_in = text_to_blocks(loose, carry, vocabulary)

@@ -60,17 +60,29 @@ def chars_to_cell(chars: Sequence[Char]) -> str:
     return lines_to_cell([line_to_text(line) for line in chars_to_lines(chars)])
 
 
-def ruled_to_blocks(chars: Sequence[Char], table: RuledTable) -> list[Block]:
+def ruled_to_blocks(chars: Sequence[Char], table: RuledTable,
+                    vocabulary: Vocabulary | None = None) -> list[Block]:
     """A ruled table's rows. A place covered by a cell from a row above (a merged bureau
     cell) gets that cell's text and counts as inherited, like an HTML rowspan; a place
-    covered from the left (colspan) stays empty."""
+    covered from the left (colspan) stays empty. A ruled row that holds several rows (a
+    table ruled between its columns only) is split as a table by word positions is."""
     blocks: list[Block] = []
     texts: dict[Box, str] = {}
+    lines = chars_to_lines(chars)
+    row_gap = _row_gap(lines, _height(lines))
     for row in table.rows:
         boxes = [box for box in row if box is not None]
         if not boxes:
             continue
         top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
+        if len(boxes) == len(row) and all(b[1] == top and b[3] == bottom for b in boxes):
+            inside = [c for c in chars if _inside(c, (boxes[0][0], top, boxes[-1][2], bottom))]
+            parts = _row_parts(inside, boxes[0], row_gap, vocabulary)
+            if len(parts) > 1:
+                blocks.extend(Block(min(c.top for c in part), tuple(
+                    chars_to_cell([c for c in part if _inside(c, box)]) for box in boxes),
+                    True) for part in parts)
+                continue
         cells: list[str] = []
         inherited: set[int] = set()
         for column, box in enumerate(row):
@@ -86,6 +98,29 @@ def ruled_to_blocks(chars: Sequence[Char], table: RuledTable) -> list[Block]:
             cells.append(text)
         blocks.append(Block(top, tuple(cells), True, frozenset(inherited)))
     return blocks
+
+
+def _row_parts(chars: Sequence[Char], first: Box, row_gap: float,
+               vocabulary: Vocabulary | None) -> list[list[Char]]:
+    """A ruled row's characters, split where a gap wider than the table's row gap follows
+    a header's lines, or comes before a line with text in the first column after the
+    first column had text already: rows that no ruling line separates. A row's own
+    paragraphs (a gap in the content column only) are not split."""
+    parts: list[list[Char]] = []
+    texts: list[str] = []  # the current part's lines
+    seen_first = False
+    lines = chars_to_lines(chars)
+    gaps = [float("inf"), *_gaps(lines)][: len(lines)]
+    for line, gap in zip(lines, gaps, strict=True):
+        starts = any(first[0] <= (c.x0 + c.x1) / 2 <= first[2] for c in line if c.text.strip())
+        if not parts or (gap > row_gap and (
+                (starts and seen_first) or is_header_line(" ".join(texts), vocabulary))):
+            parts.append([])
+            texts, seen_first = [], False
+        parts[-1].extend(line)
+        texts.append(line_to_text(line))
+        seen_first = seen_first or starts
+    return parts
 
 
 def _covering(table: RuledTable, column: int, top: float, bottom: float) -> Box | None:
