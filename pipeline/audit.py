@@ -73,6 +73,7 @@ class AuditFile:
     issues: list[AuditIssue] = field(default_factory=list)
     entries: int = 0
     counted_rejects: int | None = None  # as the extraction counted them; None: unknown
+    paged: bool = False  # a PDF: its lines are page × PAGE_LINES + the row's order on the page
 
 
 @dataclass(slots=True)
@@ -103,7 +104,8 @@ def extraction_to_file(extraction: Extraction) -> AuditFile:
                       issues=[_issue(i) for i in extraction.issues],
                       entries=len(extraction.entries),
                       counted_rejects=sum(1 for i in extraction.issues
-                                          if i.severity == "reject"))
+                                          if i.severity == "reject"),
+                      paged=document.format == "pdf")
     events: dict[RowKey, list[Record]] = defaultdict(list)
     for event in extraction.events:
         events[(event.source_file, event.table_no, event.row_no)].append(_record(event))
@@ -199,7 +201,8 @@ def folder_to_data(folder: Path) -> AuditData:
         files[item["name"]] = AuditFile(item["name"], dict(item.get("lines", {"total": 0})),
                                         counts.get("events"), issues=issues,
                                         entries=counts.get("entries", 0),
-                                        counted_rejects=counts.get("rejects"))
+                                        counted_rejects=counts.get("rejects"),
+                                        paged=item.get("format") == "pdf")
 
     def file(name: str) -> AuditFile:
         return files.setdefault(name, AuditFile(name, {"total": 0}, None))
@@ -356,15 +359,25 @@ def _event_html(event: Record, periods: list[Record]) -> str:
             f"{facets}</li>")
 
 
-def _issue_html(issue: AuditIssue, colspan: int = 4) -> str:
+def where(line: int, paged: bool) -> str:
+    """A source line as a person finds it: `12`, or in a PDF `p. 2 row 3` (line 2003)."""
+    from pipeline.sources.pdf import PAGE_LINES
+
+    if not paged or line < PAGE_LINES:
+        return str(line)
+    return f"p.\u00a0{line // PAGE_LINES} row\u00a0{line % PAGE_LINES}"
+
+
+def _issue_html(issue: AuditIssue, colspan: int = 4, paged: bool = False) -> str:
     raw = f'<pre class="raw">{escape(issue.raw)}</pre>' if issue.raw else ""
     return (f'<tr class="issue {escape(issue.severity)}" data-line="{issue.source_line}" '
-            f'data-code="{escape(issue.code)}"><td class="line">{issue.source_line}</td>'
+            f'data-code="{escape(issue.code)}"><td class="line">'
+            f'{where(issue.source_line, paged)}</td>'
             f'<td colspan="{colspan}"><b>{escape(issue.severity)} {escape(issue.code)}</b>: '
             f"{escape(issue.message)}{raw}</td></tr>")
 
 
-def _row_html(row: AuditRow, periods: dict[str, list[Record]]) -> str:
+def _row_html(row: AuditRow, periods: dict[str, list[Record]], paged: bool = False) -> str:
     marks, missing = date_marks(row.cell, row.events, periods)
     lost = (f'<div class="issue warning">{missing} date expression(s) not found in the '
             "source text</div>") if missing else ""
@@ -373,7 +386,8 @@ def _row_html(row: AuditRow, periods: dict[str, list[Record]]) -> str:
     events = "".join(_event_html(e, periods.get(e["event_id"], [])) for e in row.events)
     return (f'<tr class="row{"" if row.read else " unread"}" id="{escape(_row_id(row))}" '
             f'data-line="{row.source_line}" data-table="{row.table_no}" data-row="{row.row_no}" '
-            f'data-events="{len(row.events)}"><td class="line">{row.source_line}</td>'
+            f'data-events="{len(row.events)}"><td class="line">'
+            f'{where(row.source_line, paged)}</td>'
             f'<td class="label">{escape(row.label)}<div class="bureau">{escape(row.bureau)}</div>'
             f'{_details_html(row.details)}</td>'
             f'<td class="cell"{origin}>{highlight(row.cell, marks)}{lost}</td>'
@@ -395,12 +409,13 @@ def _row_id(row: AuditRow) -> str:
 
 def _file_html(audit: AuditFile, periods: dict[str, list[Record]]) -> str:
     """Rows and issues in line order, each issue right after the row of its line."""
-    parts: list[tuple[int, int, str]] = [(r.source_line, 0, _row_html(r, periods))
+    parts: list[tuple[int, int, str]] = [(r.source_line, 0, _row_html(r, periods, audit.paged))
                                          for r in audit.rows]
-    parts += [(i.source_line, 1, _issue_html(i)) for i in audit.issues]
+    parts += [(i.source_line, 1, _issue_html(i, paged=audit.paged)) for i in audit.issues]
     body = "\n".join(html for _, _, html in sorted(parts, key=lambda p: (p[0], p[1])))
     return (f'<section class="file" data-file="{escape(audit.name)}"><h2>{escape(audit.name)}'
-            '</h2><table class="rows"><thead><tr><th>line</th><th>partner / bureau</th>'
+            f'</h2><table class="rows"><thead><tr><th>{"page, row" if audit.paged else "line"}'
+            '</th><th>partner / bureau</th>'
             '<th>source cell</th><th>events read</th></tr></thead>'
             f"<tbody>\n{body}\n</tbody></table></section>")
 

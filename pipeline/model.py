@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 Severity = Literal["warning", "reject", "error"]
 
@@ -47,7 +47,7 @@ class SourceDocument:
     """A decoded input: its identity plus the rows a reader found in it."""
 
     name: str  # relative to the input folder, '/'-separated, never absolute
-    format: str  # "text" | "csv" | "html" | "xlsx" | "xls"
+    format: str  # "text" | "csv" | "html" | "xlsx" | "xls" | "pdf"
     encoding: str | None
     sha256: str
     size: int
@@ -58,6 +58,9 @@ class SourceDocument:
     # Text before the table that is not in rows: (tag, text) of an HTML page's headings,
     # paragraphs and caption, in page order. Layout finds the title and period among them.
     preamble: tuple[tuple[str, str], ...] = ()
+    # What a format's reader tells the manifest besides the common fields, as (key, value)
+    # pairs: a PDF's pages and the characters its fonts changed. Empty for other formats.
+    details: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -277,6 +277,8 @@ def _manifest_entry(name: str, data: bytes, extraction: Extraction | Issue) -> d
             "warnings": sum(1 for i in extraction.issues if i.severity == "warning"),
         },
     })
+    if document.details:  # only formats that have some (pdf): other manifests stay as they were
+        entry[document.format] = dict(document.details)
     return entry
 
 
@@ -321,7 +323,7 @@ def code_version() -> str:
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256(__version__.encode())
     # What the extraction reads with: its libraries' versions and Unicode's (for NFKC).
-    for library in ("lxml", "openpyxl", "pycountry", "xlrd"):
+    for library in ("lxml", "openpyxl", "pycountry", "xlrd", "pdfplumber", "pdfminer.six"):
         digest.update(f"{library}={_library_version(library)}\0".encode())
     digest.update(f"unicode={unicodedata.unidata_version}\0".encode())
     # Data files too: the header vocabulary (roles.toml) reads reports differently, and a

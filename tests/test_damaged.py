@@ -159,8 +159,10 @@ UNREADABLE = [
     ("broken-xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 4,
      "the file is not a readable Excel 97-2003 workbook (.xls): it is damaged or cut short, "
      "or another Office 97-2003 file (.doc, .ppt) ["),
-    ("pdf", b"%PDF-1.4\n" + bytes(range(256)) * 4,
-     "the file is a PDF, whose tables are not read: export the table to .xlsx or CSV"),
+    # A PDF with its version (%PDF-1.4) goes to the PDF reader (tests/test_pdf.py); one
+    # without is no PDF any reader opens.
+    ("pdf-without-version", b"%PDF" + bytes(range(256)) * 4,
+     "the file is a PDF whose header is damaged (no %PDF-<version>): download it again"),
     ("binary", bytes(range(32)) * 40, "the file is binary, not a text report"),
     # No control bytes (so not "binary"), but no line decodes in any candidate:
     # 0xFF is no lead byte in UTF-8 or EUC-JP, and 0x81 0x20 is no CP932 character.

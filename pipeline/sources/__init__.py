@@ -104,6 +104,10 @@ def read_document(data: bytes, name: str, vocabulary: Vocabulary | None = None
         from pipeline.sources.xls import xls_to_document
 
         return xls_to_document(data, name, sha, vocabulary)
+    if data[:1024].lstrip().startswith(b"%PDF-"):  # readers skip junk before the header too
+        from pipeline.sources.pdf import pdf_to_document
+
+        return pdf_to_document(data, name, sha, vocabulary)
     try:
         decoded = decode(data)
     except DecodeError as error:

@@ -24,7 +24,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
 # What a binary file is, by its first bytes, and what to do to read it: the error says so.
 _BINARY_KINDS: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "a PDF, whose tables are not read: export the table to .xlsx or CSV"),
+    (b"%PDF", "a PDF whose header is damaged (no %PDF-<version>): download it again"),
     (b"\x89PNG", "an image (PNG), not a text report"),
     (b"GIF8", "an image (GIF), not a text report"),
     (b"\xff\xd8\xff", "an image (JPEG), not a text report"),
