@@ -76,9 +76,10 @@ def item_to_dates(item: Item, fiscal_year: int | None) -> tuple[str, list[Period
     if dated:
         start, begin, end, found = dated
         inner = text[begin:end]
+        close = end if begin > start else end - 1  # the group's closing bracket
         unresolved = found.warnings and any(w.code == "date-unresolved" for w in found.warnings)
         if not unresolved:  # label groups after the date stay in the description
-            description = text[:start] + text[end + 1 :]
+            description = text[:start] + text[close + 1 :]
             warnings = [(w.code, w.message) for w in found.warnings] if found.warnings else []
             if MAY_HOLD_DATE.search(description):
                 warnings[:0] = _description_doubts(text[:start], fiscal_year)
@@ -91,22 +92,29 @@ def item_to_dates(item: Item, fiscal_year: int | None) -> tuple[str, list[Period
     description = text
     if dated:
         start, begin, end, _ = dated
+        close = end if begin > start else end - 1
         inside = [p for p in periods if p.span[0] >= begin and p.span[1] <= end]
         flagged = any(w.span[0] >= begin and w.span[1] <= end for w in result.warnings)
         if inside or flagged:
-            periods, description = inside, text[:start] + text[end + 1 :]
+            periods, description = inside, text[:start] + text[close + 1 :]
     return nfkc_collapse(description), periods, _date_text(text, periods), warnings
 
 
 def dated_group(text: str, fiscal_year: int | None) -> tuple[int, int, int, DateResult] | None:
     """The last bracketed group at the item's end that holds a date, stepping back over
-    label groups after it: "訪問（平成24年6月）（知事本局）" -> the （平成24年6月） group."""
+    label groups after it: "訪問（平成24年6月）（知事本局）" -> the （平成24年6月） group.
+    Returns (opening bracket, first and past-last character read, what was read): the inside
+    of the brackets, or the whole group for forms the date rules read only in brackets
+    ((26.3) with its era left out, (H25.)), so that such a group leaves the description too."""
     rest = text
     while (group := trailing_bracket_group(rest)) is not None:
         start, begin, end = group
         found = _group_dates(text[begin:end], fiscal_year)
         if found.periods or found.warnings:
             return start, begin, end, found
+        found = _group_dates(text[start : end + 1], fiscal_year)
+        if found.periods or found.warnings:
+            return start, start, end + 1, found
         rest = text[:start]
     return None
 

@@ -180,3 +180,24 @@ def test_background_dates_in_a_description_are_not_flagged(text: str) -> None:
 
     *_, warnings = item_to_dates(Item(text, text), 2012 if "平成" in text else 2019)
     assert [code for code, _ in warnings] == []
+
+
+@pytest.mark.parametrize(("text", "description", "start", "end", "inferred"), [
+    # dotted forms the date rules read only inside brackets (issue 18): the era left out
+    # takes the report's (FY2013: 平成), and the group leaves the description like any date
+    ("視察団受入(26.3)", "視察団受入", "2014-03-01", "2014-03-31", True),
+    ("視察団受入（H25.）", "視察団受入", "2013-01-01", "2013-12-31", False),
+    ("視察団受入(26.3)(知事本局)", "視察団受入(知事本局)", "2014-03-01", "2014-03-31", True),
+])
+def test_a_date_group_read_only_with_its_brackets_leaves_the_description(
+        text: str, description: str, start: str, end: str, inferred: bool) -> None:
+    """Regression: (26.3) and (H25.) were read as the item's date but stayed in its
+    description, since the group was read without its brackets and so held no date."""
+    from pipeline.events import item_to_dates
+    from pipeline.model import Item
+
+    found_description, periods, _, warnings = item_to_dates(Item(text, text), 2013)
+    assert found_description == description
+    assert [(p.start.isoformat(), p.end.isoformat(), p.inferred) for p in periods] == [
+        (start, end, inferred)]
+    assert warnings == []
