@@ -181,15 +181,18 @@ def _appendix(overview: Overview) -> str:
 
 def render(overview: Overview, title: str = "Exchanges overview") -> str:
     total = sum(overview.events_per_year.values())
-    years = (f"{_year(overview.years[0])}–{_year(overview.years[-1])}"
-             if overview.years else "no years")
+    dated = [year for year in overview.years if year is not None]
+    span = f"{dated[0]}–{dated[-1]}" if len(dated) > 1 else "".join(map(str, dated))
+    undated = "rows of no fiscal year" if None in overview.years else ""
+    years = ", and ".join(part for part in (span, undated) if part) or "no years"
+    plural = "" if len(dated) == 1 else "s"
     return (
         '<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>\n"
         f"<h1>{escape(title)}</h1>\n"
-        f'<p id="summary" data-events="{total}" data-years="{len(overview.years)}">'
-        f"{total} events in {len(overview.years)} fiscal years ({years}); "
+        f'<p id="summary" data-events="{total}" data-years="{len(dated)}">'
+        f"{total} events in {len(dated)} fiscal year{plural} ({years}); "
         f'{overview.rejects} rejected lines (rejects.csv).</p>\n'
         f"<h2>Per fiscal year</h2>{_per_year(overview)}\n"
         "<h2>Events per partner and fiscal year</h2><p class=\"small\">Each number links to "

@@ -252,3 +252,25 @@ def test_an_empty_dataset_renders() -> None:
     (summary,) = tree.xpath('//p[@id="summary"]')
     assert summary.text_content() == "0 events in 0 fiscal years (no years); 2 rejected lines (rejects.csv)."
     assert tree.xpath('//table[@id="grid"]//td') == []
+
+
+@pytest.mark.parametrize(("years", "said"), [
+    ([2012], "1 fiscal year (2012)"),
+    ([2012, 2015], "2 fiscal years (2012–2015)"),
+    ([2012, None], "1 fiscal year (2012, and rows of no fiscal year)"),
+    ([None], "0 fiscal years (rows of no fiscal year)"),
+])
+def test_the_summary_counts_fiscal_years_not_the_rows_without_one(
+        years: list[int | None], said: str) -> None:
+    """Regression (a newcomer's run): rows of no fiscal year were counted as a year and
+    shown as the end of the range, "3 fiscal years (2012–no year)"; one year was "1 fiscal
+    years (2012–2012)"."""
+    from pipeline.overview import tables_to_overview
+    from pipeline.overview_render import render
+    from pipeline.schema import TABLES
+
+    blank = dict.fromkeys(name for name, _, _ in TABLES["events"])
+    events = [{**blank, "fiscal_year": year, "event_id": f"e{n}", "partner_id": "US:ニューヨーク市",
+               "description": "訪問"} for n, year in enumerate(years)]
+    page = render(tables_to_overview(events, [], [], 0))
+    assert f"{len(years)} events in {said}; 0 rejected lines" in page
