@@ -105,6 +105,9 @@ class _Walk:
     carried: tuple[int, str | None] | None = None
     above: dict[int, str] = field(default_factory=dict)  # column -> last accepted cell
     unmapped_named: set[str] = field(default_factory=set)  # column-unmapped said once each
+    # Set after a period line naming another fiscal year than the report's: why the table
+    # rows under it are rejected, until a period line names the report's year again.
+    other_year: str | None = None
 
 
 def document_to_layout(doc: SourceDocument, vocabulary: Vocabulary | None = None) -> Layout:
@@ -112,6 +115,7 @@ def document_to_layout(doc: SourceDocument, vocabulary: Vocabulary | None = None
     the table rows by the roles of the header above them."""
     walk = _Walk(doc.name, vocabulary)
     title, period_text, fiscal_year = _from_preamble(doc.preamble)
+    period_line = 0  # the period line's line; 0 when it came from an HTML page's preamble
     for index, row in enumerate(doc.rows):
         if row.problem is not None:  # the reader could not decode it: never read its cells
             _reject(walk, row, "line-encoding", row.problem)
@@ -136,7 +140,13 @@ def document_to_layout(doc: SourceDocument, vocabulary: Vocabulary | None = None
             year = period_to_fiscal_year(text)
             if year is not None and period_text is None:
                 walk.kinds["period"] += row.line_span
-                period_text, fiscal_year = text, year
+                period_text, fiscal_year, period_line = text, year, row.line
+            elif year is not None and year != fiscal_year:
+                walk.kinds["period"] += row.line_span
+                _other_year(walk, row, text, year, period_text, fiscal_year, period_line)
+            elif year is not None and walk.other_year is not None:  # the report's year again
+                walk.kinds["period"] += row.line_span
+                walk.other_year = None
             elif title is None and walk.columns is None:
                 walk.kinds["title"] += row.line_span
                 title = text
@@ -149,6 +159,22 @@ def document_to_layout(doc: SourceDocument, vocabulary: Vocabulary | None = None
     return Layout(source_file=doc.name, title=title, period_text=period_text,
                   fiscal_year=fiscal_year, rows=tuple(walk.rows), notes=tuple(walk.notes),
                   line_kinds=walk.kinds, issues=tuple(walk.issues))
+
+
+def _other_year(walk: _Walk, row: RawRow, text: str, year: int, period_text: str | None,
+                fiscal_year: int | None, period_line: int) -> None:
+    """A second period line naming another fiscal year: a report holds one fiscal year
+    (its rows, ids, dates and manifest are of it), so the table rows under this line are
+    rejected until a period line names the report's year again, and the line is a warning."""
+    first = f"line {period_line}: {period_text}" if period_line else period_text
+    walk.issues.append(Issue(
+        "fiscal-year-conflict", f"{walk.name}:{row.line}: the period line {text} names fiscal "
+        f"year {year}, but the report's period line ({first}) names {fiscal_year}; a report "
+        "holds one fiscal year, so the rows under this line are rejected: split the file into "
+        "one report per fiscal year", "warning", walk.name, row.line, row.raw))
+    walk.other_year = (f"the row is under line {row.line}'s period line {text} (fiscal year "
+                       f"{year}) in a report of fiscal year {fiscal_year}; split the file into "
+                       "one report per fiscal year")
 
 
 def _reject(walk: _Walk, row: RawRow, code: str, reason: str) -> None:
@@ -192,6 +218,9 @@ def _table_row(walk: _Walk, row: RawRow) -> None:
     columns = walk.columns
     if columns is None:
         _reject(walk, row, "row-outside-table", "a table row before any header row")
+        return
+    if walk.other_year is not None:
+        _reject(walk, row, "fiscal-year-conflict", walk.other_year)
         return
     extra = [c for c in row.cells[columns.width :] if c.strip()]
     if extra:

@@ -117,3 +117,43 @@ def test_titles_whose_year_is_not_the_data_year(title: str) -> None:
     from pipeline.layout import title_to_fiscal_year
 
     assert title_to_fiscal_year(title) is None
+
+
+def test_a_second_period_line_of_another_year_rejects_the_rows_under_it() -> None:
+    """Review finding: a 令和4年度実績 section after the 令和5年度実績 one was read as FY2023
+    (its （8月） as 2023-08) with no warning. A report holds one fiscal year."""
+    layout = layout_of("\n".join(["国際交流実績", "", "令和5年度実績", HEADER,
+                                  "\t米国 セーラム市\t・市長の訪問（7月）\t国際課", "",
+                                  "令和4年度実績", HEADER,
+                                  "\t米国 セーラム市\t・市長の訪問（8月）\t国際課"]))
+    assert (layout.period_text, layout.fiscal_year) == ("令和5年度実績", 2023)
+    assert [r.source_line for r in layout.rows] == [5]
+    assert [(i.code, i.severity, i.source_line) for i in layout.issues] == [
+        ("fiscal-year-conflict", "warning", 7), ("fiscal-year-conflict", "reject", 9)]
+    assert layout.issues[0].message == (
+        "report.txt:7: the period line 令和4年度実績 names fiscal year 2022, but the report's "
+        "period line (line 3: 令和5年度実績) names 2023; a report holds one fiscal year, so "
+        "the rows under this line are rejected: split the file into one report per fiscal "
+        "year")
+    assert layout.issues[1].message == (
+        "report.txt:9: the row is under line 7's period line 令和4年度実績 (fiscal year 2022) "
+        "in a report of fiscal year 2023; split the file into one report per fiscal year")
+    assert layout.line_kinds == {"blank": 2, "title": 1, "period": 2, "header": 2, "row": 1,
+                                 "note": 0, "rejected": 1}
+
+
+def test_rows_after_the_reports_own_year_again_are_read() -> None:
+    layout = layout_of("\n".join(["令和5年度実績", HEADER, "\t英国 ロンドン市\t・a\t課",
+                                  "令和4年度実績", HEADER, "\t英国 ロンドン市\t・b\t課",
+                                  "令和5年度実績", HEADER, "\t英国 ロンドン市\t・c\t課"]))
+    assert [r.content for r in layout.rows] == ["・a", "・c"]
+    assert [(i.code, i.severity, i.source_line) for i in layout.issues] == [
+        ("fiscal-year-conflict", "warning", 4), ("fiscal-year-conflict", "reject", 6)]
+    assert layout.line_kinds["period"] == 3
+
+
+def test_a_second_period_line_of_the_same_year_is_a_heading() -> None:
+    layout = layout_of("\n".join(["令和5年度実績", HEADER, "\t英国 ロンドン市\t・a\t課",
+                                  "令和5年度実績", HEADER, "\t英国 ロンドン市\t・b\t課"]))
+    assert [r.content for r in layout.rows] == ["・a", "・b"] and not layout.issues
+    assert layout.notes == ((4, "令和5年度実績"),)

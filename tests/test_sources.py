@@ -1054,3 +1054,27 @@ def test_xlsx_rows_are_numbered_within_their_sheet(tmp_path: Path) -> None:
     (reject,) = [i for i in extraction.issues if i.severity == "reject"]
     assert (reject.code, reject.source_line) == ("row-cells", 100_003)
     assert reject.raw == "[続き] 英国 ロンドン市 (H18)\t・会談(平成24年8月)\t外務課\t余分"
+
+
+def test_a_workbook_of_one_sheet_per_fiscal_year_keeps_only_the_reports_year(
+        tmp_path: Path) -> None:
+    """Review finding: a 令和4年度 sheet after the 令和5年度 one was read as FY2023, its
+    （8月） as 2023-08, with no warning. Its rows are rejected, saying to split the file."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for era_year, rows in (("令和5年度", [["米国 セーラム市", "・市長の訪問（7月）", "国際課"]]),
+                           ("令和4年度", [["米国 セーラム市", "・市長の訪問（8月）", "国際課"],
+                                          ["中国 紹興市", "・代表団来訪（2月）", "国際課"]])):
+        sheet = book.create_sheet(era_year)
+        for row in [[f"{era_year}実績"], ["提携先", "交流内容", "担当"], *rows]:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    extraction = extract_document_of(buffer.getvalue(), "years.xlsx")
+    assert [(e.fiscal_year, e.source_line, e.date_start) for e in extraction.events] == [
+        (2023, 3, dt.date(2023, 7, 1))]
+    assert [(i.code, i.severity, i.source_line) for i in extraction.issues] == [
+        ("fiscal-year-conflict", "warning", 100001), ("fiscal-year-conflict", "reject", 100003),
+        ("fiscal-year-conflict", "reject", 100004)]

@@ -4,9 +4,11 @@ hold the report, merged cells filled like a rowspan, rows numbered by sheet."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from pipeline.eras import ERAS
 from pipeline.headers import is_header, unrecognised_header
 from pipeline.model import Issue, RawRow, SourceDocument
 from pipeline.roles import Vocabulary
@@ -44,6 +46,64 @@ def value_to_text(value: Any) -> str:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     return str(value)
+
+
+# A date cell's number format, read for what it shows: a quoted "…" or escaped \x literal,
+# a [...] tag (locale [$-411], colour, [DBNum1]; [h] [m] [s] are elapsed time), a run of
+# one code letter, AM/PM or A/P, or any other character (a literal: / - . 年 space).
+_FORMAT_TOKEN = re.compile(r'"[^"]*"?|\\.|\[[^\]]*\]?|(?i:am/pm|a/p)|([a-zA-Z])\1*|.', re.S)
+
+
+def date_cell_to_text(value: dt.date, number_format: str) -> tuple[str, bool]:
+    """A date cell as its number format shows it, and whether the format was understood.
+
+    Year and month only (yyyy"年"m"月", yyyy/m, mmm-yy) -> 2023年8月, a year only -> 2023年;
+    an era (g, e: [$-ja-JP]ggge"年"m"月"d"日", [$-411]ge.m.d) -> 平成3年7月9日 at the
+    precision the format shows; a day otherwise -> ISO 2023-08-01, as is a date with a
+    time of day (value_to_text). A format that shows no year, month or day in a way read
+    here -> the ISO day, and False: the caller warns, never promoting the precision."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if len(number_format) > 255:  # Excel's own limit: a longer one is damage, not read
+        return value_to_text(value), False
+    shown: set[str] = set()
+    previous = ""
+    for match in _FORMAT_TOKEN.finditer(number_format.split(";", 1)[0]):
+        token = match.group(0)
+        code = token[0].lower() if match.group(1) else ""
+        if token.startswith("[") and token[1:2].lower() in ("h", "m", "s"):
+            code = "h"  # elapsed time
+        elif token.lower() in ("am/pm", "a/p"):
+            code = "h"
+        elif code == "m" and (previous == "h" or _next_code(number_format, match.end()) == "s"):
+            code = "h"  # minutes
+        elif code == "d" and len(token) > 2:
+            code = "w"  # weekday: shows no day of the month
+        elif code not in ("", "y", "m", "d", "e", "g", "h", "s") or (
+                code == "e" and "g" not in number_format.lower()):  # an era year, no era
+            return value_to_text(value), False  # b (Buddhist year), General, other codes
+        if code:
+            shown.add("h" if code == "s" else code)
+            previous = "h" if code == "s" else code
+    era = next((e for e in reversed(ERAS) if e.start <= day), None)
+    if "h" in shown:
+        return value_to_text(value), bool(shown & {"y", "m", "d", "e"})
+    if "d" in shown and "m" in shown:
+        if {"e", "g"} <= shown and era is not None:
+            return f"{era.name}{day.year - era.start.year + 1}年{day.month}月{day.day}日", True
+        return day.isoformat(), True
+    if "d" in shown or not shown & {"y", "m", "e"}:
+        return day.isoformat(), False  # a day without its month, a weekday, an era alone
+    year = (f"{era.name}{day.year - era.start.year + 1}" if {"e", "g"} <= shown
+            and era is not None else str(day.year))
+    return (f"{year}年{day.month}月" if "m" in shown else f"{year}年"), True
+
+
+def _next_code(number_format: str, at: int) -> str:
+    """The next code letter of a format after position `at`, lower-cased ('' if none)."""
+    for match in _FORMAT_TOKEN.finditer(number_format, at):
+        if match.group(1):
+            return match.group(0)[0].lower()
+    return ""
 
 
 def filled_to_grid(filled: dict[tuple[int, int], str]) -> list[list[str]]:
@@ -115,6 +175,9 @@ class Sheet(NamedTuple):
     # The sheet's last row with a value, when the reader kept only the rows before
     # SHEET_LINES in `grid`; None when `grid` holds them all.
     last_row: int | None = None
+    # Date cells whose number format was not understood (date_cell_to_text), as (row,
+    # column, format), 1-based: each is warning `cell-date-format`.
+    doubts: tuple[tuple[int, int, str], ...] = ()
 
 
 def sheet_to_rows(sheet: Sheet, index: int, budget: Budget | None = None) -> list[RawRow]:
@@ -154,6 +217,7 @@ def sheets_to_document(sheets: list[Sheet], name: str, sha256: str, size: int, f
                                     f"would hold more than {MAX_SHEET_CELLS} cells with its "
                                     "merged ranges filled; not read", "warning", name, 0))
                 continue
+            issues.extend(_date_doubts(name, sheet, index))
             last_row = sheet.last_row or len(sheet.grid)
             if last_row >= SHEET_LINES:
                 issues.append(Issue("sheet-truncated", f"{name}: worksheet {sheet.title!r} has "
@@ -178,3 +242,24 @@ def sheets_to_document(sheets: list[Sheet], name: str, sha256: str, size: int, f
                           issues=tuple(issues))
 
 
+def _date_doubts(name: str, sheet: Sheet, index: int) -> list[Issue]:
+    """Warning `cell-date-format` at the first cell of each number format not read in the
+    sheet, counting the sheet's other cells of that format."""
+    from openpyxl.utils import get_column_letter
+
+    cells: dict[str, list[tuple[int, int]]] = {}
+    for row, column, number_format in sheet.doubts:
+        cells.setdefault(number_format, []).append((row, column))
+    issues = []
+    for number_format, where in cells.items():
+        row, column = where[0]
+        line = index * SHEET_LINES + row
+        cell = f"{get_column_letter(column)}{row}" if column <= 16_384 else f"column {column}"
+        more = f" (and {len(where) - 1} more cells of this format)" if len(where) > 1 else ""
+        issues.append(Issue(
+            "cell-date-format", f"{name}:{line}: cell {cell} of worksheet {sheet.title!r}"
+            f"{more} holds a date shown in the number format {number_format[:60]!r}, which "
+            "is not read: its text is the day it holds, which may be more precise than the "
+            "sheet shows (check the cell, or give it a plain date format or a text value)",
+            "warning", name, line))
+    return issues

@@ -14,12 +14,19 @@ from typing import Any
 from pipeline.model import SourceDocument
 from pipeline.roles import Vocabulary
 from pipeline.sources.budget import Budget, WorkbookTooLarge
-from pipeline.sources.workbook import Sheet, filled_to_grid, sheets_to_document, value_to_text
+from pipeline.sources.workbook import (
+    Sheet,
+    date_cell_to_text,
+    filled_to_grid,
+    sheets_to_document,
+    value_to_text,
+)
 
 
-def cell_to_text(book: Any, cell: Any) -> str:
+def cell_to_text(book: Any, cell: Any, doubts: list[str] | None = None) -> str:
     """A cell as the report shows it, and as the .xlsx reader gives it: text as written,
-    24.0 as 24, a date as ISO, a time of day as 13:30:00, TRUE, #DIV/0!."""
+    24.0 as 24, a date as its number format shows it (workbook.date_cell_to_text), a time
+    of day as 13:30:00, TRUE, #DIV/0!. A date format not understood is added to `doubts`."""
     import xlrd
 
     if cell.ctype == xlrd.XL_CELL_DATE:
@@ -27,7 +34,12 @@ def cell_to_text(book: Any, cell: Any) -> str:
             if 0 <= cell.value < 1:  # a time of day: Excel counts days, the time is the rest
                 hour, minute, second = xlrd.xldate_as_tuple(cell.value, book.datemode)[3:]
                 return value_to_text(dt.time(hour, minute, second))
-            return value_to_text(xlrd.xldate_as_datetime(cell.value, book.datemode))
+            value = xlrd.xldate_as_datetime(cell.value, book.datemode)
+            number_format = _number_format(book, cell)
+            text, understood = date_cell_to_text(value, number_format)
+            if not understood and doubts is not None:
+                doubts.append(number_format)
+            return text
         except (ValueError, OverflowError, xlrd.xldate.XLDateError):
             return value_to_text(cell.value)  # a number formatted as a date: keep the number
     if cell.ctype == xlrd.XL_CELL_BOOLEAN:
@@ -37,6 +49,14 @@ def cell_to_text(book: Any, cell: Any) -> str:
     if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
         return ""
     return value_to_text(cell.value)
+
+
+def _number_format(book: Any, cell: Any) -> str:
+    """The cell's number format as its XF record names it ('' when the file does not)."""
+    try:
+        return str(book.format_map[book.xf_list[cell.xf_index].format_key].format_str)
+    except (AttributeError, IndexError, KeyError, TypeError):
+        return ""
 
 
 def xls_to_document(data: bytes, name: str, sha256: str,
@@ -73,11 +93,16 @@ def _sheet(book: Any, sheet: Any, budget: Budget) -> Sheet:
     bounds what xlrd reads; merged ranges are what can claim more)."""
     where = f"worksheet {sheet.name!r}"
     filled: dict[tuple[int, int], str] = {}
+    found: list[str] = []  # the number format of the last cell, when not understood
+    doubts: list[tuple[int, int, str]] = []
     for row in range(sheet.nrows):
         length = sheet.row_len(row)
         budget.charge_cells(length, f"{where}: the cells up to row {row + 1}")
-        filled.update({(row + 1, column + 1): text for column in range(length)
-                       if (text := cell_to_text(book, sheet.cell(row, column)))})
+        for column in range(length):
+            if text := cell_to_text(book, sheet.cell(row, column), found):
+                filled[(row + 1, column + 1)] = text
+            if found:
+                doubts.append((row + 1, column + 1, found.pop()))
     budget.check_time(where)
     # xlrd gives (first row, row after the last, first column, column after the last),
     # 0-based; sheets_to_document takes them 1-based and inclusive.
@@ -87,7 +112,7 @@ def _sheet(book: Any, sheet: Any, budget: Budget) -> Sheet:
         budget.charge_cells(area, f"{where}: merged range {_ref(top, left, bottom, right)} "
                             f"covers {area} cells")
         merged.append((top + 1, left + 1, bottom, right))
-    return Sheet(sheet.name, filled_to_grid(filled), merged)
+    return Sheet(sheet.name, filled_to_grid(filled), merged, doubts=tuple(doubts))
 
 
 def _ref(top: int, left: int, bottom: int, right: int) -> str:

@@ -13,6 +13,7 @@ value Excel last computed.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import warnings
 import zipfile
@@ -27,6 +28,7 @@ from pipeline.sources.budget import Budget, WorkbookTooLarge
 from pipeline.sources.workbook import (
     SHEET_LINES,
     Sheet,
+    date_cell_to_text,
     filled_to_grid,
     sheets_to_document,
     value_to_text,
@@ -80,11 +82,15 @@ def merged_range(ref: str) -> tuple[int, int, int, int] | None:
     return bounds
 
 
-def stream_sheet(source: IO[bytes], parser: Any, budget: Budget, where: str
+def stream_sheet(source: IO[bytes], parser: Any, budget: Budget, where: str,
+                 formats: dict[int, str] | None = None,
+                 doubts: list[tuple[int, int, str]] | None = None
                  ) -> tuple[dict[tuple[int, int], str], list[tuple[int, int, int, int]], int]:
     """One worksheet's XML -> ({(row, column): text} of rows before SHEET_LINES, merged
     ranges, the last row with text). Each element is dropped once read, so memory holds
-    one cell at a time; every cell and every cell a merged range covers is charged."""
+    one cell at a time; every cell and every cell a merged range covers is charged.
+    `formats`: the number format of each date style (date_styles); a date cell reads as
+    its format shows it, and one whose format is not understood is added to `doubts`."""
     filled: dict[tuple[int, int], str] = {}
     merged: list[tuple[int, int, int, int]] = []
     last_row = 0
@@ -107,7 +113,14 @@ def stream_sheet(source: IO[bytes], parser: Any, budget: Budget, where: str
             if depth:
                 continue
             cell = parser.parse_cell(element)
-            text = value_to_text(cell["value"])
+            value = cell["value"]
+            if isinstance(value, dt.date) and formats is not None:
+                number_format = formats.get(cell["style_id"] or 0, "")
+                text, understood = date_cell_to_text(value, number_format)
+                if not understood and doubts is not None and cell["row"] < SHEET_LINES:
+                    doubts.append((cell["row"], cell["column"], number_format))
+            else:
+                text = value_to_text(value)
             if text:
                 last_row = max(last_row, cell["row"])
                 if cell["row"] < SHEET_LINES:
@@ -148,6 +161,19 @@ def stream_sheet(source: IO[bytes], parser: Any, budget: Budget, where: str
                 del parent[0]
     budget.charge_cells(pending, f"{where}: its cells")
     return filled, merged, last_row
+
+
+def date_styles(book: Any) -> dict[int, str]:
+    """Style id -> number format of each cell style openpyxl reads as a date."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, builtin_format_code
+
+    formats = {}
+    for style_id in book._date_formats:
+        number = book._cell_styles[style_id].numFmtId
+        formats[style_id] = (book._number_formats[number - BUILTIN_FORMATS_MAX_SIZE]
+                             if number >= BUILTIN_FORMATS_MAX_SIZE
+                             else builtin_format_code(number) or "")
+    return formats
 
 
 def _start_row(parser: Any, row: Any) -> None:
@@ -239,6 +265,7 @@ def _read(data: bytes, name: str, sha256: str, budget: Budget,
         book = reader.wb
         try:
             sheets = []
+            formats = date_styles(book)
             for title, member in reader.sheets:
                 # openpyxl's cell parser, as its own reader sets it up; only its parse_cell
                 # is used, on the cells stream_sheet hands it.
@@ -246,9 +273,11 @@ def _read(data: bytes, name: str, sha256: str, budget: Budget,
                                          epoch=book.epoch, date_formats=book._date_formats,
                                          timedelta_formats=book._timedelta_formats)
                 where = f"worksheet {title!r} ({member})"
+                doubts: list[tuple[int, int, str]] = []
                 try:
                     with reader.archive.open(member) as source:
-                        filled, merged, last_row = stream_sheet(source, parser, budget, where)
+                        filled, merged, last_row = stream_sheet(source, parser, budget, where,
+                                                                formats, doubts)
                 except (WorkbookTooLarge, ReadError):
                     raise
                 # openpyxl's cell parser raises what a damaged value makes it raise (an
@@ -256,7 +285,8 @@ def _read(data: bytes, name: str, sha256: str, budget: Budget,
                 # openpyxl read the whole workbook: the file is unreadable, never a crash.
                 except Exception as error:
                     raise _unreadable(f"{where}: {type(error).__name__}: {error}") from None
-                sheets.append(Sheet(title, filled_to_grid(filled), merged, last_row))
+                sheets.append(Sheet(title, filled_to_grid(filled), merged, last_row,
+                                    tuple(doubts)))
         finally:
             reader.archive.close()
     # openpyxl passes over a sheet whose part is missing; it is said, not lost in silence.
