@@ -22,6 +22,15 @@ _CONTACT = re.compile(
 )
 
 
+# Between the country and the city, these part them like a space: a line break (as an
+# HTML <br> in any spelling, or a real one) anywhere, and a middle dot ・ (･) right after a
+# known country's name (米国・セーラム市). A ・ inside a name (ニュー・サウス・ウェールズ州,
+# エジプト・アラブ共和国) is kept.
+_LINE_BREAK = re.compile(r"[<＜]\s*[bｂ][rｒ]\s*[/／]?\s*[>＞]|\r\n|[\r\n\u2028\u2029\x85]",
+                         re.IGNORECASE)
+_CITY_LEAD = re.compile(r"^[\s\u3000・･]+")
+
+
 class LabelError(ValueError):
     """A partner label no rule can read; the row goes to rejects."""
 
@@ -33,10 +42,11 @@ def label_to_partner(label: str) -> Partner:
 
 
 def _label_to_partner(label: str) -> Partner:
-    text, qualifier, start_code, start_year = _label_parts(label)
+    text, qualifier, start_code, start_year = _label_parts(_LINE_BREAK.sub(" ", label))
     split = split_country(text)
     if split is not None:
         country, code, city = split
+        city = _CITY_LEAD.sub("", city)
     elif len(parts := text.split(maxsplit=1)) == 2:
         (country, city), code = parts, None  # an unknown country before a space
     else:
