@@ -85,7 +85,7 @@ def _label_parts(label: str) -> tuple[str, str, str | None, int | None]:
 def columns_to_partner(country: str, label: str) -> Partner:
     """A partner from a table with its own country column: the country as printed in that
     column (its code when the whole cell is a known name), the partner cell as the city."""
-    text, qualifier, start_code, start_year = _label_parts(label)
+    text, qualifier, start_code, start_year = _label_parts(_LINE_BREAK.sub(" ", label))
     if not text:
         raise LabelError(f"the partner cell {label.strip()!r} names no city")
     printed = country.strip()
@@ -96,7 +96,7 @@ def columns_to_partner(country: str, label: str) -> Partner:
     repeated = split_country(text)
     if repeated is not None and repeated[2] and (repeated[0] == printed or (
             code is not None and repeated[1] == code)):
-        text = repeated[2]
+        text = _CITY_LEAD.sub("", repeated[2])
     return Partner(label=label.strip(), country=printed, country_code=code, city=text,
                    qualifier=qualifier, start_code=start_code, start_fiscal_year=start_year)
 

@@ -99,6 +99,9 @@ def test_bureau_to_parts(cell: str, bureau: str, contact: str) -> None:
     ("アメリカ合衆国", "米国セーラム市 (S35)", ("アメリカ合衆国", "US", "セーラム市", 1960)),
     ("中国", "米国 セーラム市", ("中国", "CN", "米国 セーラム市", None)),  # not the same country: kept
     ("ナウル島", "ヤレン", ("ナウル島", None, "ヤレン", None)),  # unknown: no code
+    # the repeated country parted from the city by ・ or a line break, as in a label
+    ("米国", "米国・セーラム市", ("米国", "US", "セーラム市", None)),
+    ("米国", "米国<br>セーラム市", ("米国", "US", "セーラム市", None)),
 ])
 def test_a_country_column_gives_the_country_and_the_partner_cell_the_city(
         country: str, label: str, expected: tuple[str, str | None, str, int | None]) -> None:
