@@ -3,11 +3,14 @@
 A run writes its files into a fresh staging folder inside the output folder
 (`.staging-XXXX/`), laid out exactly as the outputs will be. When every file is complete
 it writes `journal.json` into that folder with one rename — the commit point — and then
-moves each entry into the output folder, `manifest.json` last, and removes outputs this
-run did not make (an `excel/` of an earlier `--excel` run, `events.parquet` when
-partitioned). A run killed before the commit point leaves the old outputs whole; one
-killed after it is finished by the next run, which rolls the journal forward before doing
-anything else. Either way the next run removes what the killed one left behind.
+moves each file into the output folder, `manifest.json` last, and removes the files the
+previous run wrote (those its manifest lists) that this run did not make (the `excel/`
+copies of an earlier `--excel` run, `events.parquet` when partitioned), and the folders
+that leaves empty. A file the previous run did not write is never removed or replaced:
+where an output must go, the run is refused (exit 2) before its commit. A run killed
+before the commit point leaves the old outputs whole; one killed after it is finished by
+the next run, which rolls the journal forward before doing anything else. Either way the
+next run removes what the killed one left behind.
 
 Runs on one output folder take turns through an exclusive lock (fcntl.flock on
 `.lock`), held for the whole run: two runs never mix their files.
@@ -23,7 +26,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 
 LOCK_FILE = ".lock"
@@ -39,8 +42,9 @@ class OutputError(Exception):
 
 
 def owned_names(tables: Iterable[str]) -> list[str]:
-    """Every name a run may write at the top of the output folder: what it did not make
-    this time is an earlier run's and is removed when it commits."""
+    """Every name a run may write at the top of the output folder (a file, or a folder of
+    files: `excel/`, a partitioned `events/`). Of the files under them, a run removes only
+    those the previous run's manifest lists."""
     names = [f"{table}{suffix}" for table in tables for suffix in (".csv", ".parquet", "")]
     return sorted([*names, "excel", "datapackage.json", _LAST])
 
@@ -152,18 +156,90 @@ def new_staging(out_dir: Path) -> Path:
 
 def publish(staging: Path, out_dir: Path, owned: Iterable[str]) -> None:
     """Commit: write the journal (one rename: from here on the run counts as done), then
-    move everything into place. `owned` names what a run may have written earlier."""
+    move everything into place. `owned` names what a run may write at the top of the
+    output folder; what is removed is only what the previous run wrote (the files its
+    manifest.json lists) and this one did not make. A file of the user's where an output
+    goes is refused (OutputError) before the journal, and the run's files are discarded."""
     owned = list(owned)
-    made = sorted(p.name for p in staging.iterdir() if p.name not in (JOURNAL, _TRASH))
-    if stray := [name for name in made if name not in owned]:
+    tops = sorted(p.name for p in staging.iterdir() if p.name not in (JOURNAL, _TRASH))
+    if stray := [name for name in tops if name not in owned]:
         # recovery carries out only journals of owned names: this one could not be finished
         raise RuntimeError(f"staging folder holds files no run owns: {', '.join(stray)}")
+    made = sorted(path.relative_to(staging).as_posix() for top in tops
+                  for path in ([staging / top] if not (staging / top).is_dir()
+                               else sorted((staging / top).rglob("*")))
+                  if not path.is_dir())
+    earlier = earlier_outputs(out_dir, owned)
+    try:
+        refuse_foreign(out_dir, made, earlier)
+    except OutputError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     moves = [name for name in made if name != _LAST] + [n for n in made if n == _LAST]
-    removals = [name for name in owned if name not in made]
+    removals = sorted(earlier - set(made))
     temporary = staging / f".{JOURNAL}.tmp"
     temporary.write_text(json.dumps({"move": moves, "remove": removals}), encoding="utf-8")
     os.replace(temporary, staging / JOURNAL)
     _roll_forward(staging, out_dir, {"move": moves, "remove": removals})
+
+
+def _is_output_path(name: str, owned: Collection[str]) -> bool:
+    """A relative '/'-separated path under a name a run owns: never `../x`, never absolute."""
+    parts = name.split("/")
+    return (parts[0] in owned and "\\" not in name and "\0" not in name
+            and all(part not in ("", ".", "..") for part in parts))
+
+
+def earlier_outputs(out_dir: Path, owned: Iterable[str]) -> set[str]:
+    """The files the previous run wrote: the outputs its manifest.json lists (Excel copies
+    and partition files included) and the manifest itself. Nothing when there is no manifest
+    or it is not one pipeline run writes: then no file in the folder is a run's."""
+    owned = set(owned)
+    try:
+        manifest = json.loads((out_dir / _LAST).read_bytes())
+    except (OSError, ValueError):
+        return set()
+    if not (isinstance(manifest, dict) and {"pipeline_version", "inputs", "outputs"}
+            <= manifest.keys() and isinstance(manifest["outputs"], dict)):
+        return set()
+    return {_LAST} | {name for name in manifest["outputs"]
+                      if isinstance(name, str) and _is_output_path(name, owned)}
+
+
+def _through_link(out_dir: Path, name: str) -> Path | None:
+    """The first folder on the way to `name` that is a link (or not a folder), if any."""
+    parts = name.split("/")
+    for depth in range(1, len(parts)):
+        folder = out_dir.joinpath(*parts[:depth])
+        if folder.is_symlink() or (os.path.lexists(folder) and not folder.is_dir()):
+            return folder
+    return None
+
+
+def refuse_foreign(out_dir: Path, made: Iterable[str], earlier: set[str]) -> None:
+    """OutputError when a file the previous run did not write sits where this run's output
+    goes (or where one of its folders goes), or an output would be written through a link:
+    pipeline run replaces only its own files."""
+    for name in made:
+        target = out_dir / name
+        if (blocker := _through_link(out_dir, name)) is not None:
+            if blocker.is_symlink():
+                raise OutputError(f"{blocker} is a symbolic link; pipeline run never writes "
+                                  "through one (it could lead outside the output folder): "
+                                  "remove it")
+            if blocker.relative_to(out_dir).as_posix() not in earlier:
+                raise OutputError(f"{blocker}: not written by pipeline run, and the folder "
+                                  f"{name.split('/')[0]}/ of this run's outputs goes there; "
+                                  "move it out of the output folder or give another --out")
+        if (os.path.lexists(target) and name not in earlier) or (
+                target.is_dir() and not target.is_symlink()):
+            raise OutputError(f"{target}: not written by pipeline run (the folder's "
+                              "manifest.json does not list it), and this run writes an output "
+                              "there; move it out of the output folder or give another --out")
+    for name in earlier:
+        if (blocker := _through_link(out_dir, name)) is not None and blocker.is_symlink():
+            raise OutputError(f"{blocker} is a symbolic link; pipeline run never writes "
+                              "through one (it could lead outside the output folder): remove it")
 
 
 def _move(source: Path, target: Path) -> None:
@@ -171,8 +247,8 @@ def _move(source: Path, target: Path) -> None:
 
 
 def _set_aside(path: Path, trash: Path) -> None:
-    """Move `path` (a file, folder or link: never followed) into the trash folder."""
-    if not os.path.lexists(path):
+    """Move `path` (a file or link: never followed, never a folder) into the trash folder."""
+    if not os.path.lexists(path) or (path.is_dir() and not path.is_symlink()):
         return
     trash.mkdir(exist_ok=True)
     for number in range(1, 1_000_000):
@@ -183,7 +259,7 @@ def _set_aside(path: Path, trash: Path) -> None:
 
 
 def _read_journal(staging: Path, owned: Iterable[str]) -> dict[str, list[str]] | None:
-    """The journal, when it is one this pipeline writes: names it may write, each a plain
+    """The journal, when it is one this pipeline writes: paths it may write, each under a
     name at the top of the output folder (never `../x`), and no link where the trash goes.
     Someone who can write the output folder could plant a staging folder; rolling a forged
     journal forward must not move or delete anything outside the outputs."""
@@ -196,7 +272,7 @@ def _read_journal(staging: Path, owned: Iterable[str]) -> dict[str, list[str]] |
         return None
     for names in journal.values():
         if not isinstance(names, list) or not all(
-                isinstance(name, str) and name in allowed for name in names):
+                isinstance(name, str) and _is_output_path(name, allowed) for name in names):
             return None
     trash = staging / _TRASH
     if os.path.lexists(trash) and (trash.is_symlink() or not trash.is_dir()):
@@ -205,18 +281,34 @@ def _read_journal(staging: Path, owned: Iterable[str]) -> dict[str, list[str]] |
 
 
 def _roll_forward(staging: Path, out_dir: Path, journal: dict[str, list[str]]) -> None:
-    """Carry out a journal; each step checks whether it was done, so a run killed half-way
-    through is finished by running this again."""
+    """Carry out a journal, file by file; each step checks whether it was done, so a run
+    killed half-way through is finished by running this again. Nothing goes through a
+    link; a folder left empty by a removal goes too (one with the user's files stays)."""
     trash = staging / _TRASH
     for name in journal["remove"]:
-        _set_aside(out_dir / name, trash)
-    for name in journal["move"]:
+        if _through_link(out_dir, name) is None:
+            _set_aside(out_dir / name, trash)
+    moves = [path.relative_to(staging).as_posix() for name in journal["move"]
+             for path in ([staging / name] if not (staging / name).is_dir()
+                          or (staging / name).is_symlink()
+                          else sorted((staging / name).rglob("*")))  # an older journal's
+             if path.is_symlink() or not path.is_dir()]
+    for name in moves:
         source, target = staging / name, out_dir / name
-        if not os.path.lexists(source):
-            continue  # moved before an interruption
-        if source.is_dir() and not source.is_symlink():
-            _set_aside(target, trash)  # a folder cannot replace a folder in one rename
+        if not os.path.lexists(source) or _through_link(out_dir, name) is not None:
+            continue  # moved before an interruption (or a link was planted since)
+        target.parent.mkdir(parents=True, exist_ok=True)
         _move(source, target)  # a file replaces the old one (or a link, not its target)
+    for name in journal["remove"]:
+        parts = name.split("/")
+        for depth in range(len(parts) - 1, 0, -1):  # the deepest folder first
+            folder = out_dir.joinpath(*parts[:depth])
+            if folder.is_symlink() or not folder.is_dir():
+                break
+            try:
+                folder.rmdir()  # only when empty
+            except OSError:
+                break
     shutil.rmtree(staging)
 
 
@@ -247,11 +339,15 @@ def recover(out_dir: Path, owned: Iterable[str]) -> list[str]:
     for folder in legacy:
         if not folder.is_dir() or folder.is_symlink():
             continue
-        for path in sorted(folder.glob(".*.tmp")):
+        temporaries = sorted(folder.glob(".*.tmp"))
+        for path in temporaries:
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path)
             else:
                 path.unlink()
             done.append(f"{path.relative_to(out_dir).as_posix()}: removed an interrupted "
                         "run's temporary file")
+        if temporaries and folder != out_dir:
+            with contextlib.suppress(OSError):  # the killed run's folder, when it is empty
+                folder.rmdir()
     return done

@@ -22,6 +22,15 @@ _CONTACT = re.compile(
 )
 
 
+# Between the country and the city, these part them like a space: a line break (as an
+# HTML <br> in any spelling, or a real one) anywhere, and a middle dot ・ (･) right after a
+# known country's name (米国・セーラム市). A ・ inside a name (ニュー・サウス・ウェールズ州,
+# エジプト・アラブ共和国) is kept.
+_LINE_BREAK = re.compile(r"[<＜]\s*[bｂ][rｒ]\s*[/／]?\s*[>＞]|\r\n|[\r\n\u2028\u2029\x85]",
+                         re.IGNORECASE)
+_CITY_LEAD = re.compile(r"^[\s\u3000・･]+")
+
+
 class LabelError(ValueError):
     """A partner label no rule can read; the row goes to rejects."""
 
@@ -33,10 +42,11 @@ def label_to_partner(label: str) -> Partner:
 
 
 def _label_to_partner(label: str) -> Partner:
-    text, qualifier, start_code, start_year = _label_parts(label)
+    text, qualifier, start_code, start_year = _label_parts(_LINE_BREAK.sub(" ", label))
     split = split_country(text)
     if split is not None:
         country, code, city = split
+        city = _CITY_LEAD.sub("", city)
     elif len(parts := text.split(maxsplit=1)) == 2:
         (country, city), code = parts, None  # an unknown country before a space
     else:
@@ -75,7 +85,7 @@ def _label_parts(label: str) -> tuple[str, str, str | None, int | None]:
 def columns_to_partner(country: str, label: str) -> Partner:
     """A partner from a table with its own country column: the country as printed in that
     column (its code when the whole cell is a known name), the partner cell as the city."""
-    text, qualifier, start_code, start_year = _label_parts(label)
+    text, qualifier, start_code, start_year = _label_parts(_LINE_BREAK.sub(" ", label))
     if not text:
         raise LabelError(f"the partner cell {label.strip()!r} names no city")
     printed = country.strip()
@@ -86,7 +96,7 @@ def columns_to_partner(country: str, label: str) -> Partner:
     repeated = split_country(text)
     if repeated is not None and repeated[2] and (repeated[0] == printed or (
             code is not None and repeated[1] == code)):
-        text = repeated[2]
+        text = _CITY_LEAD.sub("", repeated[2])
     return Partner(label=label.strip(), country=printed, country_code=code, city=text,
                    qualifier=qualifier, start_code=start_code, start_fiscal_year=start_year)
 

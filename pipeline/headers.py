@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from pipeline.roles import (
@@ -44,6 +44,22 @@ class Columns:
     unmapped: tuple[int, ...] = ()  # columns no role took: their cells go to extras
     doubts: tuple[str, ...] = ()  # two columns looked like one role: which was taken, why
     doubted: tuple[int, ...] = ()  # the columns of `unmapped` a doubt already names
+    # Columns under a blank header cell (or a cell that a header to its left spans): their
+    # non-empty cells go to extras too, each under its name in `names`.
+    blank: tuple[int, ...] = ()
+    # Every column's name in extras and warnings: its header as printed (stripped); for a
+    # blank one, the header of the cell spanning it where the source shows a span (HTML
+    # colspan, a merged range), else a placeholder "(column N)".
+    names: tuple[str, ...] = ()
+
+    def extra_columns(self) -> tuple[int, ...]:
+        """The columns whose cells go to extras: no role took them, or no header names them."""
+        return tuple(sorted({*self.unmapped, *self.blank}))
+
+    def name(self, column: int) -> str:
+        if column < len(self.names):
+            return self.names[column]
+        return self.headers[column].strip() if column < len(self.headers) else ""
 
     def of(self, role: str) -> tuple[int, ...]:
         return next((columns for name, columns in self.roles if name == role), ())
@@ -71,9 +87,10 @@ def _is_role_row(found: list[tuple[int, str | None]]) -> bool:
             and any(role in ANCHOR_ROLES for role in mapped))
 
 
-def header_columns(cells: Sequence[str], vocabulary: Vocabulary | None = None
-                   ) -> Columns | None:
-    """The columns by role if these cells are a table header, else None."""
+def header_columns(cells: Sequence[str], vocabulary: Vocabulary | None = None,
+                   spanned: Collection[int] = ()) -> Columns | None:
+    """The columns by role if these cells are a table header, else None. `spanned`: the
+    columns a cell to their left covers (a colspan, a merged range), as the reader saw."""
     if any(len(cell) > MAX_HEADER_CELL for cell in cells):  # a data row: spare the lookups
         return None
     vocabulary = vocabulary or builtin_vocabulary()
@@ -103,11 +120,34 @@ def header_columns(cells: Sequence[str], vocabulary: Vocabulary | None = None
                           f"{names} go to extras (map them with --layout)")
     roles = tuple((role, tuple(by_role[role])) for role in ROLES if role in by_role)
     width = max(index for index, _ in found) + 1
+    # A header cell spanning columns to the right of the last one still heads them.
+    while width in spanned:
+        width += 1
+    column_names, blank = _column_names(cells, width, spanned)
     label, content, bureau = (by_role.get(r, [None])[0] for r in ("partner", "content",
                                                                    "bureau"))
     return Columns(width=width, label=label, content=content, bureau=bureau, roles=roles,
                    headers=tuple(cells[:width]), unmapped=tuple(sorted(unmapped)),
-                   doubts=tuple(doubts), doubted=tuple(sorted(doubted)))
+                   doubts=tuple(doubts), doubted=tuple(sorted(doubted)), blank=blank,
+                   names=column_names)
+
+
+def _column_names(cells: Sequence[str], width: int, spanned: Collection[int]
+                  ) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """Each column's name, and the columns whose header cell is blank."""
+    names: list[str] = []
+    blank: list[int] = []
+    for index in range(width):
+        header = cells[index].strip() if index < len(cells) else ""
+        if not header:
+            blank.append(index)
+            start = index
+            while start in spanned and start > 0:  # back to the cell that spans it
+                start -= 1
+            spanning = cells[start].strip() if start != index and start < len(cells) else ""
+            header = spanning or f"(column {index + 1})"
+        names.append(header)
+    return tuple(names), tuple(blank)
 
 
 def is_header(cells: Sequence[str], vocabulary: Vocabulary | None = None) -> bool:

@@ -120,14 +120,14 @@ def document_to_layout(doc: SourceDocument, vocabulary: Vocabulary | None = None
         if row.problem is not None:  # the reader could not decode it: never read its cells
             _reject(walk, row, "line-encoding", row.problem)
             # A damaged header still starts a table, or every row below would be lost too.
-            if (found := header_columns(row.cells, vocabulary)) is not None:
+            if (found := header_columns(row.cells, vocabulary, row.spanned)) is not None:
                 _start_table(walk, found, row, counted=False)
             continue
         filled = _non_blank(row.cells)
         if not filled:
             walk.kinds["blank"] += row.line_span
             continue
-        if (found := header_columns(row.cells, vocabulary)) is not None:
+        if (found := header_columns(row.cells, vocabulary, row.spanned)) is not None:
             _start_table(walk, found, row)
             continue
         # One-cell lines are notes, titles and period lines; a text report may wrap them
@@ -248,8 +248,9 @@ def _table_row(walk: _Walk, row: RawRow) -> None:
         return
     fields = tuple((role, _joined(cells, columns.of(role))) for role in _FIELD_ROLES
                    if columns.of(role))
-    extras = tuple((columns.headers[i].strip(), cells[i]) for i in columns.unmapped
+    extras = tuple((columns.name(i), cells[i]) for i in columns.extra_columns()
                    if i < len(cells) and cells[i].strip())
+    _say_blank_headers(walk, row, columns, cells)
     walk.row_no += 1
     walk.kinds["row"] += row.line_span
     walk.above.update({i: c for i, c in enumerate(cells) if c.strip()})
@@ -261,6 +262,22 @@ def _table_row(walk: _Walk, row: RawRow) -> None:
         fields=fields, inherited=inherited, extras=extras,
         bureau_column=columns.bureau is not None))
     walk.carried = None
+
+
+def _say_blank_headers(walk: _Walk, row: RawRow, columns: Columns, cells: list[str]) -> None:
+    """A cell with text under a blank header cell goes to extras; say so once per column
+    name and file, at the first row that has one."""
+    for index in columns.blank:
+        name, said = columns.name(index), f"{index + 1}:{columns.name(index)}"
+        if index >= len(cells) or not cells[index].strip() or said in walk.unmapped_named:
+            continue
+        walk.unmapped_named.add(said)
+        spanning = "" if name.startswith("(column ") else f", under {name!r} that spans it"
+        walk.issues.append(Issue(
+            "column-unmapped", f"{walk.name}:{row.line}: column {index + 1} has no header of "
+            f"its own{spanning}; its cells go to the extras table as {name!r} (give the "
+            "column a header in the report, then map it with --layout to read it as a role)",
+            "warning", walk.name, row.line))
 
 
 def _inherit_blanks(walk: _Walk, row: RawRow, columns: Columns

@@ -37,6 +37,7 @@ class RawRow:
     raw: str  # the row exactly as in the source
     line_span: int = 1  # physical lines the row covers (quoted newlines in CSV)
     inherited: frozenset[int] = frozenset()  # cells filled from a rowspan or merged cell
+    spanned: frozenset[int] = frozenset()  # cells a cell to their left covers (colspan, merge)
     # Set when the reader found the row damaged (its bytes did not decode): layout must
     # reject the row with this reason instead of reading its cells.
     problem: str | None = None

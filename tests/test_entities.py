@@ -47,7 +47,32 @@ def test_label_to_partner(label: str, country: str, code: str | None, city: str,
     assert partner.label == label.strip()
 
 
-@pytest.mark.parametrize("label", ["ミズガルズ市", "アメリカ合衆国", "???"])  # no city / no country
+@pytest.mark.parametrize("label", [
+    "米国 セーラム市", "米国・セーラム市", "米国･セーラム市", "米国<br>セーラム市", "米国<BR>セーラム市",
+    "米国<br/>セーラム市", "米国<br />セーラム市", "米国＜ｂｒ＞セーラム市", "米国\nセーラム市",
+    "米国\r\nセーラム市", "米国 ・ セーラム市", "米国・\nセーラム市",
+])
+def test_a_dot_or_line_break_after_the_country_parts_it_from_the_city(label: str) -> None:
+    """Regression: 米国・セーラム市 read as city ・セーラム市 and 米国<br>セーラム市 as
+    <br>セーラム市, three partner ids for one partner."""
+    partner = label_to_partner(label)
+    assert (partner.country, partner.country_code, partner.city) == ("米国", "US", "セーラム市")
+    assert partner.label == label.strip()
+
+
+@pytest.mark.parametrize(("label", "country", "city"), [
+    ("オーストラリア<br>ニュー・サウス・ウェールズ州", "オーストラリア", "ニュー・サウス・ウェールズ州"),
+    ("オーストラリア・ニュー・サウス・ウェールズ州", "オーストラリア", "ニュー・サウス・ウェールズ州"),
+    ("エジプト・アラブ共和国<br>カイロ県", "エジプト・アラブ共和国", "カイロ県"),
+    ("ヴァルハラ王国<br>ミズガルズ市", "ヴァルハラ王国", "ミズガルズ市"),  # an unknown country
+    ("米国 ワシントン州<br>シアトル市", "米国", "ワシントン州 シアトル市"),
+])
+def test_a_dot_inside_a_name_is_kept(label: str, country: str, city: str) -> None:
+    partner = label_to_partner(label)
+    assert (partner.country, partner.city) == (country, city)
+
+
+@pytest.mark.parametrize("label", ["ミズガルズ市", "アメリカ合衆国", "???", "米国・", "米国<br>"])  # no city / no country
 def test_unreadable_label_is_an_error(label: str) -> None:
     with pytest.raises(LabelError):
         label_to_partner(label)
@@ -74,6 +99,9 @@ def test_bureau_to_parts(cell: str, bureau: str, contact: str) -> None:
     ("アメリカ合衆国", "米国セーラム市 (S35)", ("アメリカ合衆国", "US", "セーラム市", 1960)),
     ("中国", "米国 セーラム市", ("中国", "CN", "米国 セーラム市", None)),  # not the same country: kept
     ("ナウル島", "ヤレン", ("ナウル島", None, "ヤレン", None)),  # unknown: no code
+    # the repeated country parted from the city by ・ or a line break, as in a label
+    ("米国", "米国・セーラム市", ("米国", "US", "セーラム市", None)),
+    ("米国", "米国<br>セーラム市", ("米国", "US", "セーラム市", None)),
 ])
 def test_a_country_column_gives_the_country_and_the_partner_cell_the_city(
         country: str, label: str, expected: tuple[str, str | None, str, int | None]) -> None:

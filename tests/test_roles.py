@@ -304,3 +304,85 @@ def test_a_two_column_table_after_record_tables_with_unknown_labels_is_named() -
     (skipped,) = [i for i in found.issues if i.code == "html-table-skipped"]
     assert skipped.message == ("records.html:8: a two-column table whose labels name no partner "
                                "or content column; not read (map its labels with --layout)")
+
+
+# --- A column under a blank or spanned header cell ------------------------------------------
+# Regression: a column whose header cell was blank (or covered by a header spanning two
+# columns) was in no table and no warning: 市長ほか3名 vanished.
+PREAMBLE = ("令和5年度 交流実績", "令和5年度実績")
+BLANK_HEADED = [["提携先", "交流内容", "", "担当"],
+                ["米国 セーラム市", "・市長の訪問（令和5年7月）", "市長ほか3名", "国際課"],
+                ["米国 セーラム市", "・職員の訪問（令和5年9月）", "", "国際課"]]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_cell_under_a_blank_header_goes_to_extras_and_is_named(fmt: str) -> None:
+    found = extract(render_table(BLANK_HEADED, fmt, preamble=PREAMBLE), "bh" + SUFFIX[fmt])
+    assert [(r["row_no"], r["column"], r["value"]) for r in rows_of(found, "extras")] == [
+        ("1", "(column 3)", "市長ほか3名")]
+    assert [e["description"] for e in rows_of(found, "events")] == ["市長の訪問", "職員の訪問"]
+    (warning,) = [i for i in found.issues if i.code == "column-unmapped"]
+    assert warning.message.split(": ", 1)[1] == (
+        "column 3 has no header of its own; its cells go to the extras table as '(column 3)' "
+        "(give the column a header in the report, then map it with --layout to read it as a "
+        "role)")
+
+
+def test_a_blank_header_cell_in_a_csv_is_named_by_its_line() -> None:
+    found = extract(render_table(BLANK_HEADED, "csv", preamble=PREAMBLE), "bh.csv")
+    (warning,) = [i for i in found.issues if i.code == "column-unmapped"]
+    assert (warning.source_line, warning.message.split(": ", 1)[0]) == (4, "bh.csv:4")
+
+
+SPANNED_HTML = """<!DOCTYPE html><html><body><p>令和5年度 交流実績</p><p>令和5年度実績</p>
+<table><tr><th>提携先</th><th colspan="2">交流内容</th><th>担当</th></tr>
+<tr><td>米国 セーラム市</td><td>・市長の訪問（令和5年7月）</td><td>市長ほか3名</td><td>国際課</td></tr>
+</table></body></html>"""
+SPANNED_LAST_HTML = """<!DOCTYPE html><html><body><p>令和5年度 交流実績</p><p>令和5年度実績</p>
+<table><tr><th>提携先</th><th colspan="2">交流内容</th></tr>
+<tr><td>米国 セーラム市</td><td>・市長の訪問（令和5年7月）</td><td>市長ほか3名</td></tr>
+</table></body></html>"""
+SPANNED_WARNING = ("column 3 has no header of its own, under '交流内容' that spans it; its "
+                   "cells go to the extras table as '交流内容' (give the column a header in the "
+                   "report, then map it with --layout to read it as a role)")
+
+
+def _merged_header_xlsx(last: bool) -> bytes:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"], sheet["A2"] = PREAMBLE
+    header = ["提携先", "交流内容", None] if last else ["提携先", "交流内容", None, "担当"]
+    row = ["米国 セーラム市", "・市長の訪問（令和5年7月）", "市長ほか3名", "国際課"]
+    sheet.append([])
+    sheet.append(header)
+    sheet.append(row[:3] if last else row)
+    sheet.merge_cells("B4:C4")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("data", "name"), [
+    (SPANNED_HTML.encode(), "span.html"), (SPANNED_LAST_HTML.encode(), "last.html"),
+    (_merged_header_xlsx(False), "span.xlsx"), (_merged_header_xlsx(True), "last.xlsx")],
+    ids=["colspan", "colspan-last", "merged", "merged-last"])
+def test_a_cell_under_a_spanning_header_goes_to_extras_under_its_name(data: bytes,
+                                                                      name: str) -> None:
+    found = extract(data, name)
+    assert [i.code for i in found.issues if i.severity == "reject"] == []
+    assert [(r["column"], r["value"]) for r in rows_of(found, "extras")] == [
+        ("交流内容", "市長ほか3名")]
+    assert [e["description"] for e in rows_of(found, "events")] == ["市長の訪問"]
+    (warning,) = [i for i in found.issues if i.code == "column-unmapped"]
+    assert warning.message.split(": ", 1)[1] == SPANNED_WARNING
+
+
+def test_a_blank_header_with_empty_cells_below_is_no_warning() -> None:
+    rows = [[*row[:2], "", row[3]] for row in BLANK_HEADED]
+    found = extract(render_table(rows, "csv", preamble=PREAMBLE), "quiet.csv")
+    assert rows_of(found, "extras") == []
+    assert [i for i in found.issues if i.code == "column-unmapped"] == []

@@ -92,8 +92,9 @@ def two_datasets(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, 
 
 
 # A's outputs are 12 files; B's commit sets aside A's three single Parquet files that its
-# partitioned folders replace, then moves in 13 entries: 16 moves in all.
-@pytest.mark.parametrize("kill_at", [0, 1, 3, 4, 9, 15, 16])
+# partitioned folders replace, then moves in its 32 files one by one (12 of them in the
+# partition folders, 7 Excel copies), manifest.json last: 35 moves in all.
+@pytest.mark.parametrize("kill_at", [0, 1, 3, 4, 9, 15, 16, 34, 35])
 def test_a_run_killed_during_its_commit_is_all_or_nothing(
         tmp_path: Path, two_datasets: tuple[Path, Path, Path, Path], kill_at: int) -> None:
     a, b, ref_a, ref_b = two_datasets

@@ -198,6 +198,7 @@ def table_to_rows(table: etree._Element, grid: Grid | None = None,
     for tr in table_rows(table):
         cells: dict[int, str] = {}
         inherited: set[int] = set()
+        covered: set[int] = set()  # the columns a colspan to their left covers
         column = 0
         elements = _cells(tr)
         texts = [element_text(cell) for cell in elements]
@@ -213,6 +214,8 @@ def table_to_rows(table: etree._Element, grid: Grid | None = None,
             width, height = _span(element, "colspan"), _span(element, "rowspan")
             for offset in range(width):
                 cells[column + offset] = value if offset == 0 else ""
+                if offset:
+                    covered.add(column + offset)
                 if height > 1:
                     below[column + offset] = (value if offset == 0 else "", height - 1)
             column += width
@@ -227,14 +230,16 @@ def table_to_rows(table: etree._Element, grid: Grid | None = None,
                     del below[spanned]
         width = max(cells, default=-1) + 1
         if header:  # the content column as the grid counts it, colspans included
-            found = header_columns([cells.get(i, "") for i in range(width)], vocabulary)
+            found = header_columns([cells.get(i, "") for i in range(width)], vocabulary,
+                                   covered)
             content_column = found.content if found else None
             header_width = width
         line = tr.sourceline if isinstance(tr.sourceline, int) else previous_line
         previous_line = line
         raw = etree.tostring(tr, encoding="unicode", method="html", with_tail=False)
         rows.append(RawRow(line=line, cells=tuple(cells.get(i, "") for i in range(width)),
-                           raw=raw.strip(), inherited=frozenset(inherited)))
+                           raw=raw.strip(), inherited=frozenset(inherited),
+                           spanned=frozenset(covered)))
     return rows, Grid(below, content_column, previous_line, header_width)
 
 

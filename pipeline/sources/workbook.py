@@ -188,9 +188,15 @@ def sheet_to_rows(sheet: Sheet, index: int, budget: Budget | None = None) -> lis
     """
     grid = [list(cells) for cells in sheet.grid[: SHEET_LINES - 1]]
     inherited = fill_merged(grid, sheet.merged, budget)
+    spanned: dict[int, set[int]] = {}  # 0-based row -> the columns a merge to their left covers
+    for min_row, min_col, max_row, max_col in sheet.merged:
+        if min_row - 1 < len(grid):
+            for row in range(min_row - 1, min(max_row, len(grid))):
+                spanned.setdefault(row, set()).update(range(min_col, max_col))
     return [RawRow(line=index * SHEET_LINES + number, cells=tuple(cells),
                    raw=f"[{sheet.title}] " + "\t".join(cells),
-                   inherited=frozenset(inherited.get(number - 1, ())))
+                   inherited=frozenset(inherited.get(number - 1, ())),
+                   spanned=frozenset(spanned.get(number - 1, ())))
             for number, cells in enumerate(grid, start=1)]
 
 
