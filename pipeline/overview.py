@@ -61,6 +61,14 @@ def folder_to_overview(folder: Path) -> Overview:
                 for name in ("events", "entries", "partners", "rejects")}
     except LoadError as error:
         raise OverviewError(str(error)) from error
+    # Every event a run writes has a kind and a partner key; an output without them was
+    # written by a pipeline before facets, and its page would show every event as `other`.
+    lacking = sum(1 for event in rows["events"]
+                  if event["kind"] is None or event["partner_id"] is None)
+    if lacking:
+        raise OverviewError(f"{folder}: {lacking} of {len(rows['events'])} events have no kind "
+                            "or partner_id (an output of an older pipeline?); run `pipeline "
+                            "run` on its reports again to add them")
     return tables_to_overview(rows["events"], rows["entries"], rows["partners"],
                               len(rows["rejects"]))
 
