@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.folder import FolderError, is_output_folder, read_table
 from pipeline.model import Extraction, Issue
 from pipeline.safe_text import ISOLATE_CSS, content_security_policy
 from pipeline.safe_text import html_text as escape
@@ -183,15 +184,13 @@ def folder_to_data(folder: Path) -> AuditData:
 
     manifest.json is optional: without it the line counts, warnings and the extraction's
     own counts are unknown (the page says so) and the entries are counted from entries."""
-    from pipeline.diff import DiffError, read_table
-
     manifest_path = folder / "manifest.json"
     try:
         tables = {name: read_table(folder, name).to_pylist()
                   for name in ("events", "periods", "entries", "rejects")}
         manifest: Record | None = (json.loads(manifest_path.read_text(encoding="utf-8"))
                                    if manifest_path.exists() else None)
-    except (DiffError, OSError, ValueError) as error:
+    except (FolderError, OSError, ValueError) as error:
         raise AuditError(f"{folder}: cannot read the outputs: {error}") from error
     files: dict[str, AuditFile] = {}
     for item in _manifest_inputs(manifest, manifest_path):
@@ -215,7 +214,7 @@ def folder_to_data(folder: Path) -> AuditData:
         try:  # an output folder of an older pipeline has no extras table
             for extra in read_table(folder, "extras").to_pylist():
                 extras[(extra["source_file"], extra["table_no"], extra["row_no"])].append(extra)
-        except DiffError as error:
+        except FolderError as error:
             raise AuditError(f"{folder}: cannot read the outputs: {error}") from error
     for entry in tables["entries"]:
         key = (entry["source_file"], entry["table_no"], entry["row_no"])
@@ -257,8 +256,6 @@ def gather(source: Path | Extraction | Sequence[Extraction | Issue],
         return extractions_to_data(source)
     if not source.exists():
         raise AuditError(f"{source}: no such file or folder")
-    from pipeline.diff import is_output_folder
-
     if is_output_folder(source):
         return folder_to_data(source)
     from pipeline.duplicates import drop_duplicates, duplicate_warning

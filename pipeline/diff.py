@@ -12,7 +12,6 @@ and Python only loops over the rows that differ, so 200,000 events diff in secon
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from collections import defaultdict
 from collections.abc import Collection, Iterable
@@ -26,7 +25,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline import similar
-from pipeline.schema import ENTRIES, EVENTS, PERIODS, TABLES, Column
+from pipeline.commit import OutputError
+from pipeline.folder import FolderError, absent_columns, is_output_folder, read_table
+from pipeline.runner import InputError, NoReportsError, RunOptions, run
+from pipeline.schema import ENTRIES, EVENTS, PERIODS, TABLES
 
 Cause = Literal["source", "extractor", "unknown"]
 Record = dict[str, Any]
@@ -39,11 +41,7 @@ ENTRY_POSITION: tuple[str, ...] = ("source_file", "source_line", "table_no", "ro
 # item of a cell changes the hash of every other item read from that cell.
 CAUSE_COLUMN = "source_sha256"
 SIMILARITY = 0.8
-_ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "boolean": pa.bool_(),
-                "date": pa.date32()}
 _SEP = "\x1f"
-# Schema metadata key naming the columns conform() filled because the input lacked them.
-_ABSENT = b"pipeline.absent"
 
 
 class DiffError(Exception):
@@ -135,69 +133,6 @@ class DiffResult:
 
 # ---- reading -----------------------------------------------------------------------------
 
-def _schema(columns: Iterable[Column]) -> pa.Schema:
-    return pa.schema([pa.field(name, _ARROW_TYPES[kind]) for name, kind, _ in columns])
-
-
-def conform(table: pa.Table, columns: tuple[Column, ...]) -> pa.Table:
-    """The schema's columns in its order and types; a missing string reads as "" as in CSV.
-
-    A column the input lacks (an older run) is filled with nulls so every table has one
-    shape, and named in the schema metadata (see `absent_columns`), so it is not compared."""
-    arrays = []
-    absent = [name for name, _, _ in columns if name not in table.column_names]
-    for name, kind, _ in columns:
-        wanted = _ARROW_TYPES[kind]
-        if name in table.column_names:
-            array = table[name]
-            if array.type != wanted:
-                array = pc.cast(array, wanted)
-        else:
-            array = pa.nulls(table.num_rows, wanted)
-        if kind == "string":
-            array = pc.fill_null(array, "")
-        arrays.append(array)
-    schema = _schema(columns)
-    if absent:
-        schema = schema.with_metadata({_ABSENT: ",".join(absent).encode()})
-    return pa.table(arrays, schema=schema)
-
-
-def absent_columns(table: pa.Table) -> set[str]:
-    """The columns `conform` filled because the input did not have them."""
-    names = (table.schema.metadata or {}).get(_ABSENT, b"").decode()
-    return set(names.split(",")) if names else set()
-
-
-def read_table(folder: Path, name: str) -> pa.Table:
-    """One output table, from Parquet if present, else from CSV; absent -> empty."""
-    import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
-
-    columns = TABLES[name]
-    parquet, csv_path = folder / f"{name}.parquet", folder / f"{name}.csv"
-    try:
-        if parquet.exists():
-            table = pq.read_table(parquet)
-        elif (folder / name).is_dir():  # partitioned by `pipeline run --partition-by`
-            table = pq.read_table(folder / name, partitioning="hive")
-        elif csv_path.exists():
-            types = {n: _ARROW_TYPES[kind] for n, kind, _ in columns}
-            table = pacsv.read_csv(csv_path, convert_options=pacsv.ConvertOptions(
-                column_types=types, null_values=[""], strings_can_be_null=False,
-                true_values=["true"], false_values=["false"]))
-        else:
-            return _schema(columns).empty_table()
-        return conform(table, columns)
-    except (pa.ArrowException, OSError) as error:
-        raise DiffError(f"{folder}/{name}: cannot read: {error}") from error
-
-
-def is_output_folder(path: Path) -> bool:
-    return path.is_dir() and (any((path / f"events.{s}").is_file() for s in ("parquet", "csv"))
-                              or (path / "events").is_dir())
-
-
 def _has_table(item: Record) -> bool:
     """Whether one extracted input (its manifest entry) read a table: any row, read or not."""
     counts = item.get("counts", {})
@@ -211,9 +146,6 @@ def load(path: Path, workdir: Path, layout: Path | None = None) -> dict[str, pa.
         raise DiffError(f"{path}: no such file or folder")
     folder = path
     if not is_output_folder(path):
-        from pipeline.commit import OutputError
-        from pipeline.runner import InputError, NoReportsError, RunOptions, run
-
         folder = workdir
         try:
             result = run([path], folder, RunOptions(layout=layout))
@@ -228,8 +160,11 @@ def load(path: Path, workdir: Path, layout: Path | None = None) -> dict[str, pa.
         if not result.events and not any(_has_table(i) for i in result.manifest.get(
                 "inputs", [])):
             raise DiffError(f"{path}: no report table found, so there is nothing to compare")
-    return {name: read_table(folder, name)
-            for name in ("events", "periods", "entries", "extras")}
+    try:
+        return {name: read_table(folder, name)
+                for name in ("events", "periods", "entries", "extras")}
+    except FolderError as error:
+        raise DiffError(str(error)) from error
 
 
 # ---- column comparison -------------------------------------------------------------------
@@ -575,7 +510,3 @@ def diff_outputs(old: Path, new: Path, ignore: Collection[str] = (),
         new_tables = load(new, Path(work) / "new", layout)
     return diff_tables(old_tables, new_tables, ignore, str(old), str(new))
 
-
-def jsonable(value: Any) -> Any:
-    """Dates as ISO strings; everything else as it is."""
-    return value.isoformat() if isinstance(value, dt.date) else value

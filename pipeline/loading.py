@@ -12,13 +12,10 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.schema import TABLES, Column
+from pipeline.schema import TABLES, Column, arrow_type
 
 if TYPE_CHECKING:
     import pandas as pd
-
-_ARROW = {"string": "string", "integer": "int64", "boolean": "bool_", "date": "date32"}
-
 
 class LoadError(Exception):
     """A folder that is not an output folder of `pipeline run`, or a table that cannot be read."""
@@ -50,7 +47,7 @@ def read_arrow(folder: Path, name: str, columns: tuple[Column, ...]) -> Any:
     import pyarrow.dataset as ds
     import pyarrow.parquet as pq
 
-    types = {column: getattr(pa, _ARROW[kind])() for column, kind, _ in columns}
+    types = {column: arrow_type(kind) for column, kind, _ in columns}
     parquet, csv_path, partitioned = (folder / f"{name}.parquet", folder / f"{name}.csv",
                                       folder / name)
     try:

@@ -21,10 +21,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline.schema import Column
+from pipeline.schema import Column, arrow_type
 
 BATCH_ROWS = 8_192  # rows of Python objects held before a batch goes out: memory stays flat
-_ARROW_TYPES = {"string": "string", "integer": "int64", "boolean": "bool_", "date": "date32"}
 # A spreadsheet reads a formula after the ASCII signs and, in Japanese Excel, after their
 # full-width forms; a leading TAB or CR is trimmed on import, exposing what follows.
 _FORMULA_START = ("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r")
@@ -96,7 +95,7 @@ def arrow_without_pandas() -> None:
 def arrow_schema(columns: Sequence[Column], drop: str | None = None) -> Any:
     import pyarrow as pa
 
-    return pa.schema([pa.field(name, getattr(pa, _ARROW_TYPES[kind])())
+    return pa.schema([pa.field(name, arrow_type(kind))
                       for name, kind, _ in columns if name != drop])
 
 
