@@ -260,7 +260,7 @@ def gather(source: Path | Extraction | Sequence[Extraction | Issue],
         return folder_to_data(source)
     from pipeline.duplicates import drop_duplicates, duplicate_warning
     from pipeline.extract import extract_bytes
-    from pipeline.runner import InputError, discover, read_input, with_layout
+    from pipeline.inputs import InputError, discover, read_input, with_layout
 
     skipped: list[Issue] = []  # links that lead out of the folder: shown, never read
     try:

@@ -88,7 +88,8 @@ def _progress_bar(items: Iterator[Any], total: int) -> Iterator[Any]:
 
 def command_run(args: argparse.Namespace) -> int:
     from pipeline.commit import WAITING, OutputError
-    from pipeline.runner import InputError, NoReportsError, RunOptions, default_jobs, run
+    from pipeline.inputs import InputError, NoReportsError
+    from pipeline.runner import RunOptions, default_jobs, run
 
     if args.own_process:  # no caller's pandas objects for pyarrow to recognise
         from pipeline.outputs import arrow_without_pandas

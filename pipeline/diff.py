@@ -27,7 +27,8 @@ import pyarrow.compute as pc
 from pipeline import similar
 from pipeline.commit import OutputError
 from pipeline.folder import FolderError, absent_columns, is_output_folder, read_table
-from pipeline.runner import InputError, NoReportsError, RunOptions, run
+from pipeline.inputs import InputError, NoReportsError
+from pipeline.runner import RunOptions, run
 from pipeline.schema import ENTRIES, EVENTS, PERIODS, TABLES
 
 Cause = Literal["source", "extractor", "unknown"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.runner import discover
+from pipeline.inputs import discover
 from tests.conftest import read_csv
 from tests.reports import fy2012_text, report_for_year, text_to_csv
 

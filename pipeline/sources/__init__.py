@@ -17,6 +17,7 @@ from pipeline.model import Issue, RawRow, SourceDocument
 from pipeline.roles import Vocabulary
 from pipeline.sources.csvfile import csv_to_rows
 from pipeline.sources.decode import Decoded, DecodeError, decode
+from pipeline.sources.errors import ReadError as ReadError  # re-exported: readers' callers
 from pipeline.sources.text import split_lines, text_to_rows
 
 _EXTENSIONS = {".txt": "text", ".tsv": "text", ".csv": "csv", ".htm": "html", ".html": "html",
@@ -33,15 +34,6 @@ SNIFF_LINES = 40
 # Excel 2003's XML spreadsheet (often saved as .xls): a Workbook root in this namespace.
 _SPREADSHEET_XML = re.compile(
     r"<(?:\w+:)?Workbook\b[^>]*=\s*[\"']urn:schemas-microsoft-com:office:spreadsheet[\"']")
-
-
-class ReadError(Exception):
-    """A file that cannot be read at all; `code` is stable, the message says why."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def _plain_format(lines: list[str]) -> str | None:

@@ -25,6 +25,7 @@ from pipeline.headers import (
 )
 from pipeline.model import Issue, RawRow, SourceDocument
 from pipeline.roles import Vocabulary, builtin_vocabulary, cell_role
+from pipeline.sources.errors import ReadError
 
 _PREAMBLE_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "caption"})
 
@@ -365,8 +366,6 @@ def html_to_document(text: str, name: str, sha256: str, size: int, encoding: str
                      issues: list[Issue], vocabulary: Vocabulary | None = None
                      ) -> SourceDocument:
     """Read the report table(s) of an HTML page. Raises ReadError without one."""
-    from pipeline.sources import ReadError
-
     found = list(issues)
     # lxml refuses text that declares its encoding (XHTML's <?xml ... encoding="UTF-8"?>);
     # the text is decoded already. Its line breaks stay, so source lines stay right.

@@ -29,6 +29,7 @@ from typing import Any
 from pipeline.headers import NOTE_MARK, header_columns, squash, unrecognised_header
 from pipeline.model import Issue, RawRow, SourceDocument
 from pipeline.roles import Vocabulary
+from pipeline.sources.errors import ReadError
 from pipeline.sources.pdfchars import Char, join_cells, map_characters, unmappable
 from pipeline.sources.pdflayout import (
     Block,
@@ -87,8 +88,6 @@ def pdf_to_document(data: bytes, name: str, sha256: str, vocabulary: Vocabulary 
     header words that make a table (None: the built-in one)."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
-    from pipeline.sources import ReadError
 
     if len(data) > MAX_BYTES:
         raise ReadError("file-unreadable", f"the PDF has {len(data)} bytes, more than "
@@ -168,8 +167,6 @@ def _open_error(error: BaseException, encrypted: tuple[type[Exception], ...], cu
                 ) -> Exception:
     """The ReadError for a PDF that cannot be opened. pdfplumber wraps what pdfminer
     raised (PdfminerException(error)): the cause tells an encrypted file from a damaged one."""
-    from pipeline.sources import ReadError
-
     cause: BaseException = error
     for _ in range(5):  # a bounded walk: a cycle of causes must not hang the reader
         if isinstance(cause, encrypted):

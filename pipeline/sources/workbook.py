@@ -11,6 +11,7 @@ from pipeline.headers import is_header, unrecognised_header
 from pipeline.model import Issue, RawRow, SourceDocument
 from pipeline.roles import Vocabulary
 from pipeline.sources.budget import Budget, WorkbookTooLarge
+from pipeline.sources.errors import ReadError
 
 # A row's line (source_line in every output) is sheet_index * SHEET_LINES + its row number
 # in its own sheet, sheet_index counting every worksheet from 0 in workbook order: a
@@ -138,8 +139,6 @@ def sheets_to_document(sheets: list[Sheet], name: str, sha256: str, size: int, f
     one report. A filled sheet without one is a warning. Raises ReadError without any, or
     when filling merged ranges overruns the workbook's `budget`. `found`: the reader's own
     warnings, kept first."""
-    from pipeline.sources import ReadError
-
     rows: list[RawRow] = []
     issues: list[Issue] = list(found)
     for index, sheet in enumerate(sheets):

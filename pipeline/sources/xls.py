@@ -14,6 +14,7 @@ from typing import Any
 from pipeline.model import SourceDocument
 from pipeline.roles import Vocabulary
 from pipeline.sources.budget import Budget, WorkbookTooLarge
+from pipeline.sources.errors import ReadError
 from pipeline.sources.workbook import Sheet, filled_to_grid, sheets_to_document, value_to_text
 
 
@@ -43,8 +44,6 @@ def xls_to_document(data: bytes, name: str, sha256: str,
                     vocabulary: Vocabulary | None = None) -> SourceDocument:
     """Read an .xls workbook (see workbook.sheets_to_document). Raises ReadError."""
     import xlrd
-
-    from pipeline.sources import ReadError
 
     try:
         # ragged_rows: each row as long as the file says, not as long as the longest one

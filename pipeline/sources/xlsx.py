@@ -24,6 +24,7 @@ from lxml import etree
 from pipeline.model import Issue, SourceDocument
 from pipeline.roles import Vocabulary
 from pipeline.sources.budget import Budget, WorkbookTooLarge
+from pipeline.sources.errors import ReadError
 from pipeline.sources.workbook import (
     SHEET_LINES,
     Sheet,
@@ -44,8 +45,6 @@ _ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, KeyErr
 
 
 def _unreadable(reason: str) -> Exception:
-    from pipeline.sources import ReadError
-
     return ReadError("file-unreadable", f"the file is not a readable Excel workbook: {reason}")
 
 
@@ -184,8 +183,6 @@ def zip_kind(names: list[str], mimetype: str) -> str | None:
 def xlsx_to_document(data: bytes, name: str, sha256: str,
                      vocabulary: Vocabulary | None = None) -> SourceDocument:
     """Read an .xlsx workbook (see sheets_to_document). Raises ReadError."""
-    from pipeline.sources import ReadError
-
     budget = Budget()
     try:
         return _read(data, name, sha256, budget, vocabulary)
@@ -218,8 +215,6 @@ def _sheet_list() -> Any:
 def _read(data: bytes, name: str, sha256: str, budget: Budget,
           vocabulary: Vocabulary | None = None) -> SourceDocument:
     from openpyxl.worksheet._reader import WorkSheetParser
-
-    from pipeline.sources import ReadError
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
