@@ -52,7 +52,8 @@ def command_diff(args: argparse.Namespace) -> int:
 
 
 def command_audit(args: argparse.Namespace) -> int:
-    from pipeline.audit import AuditError, audit_html
+    from pipeline.audit import AuditError
+    from pipeline.audit_render import audit_html
 
     try:
         page = audit_html(args.input, args.layout)

@@ -7,7 +7,6 @@ nothing differs and nothing moved, so `pipeline diff A A` is silent like diff(1)
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 from collections.abc import Callable, Iterable
@@ -24,27 +23,13 @@ from pipeline.diff import (
     Side,
     partner_key,
 )
+from pipeline.formats import csv_value, jsonable
 from pipeline.safe_text import ISOLATE_CSS, content_security_policy
 from pipeline.safe_text import html_text as escape
 
 
-def plain(value: Any) -> str:
-    """A value as the CSV outputs write it: ISO dates, true/false, empty for missing."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _jsonable(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
 def _row(record: Record) -> Record:
-    return {k: _jsonable(v) for k, v in record.items()}
+    return {k: jsonable(v) for k, v in record.items()}
 
 
 def _where(side: Side) -> str:
@@ -64,8 +49,8 @@ def partner_title(record: Record) -> str:
 
 
 def period_text(periods: Iterable[Record]) -> str:
-    return " | ".join(f"{plain(p['date_start'])}..{plain(p['date_end'])} {p['date_precision']}"
-                      f" {p['date_text']}" for p in periods) or "(none)"
+    return " | ".join(f"{csv_value(p['date_start'])}..{csv_value(p['date_end'])} "
+                      f"{p['date_precision']} {p['date_text']}" for p in periods) or "(none)"
 
 
 def _count(count: int, word: str) -> str:
@@ -111,7 +96,7 @@ def _text_change(change: EventChange, periods: PeriodChange | None) -> list[str]
     width = max((len(name) for name in change.fields), default=0)
     for name, (old, new) in change.fields.items():
         if name != "source_text":  # printed whole below, with its place
-            lines.append(f"      {name.ljust(width)}  {plain(old)} -> {plain(new)}")
+            lines.append(f"      {name.ljust(width)}  {csv_value(old)} -> {csv_value(new)}")
     if periods:
         lines.append(f"      {'periods'.ljust(width)}  {period_text(periods.old)} -> "
                      f"{period_text(periods.new)}")
@@ -166,7 +151,7 @@ def to_text(result: DiffResult) -> str:
         for entry in entries.changed:
             out.append(f"  ~ {partner_title(entry.record)} {entry.record['bureau']}  "
                        f"{_where(entry.old_source)} -> {_where(entry.new_source)}")
-            out.extend(f"      {name}  {plain(old)} -> {plain(new)}"
+            out.extend(f"      {name}  {csv_value(old)} -> {csv_value(new)}"
                        for name, (old, new) in entry.fields.items())
     if result.moved:
         out.append("moved (position only; not a difference)")
@@ -191,7 +176,7 @@ def _side_json(side: Side, text_key: str = "source_text") -> Record:
 
 def _change_json(change: EventChange) -> Record:
     return {"event_id": change.event_id,
-            "fields": {k: [_jsonable(o), _jsonable(n)] for k, (o, n) in change.fields.items()},
+            "fields": {k: [jsonable(o), jsonable(n)] for k, (o, n) in change.fields.items()},
             "cause": change.cause,
             "old_source": _side_json(change.old_source),
             "new_source": _side_json(change.new_source)}
@@ -199,7 +184,7 @@ def _change_json(change: EventChange) -> Record:
 
 def _entry_change_json(change: EntryChange) -> Record:
     return {"key": change.key,
-            "fields": {k: [_jsonable(o), _jsonable(n)] for k, (o, n) in change.fields.items()},
+            "fields": {k: [jsonable(o), jsonable(n)] for k, (o, n) in change.fields.items()},
             "old_source": _side_json(change.old_source, "partner_label"),
             "new_source": _side_json(change.new_source, "partner_label")}
 
@@ -262,7 +247,7 @@ def to_csv(result: DiffResult) -> str:
     for change in result.changed:
         old, new = change.old_source, change.new_source
         for name, (before, after) in change.fields.items():
-            writer.writerow(["event", change.event_id, name, plain(before), plain(after),
+            writer.writerow(["event", change.event_id, name, csv_value(before), csv_value(after),
                              change.cause, old.file, old.line, new.file, new.line])
     for r in result.removed:
         writer.writerow(["event", r["event_id"], "event", r["description"], "", "",
@@ -283,7 +268,7 @@ def to_csv(result: DiffResult) -> str:
     for entry in entries.changed:
         old, new = entry.old_source, entry.new_source
         for name, (before, after) in entry.fields.items():
-            writer.writerow(["entry", entry.key, name, plain(before), plain(after), "",
+            writer.writerow(["entry", entry.key, name, csv_value(before), csv_value(after), "",
                              old.file, old.line, new.file, new.line])
     for r in entries.removed:
         writer.writerow(["entry", entry_key(r), "entry", _entry_label(r), "", "",
@@ -329,7 +314,7 @@ def _html_change(change: EventChange) -> str:
             f"{escape(change.record['description'])} "
             f'<span class="cause">cause: {escape(change.cause)}</span></th></tr>']
     for name, (old, new) in change.fields.items():
-        left, right = mark_changes(plain(old), plain(new))
+        left, right = mark_changes(csv_value(old), csv_value(new))
         rows.append(f'<tr class="field" data-field="{escape(name)}"><td class="field">'
                     f"{escape(name)}</td><td>{left}</td><td>{right}</td></tr>")
     left, right = mark_changes(change.old_source.text, change.new_source.text)
@@ -383,7 +368,7 @@ def to_html(result: DiffResult) -> str:
         rows = "\n".join(
             f"<tr><td>{escape(c.key)}</td><td>{escape(name)}</td><td>{left}</td><td>{right}"
             "</td></tr>" for c in entries.changed for name, (old, new) in c.fields.items()
-            for left, right in [mark_changes(plain(old), plain(new))])
+            for left, right in [mark_changes(csv_value(old), csv_value(new))])
         parts.append(f"<h2>Changed entries</h2><table><tr><th>entry</th><th>field</th>"
                      f"<th>old</th><th>new</th></tr>\n{rows}</table>")
     for kind, records in (("removed", entries.removed), ("added", entries.added)):

@@ -35,6 +35,8 @@ from pipeline.model import (
 from pipeline.normalise import MAY_HOLD_DATE, nfkc_collapse, trailing_bracket_group
 from pipeline.partners import partner_id
 
+# This stage's rejects: a table row whose label or cell could not be read gave no entry.
+ROW_REJECTS = frozenset({"partner-label", "cell-html"})
 _BACKGROUND = ("の", "に", "以来", "から", "まで")
 MAX_DATE_SCAN = 5_000  # characters; the longest prose cell in a real report is a few hundred
 _SEPARATORS = re.compile(r"^[\s\u3000、，,及びおよ並にと]*$")

@@ -21,24 +21,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from pipeline.formats import csv_value
 from pipeline.schema import Column, arrow_type
 
 BATCH_ROWS = 8_192  # rows of Python objects held before a batch goes out: memory stays flat
 # A spreadsheet reads a formula after the ASCII signs and, in Japanese Excel, after their
 # full-width forms; a leading TAB or CR is trimmed on import, exposing what follows.
 _FORMULA_START = ("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r")
-
-
-def csv_value(value: Any) -> str:
-    if value is None:
-        return ""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def excel_value(value: Any) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from pipeline.audit import audit_html
+from pipeline.audit_render import audit_html
 from pipeline.cli import main
 from tests.conftest import REPORT, ROOT
 
