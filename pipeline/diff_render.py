@@ -21,8 +21,8 @@ from pipeline.diff import (
     PeriodChange,
     Record,
     Side,
-    partner_key,
 )
+from pipeline.diff_match import partner_key
 from pipeline.formats import csv_value, jsonable
 from pipeline.safe_text import ISOLATE_CSS, content_security_policy
 from pipeline.safe_text import html_text as escape

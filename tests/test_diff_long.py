@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from pipeline import similar
 from pipeline.cli import main
-from pipeline.diff import pair_similar
+from pipeline.diff_match import pair_similar
 from pipeline.runner import run
 from tests.conftest import REPORT, read_csv
 
