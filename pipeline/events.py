@@ -19,7 +19,8 @@ from pipeline.entities import (
     columns_to_partner,
     label_to_partner,
 )
-from pipeline.facets import item_to_facets, title_to_government, vocabulary
+from pipeline.facet_words import vocabulary
+from pipeline.facets import item_to_facets, title_to_government
 from pipeline.ids import event_key, make_event_id
 from pipeline.model import (
     EntryRecord,
