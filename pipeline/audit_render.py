@@ -29,7 +29,7 @@ from pipeline.formats import iso_period
 from pipeline.model import Extraction, Issue
 from pipeline.safe_text import ISOLATE_CSS, content_security_policy
 from pipeline.safe_text import html_text as escape
-from pipeline.sources.pdf import PAGE_LINES
+from pipeline.sources.pdfrows import PAGE_LINES
 
 
 def date_marks(cell: str, events: Iterable[Record],

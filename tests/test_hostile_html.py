@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.extract import extract_bytes
 from pipeline.model import Extraction
-from pipeline.sources.html import parser_stops
+from pipeline.sources.markup import parser_stops
 from tests.test_sources import html_page
 
 PAGE = html_page(one_table=False)
