@@ -316,13 +316,19 @@ class Counts:
 
 def _problems(data: AuditData, lines: Counter[str], total: int, events: int) -> list[str]:
     files = data.files
-    issues = [i for f in files for i in f.issues]
     problems = []
     if sum(lines.values()) != total:
         problems.append(f"lines: the kinds add up to {sum(lines.values())}, not {total}")
     counted = sum(f.counted_events or 0 for f in files)
     if all(f.counted_events is not None for f in files) and counted != events:
         problems.append(f"events: {events} shown, {counted} counted by the extraction")
+    return problems + _row_problems(files)
+
+
+def _row_problems(files: list[AuditFile]) -> list[str]:
+    """Rows read and unread against entries and row rejects; rejects against the count."""
+    issues = [i for f in files for i in f.issues]
+    problems = []
     shown_entries = sum(1 for f in files for r in f.rows if r.read)
     entries = sum(f.entries for f in files)
     if shown_entries != entries:

@@ -26,12 +26,15 @@ FORMATS = ("text", "json", "csv", "html")
 
 def command_diff(args: argparse.Namespace) -> int:
     from pipeline.diff import DiffError, diff_outputs  # lazy, for speed (pyarrow, numpy)
-    from pipeline.diff_render import RENDERERS
+    from pipeline.diff_html import to_html
+    from pipeline.diff_render import to_csv, to_json, to_text
+
+    renderers = {"text": to_text, "json": to_json, "csv": to_csv, "html": to_html}
 
     ignore = [name.strip() for given in args.ignore for name in given.split(",") if name.strip()]
     try:
         result = diff_outputs(args.old, args.new, ignore, args.layout)
-        write_output(RENDERERS[args.format](result), args.out, for_people=args.format == "text")
+        write_output(renderers[args.format](result), args.out, for_people=args.format == "text")
     except DiffError as error:
         return usage_error("diff", str(error))
     except OSError as error:

@@ -121,35 +121,13 @@ def table_to_rows(table: etree._Element, grid: Grid | None = None,
     content_column, previous_line, header_width = grid.content_column, grid.line, grid.width
     rows: list[RawRow] = []
     for tr in table_rows(table):
-        cells: dict[int, str] = {}
-        inherited: set[int] = set()
-        column = 0
         elements = _cells(tr)
         texts = [element_text(cell) for cell in elements]
         header = is_header(texts, vocabulary)
         if header:
             below.clear()  # a header starts a new table: no span reaches across it
-        for element, text in zip(elements, texts, strict=True):
-            while column in below:
-                column += 1
-            value = text
-            if not header and column == content_column:
-                value = inner_html(element)
-            width, height = _span(element, "colspan"), _span(element, "rowspan")
-            for offset in range(width):
-                cells[column + offset] = value if offset == 0 else ""
-                if height > 1:
-                    below[column + offset] = (value if offset == 0 else "", height - 1)
-            column += width
-        for spanned, (value, remaining) in list(below.items()):
-            if spanned not in cells:
-                cells[spanned] = value
-                if value:
-                    inherited.add(spanned)
-                if remaining > 1:
-                    below[spanned] = (value, remaining - 1)
-                else:
-                    del below[spanned]
+        cells = _place_cells(elements, texts, None if header else content_column, below)
+        inherited = _fill_spans(cells, below)
         width = max(cells, default=-1) + 1
         if header:  # the content column as the grid counts it, colspans included
             found = header_columns([cells.get(i, "") for i in range(width)], vocabulary)
@@ -161,6 +139,40 @@ def table_to_rows(table: etree._Element, grid: Grid | None = None,
         rows.append(RawRow(line=line, cells=tuple(cells.get(i, "") for i in range(width)),
                            raw=raw.strip(), inherited=frozenset(inherited)))
     return rows, Grid(below, content_column, previous_line, header_width)
+
+
+def _place_cells(elements: list[etree._Element], texts: list[str], content_column: int | None,
+                 below: dict[int, tuple[str, int]]) -> dict[int, str]:
+    """A row's cells at their grid columns, past the places spans from above hold; a
+    rowspan goes into `below` for the rows under it. The content column keeps its HTML."""
+    cells: dict[int, str] = {}
+    column = 0
+    for element, text in zip(elements, texts, strict=True):
+        while column in below:
+            column += 1
+        value = inner_html(element) if column == content_column else text
+        width, height = _span(element, "colspan"), _span(element, "rowspan")
+        for offset in range(width):
+            cells[column + offset] = value if offset == 0 else ""
+            if height > 1:
+                below[column + offset] = (value if offset == 0 else "", height - 1)
+        column += width
+    return cells
+
+
+def _fill_spans(cells: dict[int, str], below: dict[int, tuple[str, int]]) -> set[int]:
+    """Copy the open rowspans into the row's empty places; the columns given a value."""
+    inherited: set[int] = set()
+    for spanned, (value, remaining) in list(below.items()):
+        if spanned not in cells:
+            cells[spanned] = value
+            if value:
+                inherited.add(spanned)
+            if remaining > 1:
+                below[spanned] = (value, remaining - 1)
+            else:
+                del below[spanned]
+    return inherited
 
 
 def _two_columns(rows: list[RawRow]) -> bool:
