@@ -53,7 +53,7 @@ _NO_ACTIVITY = re.compile(r"^(?:.{1,40}(?:により|のため|で)、?)?"  # a r
 
 # A report cell holds a few kilobytes. One past this is damage: its row is rejected, with
 # its line, rather than split and scanned. It is libxml2's own limit for one text, which
-# an HTML page's cells now reach whole (sources/html.py reads with huge_tree); below it a
+# an HTML page's cells reach whole (sources/html.py reads with huge_tree); below it a
 # long cell is read and its long items flagged (events.py, item-too-long).
 MAX_CELL_CHARS = 10_000_000
 

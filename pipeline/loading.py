@@ -31,7 +31,7 @@ def load(out_dir: str | Path) -> dict[str, pd.DataFrame]:
         raise LoadError(f"{folder}: no such folder")
     if not any((folder / f"events{s}").exists() for s in (".parquet", ".csv", "")):
         raise LoadError(f"{folder}: not an output folder of `pipeline run` (no events table)")
-    import pandas as pd
+    import pandas as pd  # lazy, for speed: only load() needs pandas (see the docstring)
     import pyarrow as pa
 
     mapping = {pa.string(): pd.StringDtype("pyarrow"), pa.int64(): pd.Int64Dtype(),
@@ -42,7 +42,7 @@ def load(out_dir: str | Path) -> dict[str, pd.DataFrame]:
 
 def read_arrow(folder: Path, name: str, columns: tuple[Column, ...]) -> Any:
     """One table as a pyarrow Table in schema order and types, nulls kept (see load)."""
-    import pyarrow as pa
+    import pyarrow as pa  # lazy, for speed: `import pipeline` does not load pyarrow
     import pyarrow.csv as pa_csv
     import pyarrow.dataset as ds
     import pyarrow.parquet as pq

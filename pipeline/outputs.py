@@ -72,7 +72,7 @@ def arrow_without_pandas() -> None:
     before any to_pandas() would then be read as a plain sequence."""
     if "pandas" in sys.modules:
         return
-    import pyarrow
+    import pyarrow  # lazy: this module loads pyarrow only after this hook is set
 
     sys.meta_path.insert(0, _NoPandas)
     try:
@@ -82,7 +82,7 @@ def arrow_without_pandas() -> None:
 
 
 def arrow_schema(columns: Sequence[Column], drop: str | None = None) -> Any:
-    import pyarrow as pa
+    import pyarrow as pa  # lazy: arrow_without_pandas must run before pyarrow first loads
 
     return pa.schema([pa.field(name, arrow_type(kind))
                       for name, kind, _ in columns if name != drop])
@@ -118,7 +118,7 @@ class TableSink:
 
     def __init__(self, out_dir: Path, name: str, columns: Sequence[Column], *,
                  excel: bool = False, partition_by: str | None = None) -> None:
-        import pyarrow.csv as pa_csv
+        import pyarrow.csv as pa_csv  # lazy: see arrow_without_pandas
         import pyarrow.parquet as pq
 
         self.out_dir, self.name, self.columns = out_dir, name, columns
@@ -206,7 +206,7 @@ class TableSink:
         self._partition_value = value
 
     def _flush(self) -> None:
-        import pyarrow as pa
+        import pyarrow as pa  # lazy: see arrow_without_pandas
 
         if not self._pending_rows:
             return

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.loading import LoadError, read_arrow
 from pipeline.schema import TABLES
 
 Year = int | None  # None: a report whose fiscal year could not be read
@@ -49,8 +50,6 @@ class Overview:
 
 
 def folder_to_overview(folder: Path) -> Overview:
-    from pipeline.loading import LoadError, read_arrow
-
     if not folder.is_dir():
         raise OverviewError(f"{folder}: no such folder")
     if not any((folder / f"events{s}").exists() for s in (".parquet", ".csv", "")):

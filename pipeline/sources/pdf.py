@@ -24,6 +24,9 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
 from pipeline.headers import header_columns, unrecognised_header
 from pipeline.model import Issue, SourceDocument
 from pipeline.roles import Vocabulary
@@ -52,9 +55,6 @@ def pdf_to_document(data: bytes, name: str, sha256: str, vocabulary: Vocabulary 
                     ) -> SourceDocument:
     """Read a PDF report. Raises ReadError when nothing can be read. `vocabulary` names the
     header words that make a table (None: the built-in one)."""
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
     if len(data) > MAX_BYTES:
         raise ReadError("file-unreadable", f"the PDF has {len(data)} bytes, more than "
                         f"{MAX_BYTES}: no report is that large; split it or export its table")
@@ -204,7 +204,7 @@ def _progress(pages: list[Any], name: str) -> Iterator[tuple[int, Any]]:
     if len(pages) < PROGRESS_PAGES:
         yield from numbered
         return
-    from tqdm import tqdm
+    from tqdm import tqdm  # lazy, for speed: only a long PDF shows a bar
 
     # disable=None: only on a terminal, so logs and tests get no bar.
     yield from tqdm(numbered, total=len(pages), unit="page", desc=name, file=sys.stderr,

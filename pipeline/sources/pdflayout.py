@@ -201,10 +201,6 @@ def _straddles(line: Sequence[Char], edges: tuple[float, ...]) -> bool:
                if c.text.strip())
 
 
-def _gap(upper: Sequence[Char], lower: Sequence[Char]) -> float:
-    return min(c.top for c in lower) - max(c.bottom for c in upper)
-
-
 def _gaps(lines: Sequence[Sequence[Char]]) -> list[float]:
     """The gap above each line after the first, below every line before it: cells set in
     the middle of their rows interleave their lines with the other columns' lines."""

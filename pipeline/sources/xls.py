@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import xlrd
+
 from pipeline.model import SourceDocument
 from pipeline.roles import Vocabulary
 from pipeline.sources.budget import Budget, WorkbookTooLarge
@@ -21,8 +23,6 @@ from pipeline.sources.workbook import Sheet, filled_to_grid, sheets_to_document,
 def cell_to_text(book: Any, cell: Any) -> str:
     """A cell as the report shows it, and as the .xlsx reader gives it: text as written,
     24.0 as 24, a date as ISO, a time of day as 13:30:00, TRUE, #DIV/0!."""
-    import xlrd
-
     if cell.ctype == xlrd.XL_CELL_DATE:
         try:
             if 0 <= cell.value < 1:  # a time of day: Excel counts days, the time is the rest
@@ -43,8 +43,6 @@ def cell_to_text(book: Any, cell: Any) -> str:
 def xls_to_document(data: bytes, name: str, sha256: str,
                     vocabulary: Vocabulary | None = None) -> SourceDocument:
     """Read an .xls workbook (see workbook.sheets_to_document). Raises ReadError."""
-    import xlrd
-
     try:
         # ragged_rows: each row as long as the file says, not as long as the longest one
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True,

@@ -20,6 +20,9 @@ import zlib
 from typing import IO, Any
 
 from lxml import etree
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from pipeline.model import Issue, SourceDocument
 from pipeline.roles import Vocabulary
@@ -66,8 +69,6 @@ def _inflate_members(archive: zipfile.ZipFile, budget: Budget) -> str:
 def merged_range(ref: str) -> tuple[int, int, int, int] | None:
     """'A1:C3', '$A$1:$C$3', ' A1 : C3 ', 'B2', 'A:A', '1:1' -> (min_row, min_col, max_row,
     max_col), 1-based; None when it names no cells."""
-    from openpyxl.utils.cell import range_boundaries
-
     try:
         min_col, min_row, max_col, max_row = range_boundaries(
             "".join(ref.split()).replace("$", "").upper())
@@ -196,8 +197,6 @@ def _sheet_list() -> Any:
     the workbook's relationships and keeps (title, member) of each, in workbook order.
     Its own read-only worksheets would scan a whole sheet for its size when the sheet
     does not state it: seconds per 100 MB, before any budget is charged."""
-    from openpyxl.reader.excel import ExcelReader
-
     class SheetList(ExcelReader):  # type: ignore[misc]  # openpyxl has no type hints
         sheets: list[tuple[str, str]]
         missing: list[tuple[str, str]]  # sheets whose part the file does not hold
@@ -214,8 +213,6 @@ def _sheet_list() -> Any:
 
 def _read(data: bytes, name: str, sha256: str, budget: Budget,
           vocabulary: Vocabulary | None = None) -> SourceDocument:
-    from openpyxl.worksheet._reader import WorkSheetParser
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
