@@ -17,10 +17,9 @@ from lxml import html as lxml_html
 
 from pipeline.audit_render import audit_html
 from pipeline.cli import main
-from tests.conftest import REPORT, ROOT
+from tests.conftest import REPORT
+from tests.reports import ARTIFACTS, CHROMIUM, chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
 PWN_TITLE = '<script>document.title="PWNED"</script>'
 PWN_ATTRIBUTE = "<script>document.documentElement.setAttribute('data-pwned','yes')</script>"
 
@@ -39,18 +38,6 @@ def hostile_report(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / REPORT.name).write_text(text, encoding="utf-8")
     return folder
-
-
-def chromium(*args: str, profile: Path) -> str:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: the audit page must be checked in a real browser. "
-                    "Install it with: apt-get update && apt-get install -y chromium")
-    done = subprocess.run(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", f"--user-data-dir={profile}", "--virtual-time-budget=2000", *args],
-        capture_output=True, text=True, timeout=120, check=True)
-    return done.stdout
 
 
 @pytest.fixture(scope="module")
