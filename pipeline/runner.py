@@ -8,24 +8,18 @@ reads the records back in output order and streams them to the table writers.
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import functools
 import hashlib
-import importlib.metadata
 import os
 import shutil
-import signal
-import threading
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__, cache, commit
-from pipeline.cache import ReportResult, StoredReport
+from pipeline import cache, commit
+from pipeline.cache import ReportResult, StoredReport, code_version
 from pipeline.duplicates import (
     Duplicate,
     drop_duplicates,
@@ -113,30 +107,6 @@ def extract_file(item: InputFile) -> ReportResult:
         else:
             result.warnings.append(issue)
     return result
-
-
-def _library_version(name: str) -> str:
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return "absent"
-
-
-@functools.cache
-def code_version() -> str:
-    """The version and a hash of the pipeline's own source and of what it reads with: a
-    changed extractor (even without a version bump) never reuses the old one's results."""
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256(__version__.encode())
-    # What the extraction reads with: its libraries' versions and Unicode's (for NFKC).
-    for library in ("lxml", "openpyxl", "pycountry", "xlrd", "pdfplumber", "pdfminer.six"):
-        digest.update(f"{library}={_library_version(library)}\0".encode())
-    digest.update(f"unicode={unicodedata.unidata_version}\0".encode())
-    # Data files too: the header vocabulary (roles.toml) reads reports differently, and a
-    # changed facet word (facets.toml) must relabel events.
-    for path in sorted([*package.rglob("*.py"), *package.rglob("*.toml")]):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return f"{__version__}+{digest.hexdigest()[:12]}"
 
 
 def _extract_payload(item: InputFile) -> tuple[int | None, str, bytes]:
@@ -269,7 +239,7 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
         shutil.rmtree(staging, ignore_errors=True)
         raise
     outputs: dict[str, Any] = {}
-    with interrupts_deferred():  # the renames below go together or not at all
+    with commit.interrupts_deferred():  # the renames below go together or not at all
         for sink in sinks.values():
             outputs.update(sink.commit())
         result.manifest = write_descriptions(staging, outputs, manifest_inputs,
@@ -303,23 +273,6 @@ def _write_report(report: StoredReport, sinks: dict[str, TableSink], partners: P
     rejects = report.tables["rejects"]
     result.rejects += len(rejects[0])
     result.reject_reasons.extend(rejects[_REJECT_REASON])
-
-
-@contextlib.contextmanager
-def interrupts_deferred() -> Iterator[None]:
-    """Hold Ctrl-C (SIGINT) until the block is done, then deliver it: a run interrupted
-    while renaming its outputs into place would leave new tables beside an old manifest."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, _frame: caught.append(number))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught:
-        raise KeyboardInterrupt
 
 
 def default_jobs() -> int:

@@ -309,7 +309,7 @@ def test_a_changed_extractor_does_not_reuse_old_results(
 
 def test_code_version_hashes_the_package_source() -> None:
     from pipeline import __version__
-    from pipeline.runner import code_version
+    from pipeline.cache import code_version
 
     version, _, digest = code_version().partition("+")
     assert version == __version__ and len(digest) == 12
@@ -320,7 +320,7 @@ def test_interrupts_wait_until_the_outputs_are_in_place() -> None:
     import os
     import signal
 
-    from pipeline.runner import interrupts_deferred
+    from pipeline.commit import interrupts_deferred
 
     done = []
     with pytest.raises(KeyboardInterrupt), interrupts_deferred():

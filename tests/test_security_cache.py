@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from pipeline import cache
-from pipeline.runner import code_version
+from pipeline.cache import code_version
 from tests.conftest import REPORT
 from tests.reports import output_files, run_quiet
 
