@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
-from pipeline.diff import read_table  # noqa: E402
+from pipeline.folder import read_table  # noqa: E402
 from pipeline.runner import run  # noqa: E402
 from pipeline.schema import ENTRIES, EVENTS, PERIODS  # noqa: E402
 

@@ -20,20 +20,22 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
+    # Each name imports its module on first use, only for speed: `import pipeline` and the
+    # date engine never load pyarrow or pandas.
     if name == "find_dates":
-        from pipeline.dates import find_dates
+        from pipeline.dates import find_dates  # lazy (speed)
 
         return find_dates
     if name == "extract_bytes":
-        from pipeline.extract import extract_bytes
+        from pipeline.extract import extract_bytes  # lazy (speed)
 
         return extract_bytes
     if name == "load":  # pandas is imported by load() itself, on its first call
-        from pipeline.loading import load
+        from pipeline.loading import load  # lazy (speed)
 
         return load
     if name == "run":
-        from pipeline.runner import run
+        from pipeline.runner import run  # lazy (speed)
 
         return run
     raise AttributeError(name)

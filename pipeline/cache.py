@@ -17,17 +17,21 @@ pipeline — is never served: the report is extracted again, with a warning.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
+import importlib.metadata
 import json
 import os
 import secrets
 import sqlite3
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline import __version__
 from pipeline.model import (
     EntryRecord,
     EventRecord,
@@ -252,3 +256,27 @@ class ReportCache:
         with contextlib.suppress(sqlite3.Error):
             self._db.commit()
         self._db.close()
+
+
+def _library_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
+
+
+@functools.cache
+def code_version() -> str:
+    """The version and a hash of the pipeline's own source and of what it reads with: a
+    changed extractor (even without a version bump) never reuses the old one's results."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    # What the extraction reads with: its libraries' versions and Unicode's (for NFKC).
+    for library in ("lxml", "openpyxl", "pycountry", "xlrd", "pdfplumber", "pdfminer.six"):
+        digest.update(f"{library}={_library_version(library)}\0".encode())
+    digest.update(f"unicode={unicodedata.unidata_version}\0".encode())
+    # Data files too: the header vocabulary (roles.toml) reads reports differently, and a
+    # changed facet word (facets.toml) must relabel events.
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.toml")]):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"

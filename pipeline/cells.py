@@ -53,7 +53,7 @@ _NO_ACTIVITY = re.compile(r"^(?:.{1,40}(?:により|のため|で)、?)?"  # a r
 
 # A report cell holds a few kilobytes. One past this is damage: its row is rejected, with
 # its line, rather than split and scanned. It is libxml2's own limit for one text, which
-# an HTML page's cells now reach whole (sources/html.py reads with huge_tree); below it a
+# an HTML page's cells reach whole (sources/html.py reads with huge_tree); below it a
 # long cell is read and its long items flagged (events.py, item-too-long).
 MAX_CELL_CHARS = 10_000_000
 
@@ -194,20 +194,37 @@ def cell_to_items(cell: str) -> CellItems:
     short = len(plain) < 40  # a no-activity note is a short phrase; skip NFKC on long cells
     if short and _NO_ACTIVITY.match(unicodedata.normalize("NFKC", plain).replace(" ", "")):
         return CellItems("none", (), note=plain)
-    segments, used_li = _segments(cell)
-    spans: list[tuple[int, int, str]] = []  # (start, end, text) of each line or bullet
-    for begin, end in segments:
-        cuts = [begin, *_cuts(cell, begin, end), end]
-        for a, b in itertools.pairwise(cuts):
-            text = html_to_text(cell[a:b]).strip()
-            if text:
-                spans.append((a, b, text))
+    spans, used_li = _cell_spans(cell)
     has_bullets = any(text[0] in BULLET_MARKS or text[0] in LINE_ONLY_MARKS
                       for _, _, text in spans)
     if not used_li and not has_bullets and len(spans) > 1:
         spans = lines_to_events(spans)
     pieces = [(cell[a:b].strip(), text) for a, b, text in spans]
     is_list = used_li or has_bullets or len(pieces) > 1
+    items = _pieces_to_items(pieces)
+    doubts = _doubts(items, has_bullets)
+    if "<" in cell:
+        doubts += _unknown_tags(cell)
+        if used_li or "<t" in cell or "<T" in cell:
+            doubts += _markup_doubts(cell, len(items))
+    return CellItems("list" if is_list else "prose", tuple(items), doubts=doubts)
+
+
+def _cell_spans(cell: str) -> tuple[list[tuple[int, int, str]], bool]:
+    """(start, end, text) of each line or bullet of the cell, and whether <li> split it."""
+    segments, used_li = _segments(cell)
+    spans: list[tuple[int, int, str]] = []
+    for begin, end in segments:
+        cuts = [begin, *_cuts(cell, begin, end), end]
+        for a, b in itertools.pairwise(cuts):
+            text = html_to_text(cell[a:b]).strip()
+            if text:
+                spans.append((a, b, text))
+    return spans, used_li
+
+
+def _pieces_to_items(pieces: list[tuple[str, str]]) -> list[Item]:
+    """(source, text) pieces -> items; a ※ piece is a note of the item before it."""
     items: list[Item] = []
     for source, text in pieces:
         if text.startswith("※") and items:
@@ -216,12 +233,7 @@ def cell_to_items(cell: str) -> CellItems:
             items[-1] = Item(last.text, last.source_text, note)
             continue
         items.append(Item(text=_strip_bullet(text), source_text=source))
-    doubts = _doubts(items, has_bullets)
-    if "<" in cell:
-        doubts += _unknown_tags(cell)
-        if used_li or "<t" in cell or "<T" in cell:
-            doubts += _markup_doubts(cell, len(items))
-    return CellItems("list" if is_list else "prose", tuple(items), doubts=doubts)
+    return items
 
 
 def _unknown_tags(cell: str) -> tuple[str, ...]:

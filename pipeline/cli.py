@@ -1,7 +1,9 @@
 """Command line: parse arguments, call one library function, print, return an exit code.
 
-Only this module knows argv, stdout, stderr and exit codes. It imports the heavy
-modules inside each command so that `pipeline --help` and `pipeline dates` start fast.
+Only this module and the command modules it registers (cli_review.py; cli_common.py holds
+the exit codes all of them return) know argv, stdout and stderr. The heavy modules are
+imported inside each command, only for speed: `pipeline --help` and `pipeline dates` start
+without pyarrow or pandas.
 """
 
 from __future__ import annotations
@@ -12,12 +14,18 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import __version__
+from pipeline import __version__, cli_review
+from pipeline.cli_common import (
+    EXIT_FAILED,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    say,
+)
 
-if TYPE_CHECKING:  # runner imports pyarrow: not at start-up
+if TYPE_CHECKING:  # for the annotation only: runner loads pyarrow, not wanted at start-up
     from pipeline.runner import RunResult
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,18 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     dates.add_argument("texts", nargs="*", metavar="TEXT")
     dates.add_argument("--fiscal-year", type=int, metavar="YEAR",
                        help="fiscal year that gives a bare month its year (3月 -> YEAR+1)")
-    from pipeline.cli_audit import register as register_audit
-
-    register_audit(commands)
+    cli_review.register(commands)
     return parser
-
-
-def _say(text: str) -> None:
-    """One line to stderr. File names and report text may hold control characters (an
-    ESC sequence, a newline that forges a line of ours): they are shown escaped."""
-    from pipeline.safe_text import terminal
-
-    print(terminal(text), file=sys.stderr)
 
 
 def _plural(count: int, word: str) -> str:
@@ -79,7 +77,7 @@ def _plural(count: int, word: str) -> str:
 
 
 def _progress_bar(items: Iterator[Any], total: int) -> Iterator[Any]:
-    from tqdm import tqdm
+    from tqdm import tqdm  # lazy, for speed: only a run on a terminal shows a bar
 
     # delay: a run that takes less than a moment shows no bar at all
     yield from tqdm(items, total=total, unit="report", file=sys.stderr, delay=1.0,
@@ -87,12 +85,13 @@ def _progress_bar(items: Iterator[Any], total: int) -> Iterator[Any]:
 
 
 def command_run(args: argparse.Namespace) -> int:
+    # Lazy, for speed: the run's modules load pyarrow, which `pipeline dates` never needs.
     from pipeline.commit import WAITING, OutputError
-    from pipeline.runner import InputError, NoReportsError, RunOptions, default_jobs, run
+    from pipeline.inputs import InputError, NoReportsError
+    from pipeline.outputs import arrow_without_pandas
+    from pipeline.runner import RunOptions, default_jobs, run
 
     if args.own_process:  # no caller's pandas objects for pyarrow to recognise
-        from pipeline.outputs import arrow_without_pandas
-
         arrow_without_pandas()
     inputs = args.inputs or [Path("raw")]
     if args.jobs is not None and args.jobs < 1:
@@ -106,32 +105,32 @@ def command_run(args: argparse.Namespace) -> int:
     def notify(message: str) -> None:
         # Waiting is said even with --quiet: a run that blocks in silence looks hung.
         if not args.quiet or message.startswith(WAITING):
-            _say(f"pipeline run: {message}")
+            say(f"pipeline run: {message}")
 
     try:
         result = run(inputs, args.out, options, _progress_bar if show_progress else None,
                      notify=notify)
     except (InputError, OutputError) as error:
-        _say(f"pipeline run: error: {error}")
+        say(f"pipeline run: error: {error}")
         return EXIT_USAGE
     except NoReportsError as error:
-        _say(f"pipeline run: error: {error}")
+        say(f"pipeline run: error: {error}")
         return EXIT_FAILED
     for issue in result.unreadable:
-        _say(f"pipeline run: error: {issue.message}")
+        say(f"pipeline run: error: {issue.message}")
     for name in result.missing_year:
-        _say(f"pipeline run: warning: {name}: no fiscal year found (no period line, no year "
+        say(f"pipeline run: warning: {name}: no fiscal year found (no period line, no year "
              "in the file name)")
     summary = run_summary(result, args.out)
     if not args.quiet or result.unreadable:
-        _say(summary)
+        say(summary)
     if result.unreadable:
         return EXIT_FAILED
     if args.strict and (result.rejects or result.warnings):
         for reason in result.reject_reasons:
-            _say(f"pipeline run: reject: {reason}")
+            say(f"pipeline run: reject: {reason}")
         for warning in result.warnings:
-            _say(f"pipeline run: warning: {warning.message} [{warning.code}]")
+            say(f"pipeline run: warning: {warning.message} [{warning.code}]")
         return EXIT_FAILED
     return EXIT_OK
 
@@ -147,7 +146,7 @@ def run_summary(result: RunResult, out: Path) -> str:
 
 
 def command_dates(args: argparse.Namespace) -> int:
-    from pipeline.dates.jsonl import texts_to_lines
+    from pipeline.dates.jsonl import texts_to_lines  # lazy, for speed of `pipeline --help`
 
     texts = args.texts or (line.rstrip("\r\n") for line in sys.stdin)
     sys.stdout.writelines(texts_to_lines(texts, args.fiscal_year))
@@ -155,7 +154,7 @@ def command_dates(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "run": command_run, "dates": command_dates}
+    "run": command_run, "dates": command_dates, **cli_review.COMMANDS}
 
 
 def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int:
@@ -171,11 +170,10 @@ def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int
         sys.stderr.write(parser.format_help())
         return EXIT_USAGE
     try:
-        handler = getattr(args, "handler", None) or COMMANDS[args.command]
-        return int(handler(args))
+        return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print("pipeline: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as error:
         if args.debug:
             import traceback  # only here: `pipeline dates` starts without it

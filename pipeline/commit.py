@@ -25,7 +25,9 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 
@@ -351,3 +353,20 @@ def recover(out_dir: Path, owned: Iterable[str]) -> list[str]:
             with contextlib.suppress(OSError):  # the killed run's folder, when it is empty
                 folder.rmdir()
     return done
+
+
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) until the block is done, then deliver it: a run interrupted
+    while renaming its outputs into place would leave new tables beside an old manifest."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, _frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt

@@ -12,12 +12,9 @@ and Python only loops over the rows that differ, so 200,000 events diff in secon
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
-from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,8 +22,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline import similar
-from pipeline.schema import ENTRIES, EVENTS, PERIODS, TABLES, Column
+from pipeline.commit import OutputError
+from pipeline.diff_match import match_by_key, pair_similar, partner_key
+from pipeline.folder import FolderError, absent_columns, is_output_folder, read_table
+from pipeline.inputs import InputError, NoReportsError
+from pipeline.runner import RunOptions, run
+from pipeline.schema import ENTRIES, EVENTS, PERIODS, TABLES
 
 Cause = Literal["source", "extractor", "unknown"]
 Record = dict[str, Any]
@@ -38,12 +39,7 @@ ENTRY_POSITION: tuple[str, ...] = ("source_file", "source_line", "table_no", "ro
 # The cell hash says why an event changed; on its own it is no change, since editing one
 # item of a cell changes the hash of every other item read from that cell.
 CAUSE_COLUMN = "source_sha256"
-SIMILARITY = 0.8
-_ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "boolean": pa.bool_(),
-                "date": pa.date32()}
 _SEP = "\x1f"
-# Schema metadata key naming the columns conform() filled because the input lacked them.
-_ABSENT = b"pipeline.absent"
 
 
 class DiffError(Exception):
@@ -135,69 +131,6 @@ class DiffResult:
 
 # ---- reading -----------------------------------------------------------------------------
 
-def _schema(columns: Iterable[Column]) -> pa.Schema:
-    return pa.schema([pa.field(name, _ARROW_TYPES[kind]) for name, kind, _ in columns])
-
-
-def conform(table: pa.Table, columns: tuple[Column, ...]) -> pa.Table:
-    """The schema's columns in its order and types; a missing string reads as "" as in CSV.
-
-    A column the input lacks (an older run) is filled with nulls so every table has one
-    shape, and named in the schema metadata (see `absent_columns`), so it is not compared."""
-    arrays = []
-    absent = [name for name, _, _ in columns if name not in table.column_names]
-    for name, kind, _ in columns:
-        wanted = _ARROW_TYPES[kind]
-        if name in table.column_names:
-            array = table[name]
-            if array.type != wanted:
-                array = pc.cast(array, wanted)
-        else:
-            array = pa.nulls(table.num_rows, wanted)
-        if kind == "string":
-            array = pc.fill_null(array, "")
-        arrays.append(array)
-    schema = _schema(columns)
-    if absent:
-        schema = schema.with_metadata({_ABSENT: ",".join(absent).encode()})
-    return pa.table(arrays, schema=schema)
-
-
-def absent_columns(table: pa.Table) -> set[str]:
-    """The columns `conform` filled because the input did not have them."""
-    names = (table.schema.metadata or {}).get(_ABSENT, b"").decode()
-    return set(names.split(",")) if names else set()
-
-
-def read_table(folder: Path, name: str) -> pa.Table:
-    """One output table, from Parquet if present, else from CSV; absent -> empty."""
-    import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
-
-    columns = TABLES[name]
-    parquet, csv_path = folder / f"{name}.parquet", folder / f"{name}.csv"
-    try:
-        if parquet.exists():
-            table = pq.read_table(parquet)
-        elif (folder / name).is_dir():  # partitioned by `pipeline run --partition-by`
-            table = pq.read_table(folder / name, partitioning="hive")
-        elif csv_path.exists():
-            types = {n: _ARROW_TYPES[kind] for n, kind, _ in columns}
-            table = pacsv.read_csv(csv_path, convert_options=pacsv.ConvertOptions(
-                column_types=types, null_values=[""], strings_can_be_null=False,
-                true_values=["true"], false_values=["false"]))
-        else:
-            return _schema(columns).empty_table()
-        return conform(table, columns)
-    except (pa.ArrowException, OSError) as error:
-        raise DiffError(f"{folder}/{name}: cannot read: {error}") from error
-
-
-def is_output_folder(path: Path) -> bool:
-    return path.is_dir() and (any((path / f"events.{s}").is_file() for s in ("parquet", "csv"))
-                              or (path / "events").is_dir())
-
-
 def _has_table(item: Record) -> bool:
     """Whether one extracted input (its manifest entry) read a table: any row, read or not."""
     counts = item.get("counts", {})
@@ -211,9 +144,6 @@ def load(path: Path, workdir: Path, layout: Path | None = None) -> dict[str, pa.
         raise DiffError(f"{path}: no such file or folder")
     folder = path
     if not is_output_folder(path):
-        from pipeline.commit import OutputError
-        from pipeline.runner import InputError, NoReportsError, RunOptions, run
-
         folder = workdir
         try:
             result = run([path], folder, RunOptions(layout=layout))
@@ -228,67 +158,11 @@ def load(path: Path, workdir: Path, layout: Path | None = None) -> dict[str, pa.
         if not result.events and not any(_has_table(i) for i in result.manifest.get(
                 "inputs", [])):
             raise DiffError(f"{path}: no report table found, so there is nothing to compare")
-    return {name: read_table(folder, name)
-            for name in ("events", "periods", "entries", "extras")}
-
-
-# ---- column comparison -------------------------------------------------------------------
-
-def _differs(old: Any, new: Any) -> Any:
-    """Element-wise old != new where two nulls are equal; never null."""
-    equal = pc.fill_null(pc.equal(old, new), False)
-    both_null = pc.and_(pc.is_null(old), pc.is_null(new))
-    return pc.invert(pc.or_(equal, both_null))
-
-
-@dataclass(slots=True)
-class _Matched:
-    removed: pa.Table
-    added: pa.Table
-    old_rows: np.ndarray[Any, np.dtype[np.intp]]  # rows on both sides, in key order
-    new_rows: np.ndarray[Any, np.dtype[np.intp]]  # the same keys, same order, in new
-    changed: np.ndarray[Any, np.dtype[np.intp]]  # indexes into old_rows / new_rows
-    moved: np.ndarray[Any, np.dtype[np.intp]]
-
-    def pairs(self, old: pa.Table, new: pa.Table, which: np.ndarray[Any, np.dtype[np.intp]]
-              ) -> zip[tuple[Record, Record]]:
-        return zip(old.take(self.old_rows[which]).to_pylist(),
-                   new.take(self.new_rows[which]).to_pylist(), strict=True)
-
-
-def _aligned(keys: Any, others: Any) -> np.ndarray[Any, np.dtype[np.intp]]:
-    """Row numbers of the keys found in `others`, in key order."""
-    found = np.flatnonzero(np.asarray(pc.is_in(keys, value_set=others).to_numpy(
-        zero_copy_only=False), dtype=bool))
-    order = np.asarray(pc.sort_indices(pc.take(keys, found)).to_numpy(), dtype=np.intp)
-    return found[order]
-
-
-def match_by_key(old: pa.Table, new: pa.Table, key: str, compare: list[str],
-                 position: list[str]) -> _Matched:
-    """Split two tables keyed by a unique column into removed, added and common rows, and
-    find the common rows whose compared columns differ or whose position alone differs.
-
-    Columns are aligned one at a time by row numbers, never as whole-table copies, so the
-    peak memory stays near the size of the two tables themselves."""
-    old_keys, new_keys = old[key].combine_chunks(), new[key].combine_chunks()
-    old_rows, new_rows = _aligned(old_keys, new_keys), _aligned(new_keys, old_keys)
-
-    def differs(columns: list[str]) -> np.ndarray[Any, np.dtype[np.bool_]]:
-        mask = np.zeros(len(old_rows), dtype=bool)
-        for name in columns:
-            mask |= np.asarray(_differs(pc.take(old[name], old_rows), pc.take(
-                new[name], new_rows)).to_numpy(zero_copy_only=False), dtype=bool)
-        return mask
-
-    changed, placed = differs(compare), differs(position)
-    kept_old = np.ones(old.num_rows, dtype=bool)
-    kept_old[old_rows] = False
-    kept_new = np.ones(new.num_rows, dtype=bool)
-    kept_new[new_rows] = False
-    return _Matched(old.filter(pa.array(kept_old)), new.filter(pa.array(kept_new)),
-                    old_rows, new_rows, np.flatnonzero(changed),
-                    np.flatnonzero(placed & ~changed))
+    try:
+        return {name: read_table(folder, name)
+                for name in ("events", "periods", "entries", "extras")}
+    except FolderError as error:
+        raise DiffError(str(error)) from error
 
 
 def _check_unique(table: pa.Table, key: str, label: str) -> None:
@@ -317,63 +191,9 @@ def _cause(old: Record, new: Record, known: bool = True) -> Cause:
     return "source" if old[CAUSE_COLUMN] != new[CAUSE_COLUMN] else "extractor"
 
 
-def partner_key(row: Record) -> tuple[int, str, str]:
-    return (row["fiscal_year"] or 0, row["partner_country_code"] or row["partner_country"],
-            row["partner_city"])
-
-
 def _order(row: Record) -> tuple[Any, ...]:
     return (*partner_key(row), row["source_file"], row["source_line"] or 0,
             row.get("item_no") or 0, row.get("event_id", ""))
-
-
-# ---- similar descriptions ----------------------------------------------------------------
-
-def pair_similar(removed: list[Record], added: list[Record],
-                 threshold: float = SIMILARITY, too_long: list[tuple[int, int]] | None = None
-                 ) -> list[tuple[Record, Record, float]]:
-    """Pairs (removed, added) of one partner and fiscal year whose descriptions have a
-    difflib ratio >= threshold, best first, each event in at most one pair.
-
-    Cheap upper bounds (the length ratio, then real_quick_ratio and quick_ratio) rule out
-    most pairs before the quadratic ratio() is computed; descriptions longer than
-    similar.LONG together are compared by similar.ratio, linear in their length. The
-    (removed, added) indexes of pairs it could not compare go to `too_long`."""
-    groups: dict[tuple[int, str, str], list[tuple[int, Record]]] = defaultdict(list)
-    for j, row in enumerate(added):
-        groups[partner_key(row)].append((j, row))
-    candidates: list[tuple[float, str, str, int, int]] = []
-    for i, old in enumerate(removed):
-        a = old["description"]
-        matcher = SequenceMatcher(None, autojunk=False)
-        matcher.set_seq2(a)  # seq2 is the one difflib caches
-        for j, new in groups.get(partner_key(old), ()):
-            b = new["description"]
-            if not a and not b:
-                continue
-            if 2 * min(len(a), len(b)) / (len(a) + len(b)) < threshold:
-                continue
-            matcher.set_seq1(b)
-            if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
-                continue
-            ratio = matcher.ratio() if len(a) + len(b) <= similar.LONG else similar.ratio(a, b)
-            if ratio is None:
-                if too_long is not None:
-                    too_long.append((i, j))
-            elif ratio >= threshold:
-                candidates.append((-ratio, old["event_id"], new["event_id"], i, j))
-    candidates.sort()
-    used_old: set[int] = set()
-    used_new: set[int] = set()
-    pairs: list[tuple[Record, Record, float]] = []
-    for negative, _, _, i, j in candidates:
-        if i not in used_old and j not in used_new:
-            used_old.add(i)
-            used_new.add(j)
-            pairs.append((removed[i], added[j], -negative))
-    if too_long is not None:  # only those whose events stayed unpaired need saying
-        too_long[:] = [(i, j) for i, j in too_long if i not in used_old and j not in used_new]
-    return pairs
 
 
 # ---- the three tables --------------------------------------------------------------------
@@ -575,7 +395,3 @@ def diff_outputs(old: Path, new: Path, ignore: Collection[str] = (),
         new_tables = load(new, Path(work) / "new", layout)
     return diff_tables(old_tables, new_tables, ignore, str(old), str(new))
 
-
-def jsonable(value: Any) -> Any:
-    """Dates as ISO strings; everything else as it is."""
-    return value.isoformat() if isinstance(value, dt.date) else value

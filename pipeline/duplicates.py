@@ -11,14 +11,12 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from pipeline.cache import StoredReport
+from pipeline.inputs import InputFile
 from pipeline.model import Issue
 from pipeline.schema import TABLES
-
-if TYPE_CHECKING:
-    from pipeline.cache import StoredReport
-    from pipeline.runner import InputFile
 
 # What makes two events "the same partner's event" across reports: not the bureau, which a
 # re-issue may rename, nor the dates, which it may correct.

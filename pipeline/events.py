@@ -19,7 +19,9 @@ from pipeline.entities import (
     columns_to_partner,
     label_to_partner,
 )
-from pipeline.facets import item_to_facets, title_to_government, vocabulary
+from pipeline.facet_words import vocabulary
+from pipeline.facets import item_to_facets, title_to_government
+from pipeline.ids import event_key, make_event_id
 from pipeline.model import (
     EntryRecord,
     EventRecord,
@@ -34,22 +36,11 @@ from pipeline.model import (
 from pipeline.normalise import MAY_HOLD_DATE, nfkc_collapse, trailing_bracket_group
 from pipeline.partners import partner_id
 
+# This stage's rejects: a table row whose label or cell could not be read gave no entry.
+ROW_REJECTS = frozenset({"partner-label", "cell-html"})
 _BACKGROUND = ("の", "に", "以来", "から", "まで")
 MAX_DATE_SCAN = 5_000  # characters; the longest prose cell in a real report is a few hundred
 _SEPARATORS = re.compile(r"^[\s\u3000、，,及びおよ並にと]*$")
-
-
-def event_key(fiscal_year: int | None, partner: Partner, bureau: str, description: str) -> str:
-    """What identifies an event: no position and no date, so a corrected date keeps its id;
-    the country by its code, so 米国 and アメリカ合衆国 are the same partner."""
-    return "\x1f".join([str(fiscal_year or ""), partner.country_code or partner.country,
-                        partner.city, bureau, description])
-
-
-def make_event_id(key: str, occurrence: int) -> str:
-    """A short hash of the key, with -N for the Nth event of the same key in a report."""
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-    return digest if occurrence == 1 else f"{digest}-{occurrence}"
 
 
 @functools.lru_cache(maxsize=8192)

@@ -162,6 +162,15 @@ def is_record_table(labels: Sequence[str], vocabulary: Vocabulary | None = None)
     return _is_role_row(_cell_roles(labels, vocabulary or builtin_vocabulary()))
 
 
+def _layout_example(rows: list[list[str]], vocabulary: Vocabulary) -> tuple[list[str], str]:
+    """The anchor roles no cell of `rows` has, and a layout-file line that would map one."""
+    roles = {cell_role(c, vocabulary) for row in rows for c in row} - {None}
+    missed = [role for role in ANCHOR_ROLES if role not in roles]
+    unknown = next((c for row in rows for c in row if cell_role(c, vocabulary) is None),
+                   "見出し")
+    return missed, f'"{unknown}" = "{missed[0] if missed else "content"}"'
+
+
 def unrecognised_header(rows: Sequence[Sequence[str]], vocabulary: Vocabulary | None = None,
                         limit: int = 3) -> str:
     """Why no table header was found, and what to do: the header-like rows seen (short rows
@@ -173,15 +182,9 @@ def unrecognised_header(rows: Sequence[Sequence[str]], vocabulary: Vocabulary | 
     if not candidates:
         return ("no row looks like a table header (a row of short cells naming the partner "
                 "or the content); is this a report table?")
-    shown = []
-    for row in candidates[:limit]:
-        cells = [f"{cell}={cell_role(cell, vocabulary) or '?'}" for cell in row]
-        shown.append(" | ".join(cells))
-    roles = {cell_role(c, vocabulary) for row in candidates[:limit] for c in row} - {None}
-    missed = [role for role in ANCHOR_ROLES if role not in roles]
-    unknown = next((c for row in candidates[:limit] for c in row
-                    if cell_role(c, vocabulary) is None), "見出し")
-    example = f'"{unknown}" = "{missed[0] if missed else "content"}"'
+    shown = [" | ".join(f"{cell}={cell_role(cell, vocabulary) or '?'}" for cell in row)
+             for row in candidates[:limit]]
+    missed, example = _layout_example(candidates[:limit], vocabulary)
     return ("no table header recognised; header-like rows seen: " + "; ".join(shown)
             + f". Missing: {' or '.join(missed) if missed else 'a second known column'}"
             + f". Map the headers to roles in a layout file ([columns] {example}, one line "

@@ -22,6 +22,10 @@ from pipeline.model import Issue, Layout, RawRow, SourceDocument, TableRow
 from pipeline.normalise import html_to_text
 from pipeline.roles import INHERITING, Vocabulary, builtin_vocabulary
 
+# This stage's rejects that cost a table row (it never became one): the audit shows each as
+# an unread row.
+ROW_REJECTS = frozenset({"row-cells", "row-label", "row-outside-table", "line-encoding",
+                         "fiscal-year-conflict"})
 LINE_KINDS = ("blank", "title", "period", "header", "row", "note", "rejected")
 
 # What a period line may say besides its fiscal year(s): 令和元年度（平成31年度）実績一覧.

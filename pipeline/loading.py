@@ -12,13 +12,10 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.schema import TABLES, Column
+from pipeline.schema import TABLES, Column, arrow_type
 
 if TYPE_CHECKING:
     import pandas as pd
-
-_ARROW = {"string": "string", "integer": "int64", "boolean": "bool_", "date": "date32"}
-
 
 class LoadError(Exception):
     """A folder that is not an output folder of `pipeline run`, or a table that cannot be read."""
@@ -34,7 +31,7 @@ def load(out_dir: str | Path) -> dict[str, pd.DataFrame]:
         raise LoadError(f"{folder}: no such folder")
     if not any((folder / f"events{s}").exists() for s in (".parquet", ".csv", "")):
         raise LoadError(f"{folder}: not an output folder of `pipeline run` (no events table)")
-    import pandas as pd
+    import pandas as pd  # lazy, for speed: only load() needs pandas (see the docstring)
     import pyarrow as pa
 
     mapping = {pa.string(): pd.StringDtype("pyarrow"), pa.int64(): pd.Int64Dtype(),
@@ -45,12 +42,12 @@ def load(out_dir: str | Path) -> dict[str, pd.DataFrame]:
 
 def read_arrow(folder: Path, name: str, columns: tuple[Column, ...]) -> Any:
     """One table as a pyarrow Table in schema order and types, nulls kept (see load)."""
-    import pyarrow as pa
+    import pyarrow as pa  # lazy, for speed: `import pipeline` does not load pyarrow
     import pyarrow.csv as pa_csv
     import pyarrow.dataset as ds
     import pyarrow.parquet as pq
 
-    types = {column: getattr(pa, _ARROW[kind])() for column, kind, _ in columns}
+    types = {column: arrow_type(kind) for column, kind, _ in columns}
     parquet, csv_path, partitioned = (folder / f"{name}.parquet", folder / f"{name}.csv",
                                       folder / name)
     try:

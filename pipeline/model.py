@@ -24,9 +24,6 @@ class Issue:
     source_line: int  # 1-based physical line; 0 for a problem with the whole file
     raw: str = ""
 
-    def where(self) -> str:
-        return f"{self.source_file}:{self.source_line}" if self.source_line else self.source_file
-
 
 @dataclass(frozen=True, slots=True)
 class RawRow:

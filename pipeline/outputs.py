@@ -21,25 +21,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline.schema import Column
+from pipeline.formats import csv_value
+from pipeline.schema import Column, arrow_type
 
 BATCH_ROWS = 8_192  # rows of Python objects held before a batch goes out: memory stays flat
-_ARROW_TYPES = {"string": "string", "integer": "int64", "boolean": "bool_", "date": "date32"}
 # A spreadsheet reads a formula after the ASCII signs and, in Japanese Excel, after their
 # full-width forms; a leading TAB or CR is trimmed on import, exposing what follows.
 _FORMULA_START = ("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r")
-
-
-def csv_value(value: Any) -> str:
-    if value is None:
-        return ""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def excel_value(value: Any) -> str:
@@ -84,7 +72,7 @@ def arrow_without_pandas() -> None:
     before any to_pandas() would then be read as a plain sequence."""
     if "pandas" in sys.modules:
         return
-    import pyarrow
+    import pyarrow  # lazy: this module loads pyarrow only after this hook is set
 
     sys.meta_path.insert(0, _NoPandas)
     try:
@@ -94,9 +82,9 @@ def arrow_without_pandas() -> None:
 
 
 def arrow_schema(columns: Sequence[Column], drop: str | None = None) -> Any:
-    import pyarrow as pa
+    import pyarrow as pa  # lazy: arrow_without_pandas must run before pyarrow first loads
 
-    return pa.schema([pa.field(name, getattr(pa, _ARROW_TYPES[kind])())
+    return pa.schema([pa.field(name, arrow_type(kind))
                       for name, kind, _ in columns if name != drop])
 
 
@@ -130,7 +118,7 @@ class TableSink:
 
     def __init__(self, out_dir: Path, name: str, columns: Sequence[Column], *,
                  excel: bool = False, partition_by: str | None = None) -> None:
-        import pyarrow.csv as pa_csv
+        import pyarrow.csv as pa_csv  # lazy: see arrow_without_pandas
         import pyarrow.parquet as pq
 
         self.out_dir, self.name, self.columns = out_dir, name, columns
@@ -218,7 +206,7 @@ class TableSink:
         self._partition_value = value
 
     def _flush(self) -> None:
-        import pyarrow as pa
+        import pyarrow as pa  # lazy: see arrow_without_pandas
 
         if not self._pending_rows:
             return

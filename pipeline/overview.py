@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.loading import LoadError, read_arrow
 from pipeline.schema import TABLES
 
 Year = int | None  # None: a report whose fiscal year could not be read
@@ -49,8 +50,6 @@ class Overview:
 
 
 def folder_to_overview(folder: Path) -> Overview:
-    from pipeline.loading import LoadError, read_arrow
-
     if not folder.is_dir():
         raise OverviewError(f"{folder}: no such folder")
     if not any((folder / f"events{s}").exists() for s in (".parquet", ".csv", "")):
@@ -73,6 +72,22 @@ def folder_to_overview(folder: Path) -> Overview:
                               len(rows["rejects"]))
 
 
+def _partner_summaries(partners: list[dict[str, Any]]) -> list[PartnerSummary]:
+    """One summary per partner over its years, most events first."""
+    summaries: dict[str, PartnerSummary] = {}
+    for row in sorted(partners, key=lambda p: (p["fiscal_year"] is None, p["fiscal_year"] or 0)):
+        summary = summaries.get(row["partner_id"])
+        if summary is None:
+            summary = summaries[row["partner_id"]] = PartnerSummary(
+                row["partner_id"], row["partner_country"] or "", row["partner_city"] or "",
+                row["fiscal_year"], row["start_fiscal_year"])
+        summary.events += row["event_count"] or 0
+        summary.bureaus.update(b for b in (row["bureaus"] or "").split("; ") if b)
+        if summary.since is None:
+            summary.since = row["start_fiscal_year"]
+    return sorted(summaries.values(), key=lambda s: (-s.events, s.partner_id))
+
+
 def tables_to_overview(events: list[dict[str, Any]], entries: list[dict[str, Any]],
                        partners: list[dict[str, Any]], rejects: int) -> Overview:
     years = sorted({e["fiscal_year"] for e in [*events, *entries]},
@@ -89,17 +104,6 @@ def tables_to_overview(events: list[dict[str, Any]], entries: list[dict[str, Any
         directions[(year, event["direction"] or "unknown")] += 1
         actors.update(a for a in (event["actors"] or "").split("; ") if a)
         people[year] += event["participant_count"] or 0
-    summaries: dict[str, PartnerSummary] = {}
-    for row in sorted(partners, key=lambda p: (p["fiscal_year"] is None, p["fiscal_year"] or 0)):
-        summary = summaries.get(row["partner_id"])
-        if summary is None:
-            summary = summaries[row["partner_id"]] = PartnerSummary(
-                row["partner_id"], row["partner_country"] or "", row["partner_city"] or "",
-                row["fiscal_year"], row["start_fiscal_year"])
-        summary.events += row["event_count"] or 0
-        summary.bureaus.update(b for b in (row["bureaus"] or "").split("; ") if b)
-        if summary.since is None:
-            summary.since = row["start_fiscal_year"]
     return Overview(
         years=years,
         events_per_year=Counter(e["fiscal_year"] for e in events),
@@ -110,7 +114,7 @@ def tables_to_overview(events: list[dict[str, Any]], entries: list[dict[str, Any
         kinds=kinds,
         directions=directions,
         actors=actors,
-        partners=sorted(summaries.values(), key=lambda s: (-s.events, s.partner_id)),
+        partners=_partner_summaries(partners),
         events={e["event_id"]: e for e in events},
         rejects=rejects,
     )

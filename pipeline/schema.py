@@ -6,7 +6,7 @@ three can never disagree. Types are Frictionless names: string, integer, boolean
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 Column = tuple[str, str, str]  # name, type, description
 
@@ -162,3 +162,15 @@ FOREIGN_KEYS: Final[dict[str, list[tuple[list[str], str, list[str]]]]] = {
                 ["source_file", "table_no", "row_no"])],
     "event_months": [(["event_id"], "events", ["event_id"])],
 }
+
+# Each column type's Arrow type, by its pyarrow factory name (pyarrow.string() ...): names,
+# so this module (which `pipeline dates` imports) does not load pyarrow itself.
+ARROW_TYPES: Final[dict[str, str]] = {"string": "string", "integer": "int64",
+                                      "boolean": "bool_", "date": "date32"}
+
+
+def arrow_type(kind: str) -> Any:
+    """The pyarrow type of a column type (string, integer, boolean, date)."""
+    import pyarrow  # lazy for speed: `pipeline dates` never loads pyarrow
+
+    return getattr(pyarrow, ARROW_TYPES[kind])()

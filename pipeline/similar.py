@@ -1,9 +1,9 @@
 """How alike two texts are, and where they differ, in time linear in their length.
 
-difflib's SequenceMatcher is quadratic in the worst case: a 48 KB item changed by one
-character took 31 s to pair and 127 s to mark up. Texts as short as real descriptions
-(LONG characters together) still go through difflib whole, so every figure and every
-marked page of ordinary reports stays as it was. Longer ones are cut to what differs —
+difflib's SequenceMatcher is quadratic in the worst case: on a 48 KB item changed by one
+character it takes 31 s to pair and 127 s to mark up. Texts as short as real descriptions
+(LONG characters together) go through difflib whole, so ordinary reports get difflib's
+own figures and marks. Longer ones are cut to what differs —
 the common start and end are found by a linear scan — and only that middle goes through
 difflib, when it is small enough (MAX_MIDDLE_WORK); otherwise the answer is None (ratio)
 or one replaced span (opcodes), and the caller says so.

@@ -8,19 +8,20 @@ date, so the page has to show text that looks like code, a reject and a warning.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import html as lxml_html
 
-from pipeline.audit import audit_html
+from pipeline.audit_render import audit_html
 from pipeline.cli import main
-from tests.conftest import REPORT, ROOT
+from tests.conftest import REPORT
+from tests.reports import ARTIFACTS, CHROMIUM, chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
 PWN_TITLE = '<script>document.title="PWNED"</script>'
 PWN_ATTRIBUTE = "<script>document.documentElement.setAttribute('data-pwned','yes')</script>"
 
@@ -39,18 +40,6 @@ def hostile_report(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / REPORT.name).write_text(text, encoding="utf-8")
     return folder
-
-
-def chromium(*args: str, profile: Path) -> str:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: the audit page must be checked in a real browser. "
-                    "Install it with: apt-get update && apt-get install -y chromium")
-    done = subprocess.run(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", f"--user-data-dir={profile}", "--virtual-time-budget=2000", *args],
-        capture_output=True, text=True, timeout=120, check=True)
-    return done.stdout
 
 
 @pytest.fixture(scope="module")
@@ -133,14 +122,59 @@ def test_timeline_has_one_row_per_partner_and_no_network(page: tuple[Path, str])
     assert dots and all(n > 0 for n in dots)
 
 
+def _screenshot(page: Path, shot: Path, profile: Path, size: str = "1280,2000") -> Any:
+    """The page as Chromium paints it, as a greyscale image."""
+    from PIL import Image  # Pillow comes with reportlab, a test dependency
+
+    shot.unlink(missing_ok=True)
+    chromium(f"--screenshot={shot}", f"--window-size={size}", page.as_uri(), profile=profile)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    return Image.open(shot).convert("L")
+
+
 def test_screenshot(page: tuple[Path, str], tmp_path: Path) -> None:
+    """The picture shows the counts: the same page with only the count figures made
+    transparent differs from it in the counts table, and there only."""
+    from PIL import ImageChops
+
     path, _ = page
     ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / "audit.png"
-    shot.unlink(missing_ok=True)
-    chromium(f"--screenshot={shot}", "--window-size=1280,2000", path.as_uri(),
-             profile=tmp_path / "profile")
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    shot = _screenshot(path, ARTIFACTS / "audit.png", tmp_path / "profile")
+    html = path.read_text(encoding="utf-8")
+    # The copy drops the page's CSP (it would refuse the added style) and hides the figures
+    # without moving anything: every pixel that differs is a pixel of a count.
+    hidden = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+    hidden = hidden.replace("</head>", "<style>#counts td.n{color:transparent}</style></head>")
+    copy = tmp_path / "hidden.html"
+    copy.write_text(hidden, encoding="utf-8")
+    without = _screenshot(copy, tmp_path / "hidden.png", tmp_path / "profile")
+    difference = ImageChops.difference(shot, without).point(lambda v: 255 if v > 64 else 0)
+    box = difference.getbbox()
+    assert box is not None, "the counts are not painted"
+    painted = difference.histogram()[255]
+    assert painted > 150, painted  # seven bold figures; a single dot or line would be a few pixels
+    left, top, right, bottom = box
+    assert top < bottom < 600 and right - left < 640  # the counts table, top left
+
+
+def test_the_pages_font_draws_japanese_glyphs(tmp_path: Path) -> None:
+    """Two different words in the page's font stack paint differently: with no Japanese
+    font each character would be the same empty box, and the two pictures equal."""
+    from PIL import ImageChops
+
+    shots = []
+    for number, word in enumerate(("交流実績", "姉妹都市")):
+        page = tmp_path / f"{number}.html"
+        page.write_text(
+            '<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><style>body{font-family:'
+            'system-ui,"Noto Sans CJK JP","Noto Sans JP",sans-serif;font-size:40px;margin:10px}'
+            f"</style></head><body>{word}</body></html>", encoding="utf-8")
+        shots.append(_screenshot(page, tmp_path / f"{number}.png", tmp_path / "profile",
+                                 "800,600"))
+    for shot in shots:
+        low, high = shot.getextrema()
+        assert high - low > 128, "nothing painted"
+    assert ImageChops.difference(*shots).getbbox() is not None, "the same boxes for both words"
 
 
 def test_output_folder_gives_the_same_counts(fy2012_output: Path) -> None:

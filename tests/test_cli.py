@@ -114,7 +114,7 @@ def test_main_called_as_a_library_leaves_pyarrow_its_pandas(tmp_path: Path) -> N
 
 def test_every_command_is_documented_in_the_readme() -> None:
     from pipeline.cli import COMMANDS
-    from pipeline.cli_audit import COMMAND_NAMES
+    from pipeline.cli_review import COMMAND_NAMES
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for command in [*COMMANDS, *COMMAND_NAMES]:

@@ -13,36 +13,17 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.runner import discover
+from pipeline.inputs import discover
 from tests.conftest import read_csv
-from tests.reports import fy2012_text, report_for_year, text_to_csv
+from tests.reports import (
+    build_folder,
+    fy2012_text,
+    output_files,
+    report_for_year,
+    run_quiet,
+)
 
 TABLES = ("events", "periods", "entries", "partners", "rejects")
-
-
-def build_folder(folder: Path, order: tuple[str, ...] = ("a", "b", "c", "d")) -> Path:
-    """Four reports: FY2012 as is, FY2010 in a subfolder, FY2015 in Shift_JIS, FY2016 as CSV."""
-    writers = {
-        "a": lambda: (folder / "fy2012.txt").write_text(fy2012_text(), encoding="utf-8"),
-        "b": lambda: (folder / "older" / "h22.txt").write_text(report_for_year(2010),
-                                                               encoding="utf-8"),
-        "c": lambda: (folder / "sjis.txt").write_bytes(report_for_year(2015).encode("cp932")),
-        "d": lambda: (folder / "2016.csv").write_bytes(
-            ("\ufeff" + text_to_csv(report_for_year(2016))).encode("utf-8")),
-    }
-    (folder / "older").mkdir(parents=True, exist_ok=True)
-    for key in order:
-        writers[key]()
-    return folder
-
-
-def output_files(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)}
-
-
-def run_quiet(*argv: str) -> int:
-    return main(["run", *argv, "--quiet"])
 
 
 @pytest.fixture(scope="module")
@@ -328,7 +309,7 @@ def test_a_changed_extractor_does_not_reuse_old_results(
 
 def test_code_version_hashes_the_package_source() -> None:
     from pipeline import __version__
-    from pipeline.runner import code_version
+    from pipeline.cache import code_version
 
     version, _, digest = code_version().partition("+")
     assert version == __version__ and len(digest) == 12
@@ -339,7 +320,7 @@ def test_interrupts_wait_until_the_outputs_are_in_place() -> None:
     import os
     import signal
 
-    from pipeline.runner import interrupts_deferred
+    from pipeline.commit import interrupts_deferred
 
     done = []
     with pytest.raises(KeyboardInterrupt), interrupts_deferred():

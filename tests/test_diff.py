@@ -18,7 +18,8 @@ import pytest
 from lxml import html as lxml_html
 
 from pipeline.cli import main
-from pipeline.diff import DiffResult, diff_outputs, pair_similar
+from pipeline.diff import DiffResult, diff_outputs
+from pipeline.diff_match import pair_similar
 from pipeline.diff_render import CSV_COLUMNS
 from tests.conftest import REPORT, read_csv
 

@@ -9,9 +9,7 @@ and benchmarks/bench_diff.py measures it.
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -21,26 +19,16 @@ from hypothesis import strategies as st
 
 from pipeline import similar
 from pipeline.cli import main
-from pipeline.diff import pair_similar
+from pipeline.diff_match import pair_similar
 from pipeline.runner import run
 from tests.conftest import REPORT, read_csv
+from tests.reports import hang_guard
 
 LONDON = "・知事のロンドン出張(平成25年1月)"  # line 21 of the report
 
 
-@contextmanager
-def guard(seconds: int = 60) -> Iterator[None]:
-    """A hang guard, not a timing: the new code takes well under a second here."""
-    def hang(*_: object) -> None:
-        raise AssertionError(f"still diffing after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, hang)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+def guard(seconds: int = 60) -> AbstractContextManager[None]:
+    return hang_guard(seconds, "diffing")
 
 
 def test_a_long_text_changed_by_one_character() -> None:

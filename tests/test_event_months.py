@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
-from pipeline.audit import audit_html
+from pipeline.audit_render import audit_html
 from pipeline.months import event_months
 from tests.conftest import DATA, REPORT, read_csv
 

@@ -13,8 +13,8 @@ import pytest
 
 from pipeline.extract import extract_bytes
 from pipeline.model import Extraction
-from pipeline.sources.html import parser_stops
-from tests.test_sources import html_page
+from pipeline.sources.markup import parser_stops
+from tests.reports import html_page
 
 PAGE = html_page(one_table=False)
 START = PAGE.index("<td><ul><li>カイロ県") + len("<td>")

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import io
 import re
-import signal
 import struct
 import tracemalloc
 import zipfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 import pytest
 
 from pipeline.sources import ReadError, budget, read_document
-from tests.test_sources import REPORT_PARTS, xlsx_variant
+from tests.reports import REPORT_PARTS, hang_guard, xlsx_variant
 
 SHEET = "xl/worksheets/sheet1.xml"
 MERGE = b'<mergeCell ref="A1:C1"/>'  # the title's merge in xlsx_variant's sheet
@@ -30,20 +29,8 @@ TOO_LARGE = "the workbook is too large to read: "
 PAST = "past the 500000 cells a workbook may hold (every cell its merged ranges cover counted)"
 
 
-@contextmanager
-def guard(seconds: int = 120) -> Iterator[None]:
-    """A hang guard, not a timing: fail instead of hanging the suite. Each read here takes
-    well under a second; the guard is generous so a busy machine never trips it."""
-    def hang(*_: object) -> None:
-        raise AssertionError(f"still reading after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, hang)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+def guard(seconds: int = 120) -> AbstractContextManager[None]:
+    return hang_guard(seconds, "reading")
 
 
 def rewrite(data: bytes, edit: Callable[[str, bytes], tuple[str, bytes]]) -> bytes:

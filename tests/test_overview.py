@@ -17,8 +17,7 @@ from lxml import html as lxml_html
 
 from pipeline.cli import main
 from tests.conftest import DATA, ROOT, read_csv
-from tests.reports import fy2012_text, report_for_year
-from tests.test_audit import ARTIFACTS, chromium
+from tests.reports import ARTIFACTS, chromium, fy2012_text, report_for_year
 
 HOSTILE_CITY = "ローマ市<script>document.title='PWNED'</script>\u202eعربي"
 HOSTILE_ITEM = "&lt;script&gt;document.documentElement.setAttribute('data-pwned','1')&lt;/script&gt;"

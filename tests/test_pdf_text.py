@@ -7,7 +7,6 @@ from collections import Counter
 
 import pytest
 
-from pipeline.sources.pdf import _add_blocks, _Reading
 from pipeline.sources.pdfchars import (
     Char,
     chars_to_lines,
@@ -17,6 +16,8 @@ from pipeline.sources.pdfchars import (
     map_characters,
 )
 from pipeline.sources.pdflayout import Block, RuledTable, ruled_to_blocks, text_to_blocks
+from pipeline.sources.pdfrows import Reading as _Reading
+from pipeline.sources.pdfrows import add_blocks as _add_blocks
 
 
 def spaced(text: str, x: float = 0.0, top: float = 0.0, advance: float = 10.0,

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from pipeline import cache
-from pipeline.runner import code_version
+from pipeline.cache import code_version
 from tests.conftest import REPORT
-from tests.test_dataset import output_files, run_quiet
+from tests.reports import output_files, run_quiet
 
 DB = Path(".cache") / "reports.sqlite3"
 NAME = REPORT.name

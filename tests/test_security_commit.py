@@ -17,8 +17,7 @@ from pipeline import commit
 from pipeline.cli import main
 from pipeline.schema import TABLES
 from tests.conftest import ROOT
-from tests.reports import fy2012_text, report_for_year
-from tests.test_dataset import build_folder, output_files
+from tests.reports import build_folder, fy2012_text, output_files, report_for_year
 
 OWNED = commit.owned_names(TABLES)
 HANG_GUARD = 300  # seconds: generous, the runs here take a few seconds on a busy machine

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
+from pipeline.inputs import discover
 from pipeline.model import Issue
-from pipeline.runner import discover
 from tests.reports import fy2012_text
 
 SECRET = "-----BEGIN OPENSSH PRIVATE KEY-----\tb3BlbnNzaC1rZXktdjEAAAAA\tnot for reports\n"

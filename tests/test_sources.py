@@ -8,12 +8,9 @@ is written out as a spreadsheet would save it, as an HTML page, or as a workbook
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import html
 import io
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,235 +22,25 @@ from pipeline.layout import document_to_layout
 from pipeline.model import Extraction, Issue, SourceDocument
 from pipeline.sources import ReadError, read_document
 from tests.conftest import REPORT
+from tests.reports import (
+    REPORT_PARTS,
+    content_items,
+    cp932_bytes,
+    csv_variant,
+    euc_jp_bytes,
+    html_page,
+    html_variant,
+    label_html,
+    shift_jis_bytes,
+    text_variant,
+    xls_variant,
+    xlsx_variant,
+)
 
 REPORT_BYTES = REPORT.read_bytes()
 REPORT_TEXT = REPORT_BYTES.decode("utf-8")
 COMPARED = ("description", "date_start", "date_end", "date_precision", "partner_country",
             "partner_country_code", "partner_city", "bureau", "bureau_inherited")
-
-
-@dataclass(frozen=True)
-class Report:
-    title: str
-    period: str
-    header: tuple[str, ...]
-    tables: tuple[tuple[tuple[str, ...], ...], ...]  # rows of cells, per table
-
-
-def parse_report(text: str) -> Report:
-    """The report's parts, read by hand from its lines (tab-separated, blank-separated)."""
-    singles: list[str] = []
-    header: tuple[str, ...] = ()
-    tables: list[list[tuple[str, ...]]] = []
-    for line in text.splitlines():
-        cells = tuple(line.split("\t"))
-        if not line.strip():
-            continue
-        if len(cells) == 1:
-            singles.append(line.strip())
-        elif cells[0].startswith("提携都市名"):
-            header = cells
-            tables.append([])
-        else:
-            tables[-1].append(cells)
-    title, period = singles
-    return Report(title, period, header, tuple(tuple(t) for t in tables))
-
-
-REPORT_PARTS = parse_report(REPORT_TEXT)
-_UL = re.compile(r'^\s*<ul[^>]*>\s*')
-
-
-def content_items(cell: str) -> list[str] | None:
-    """A list cell's items without their bullets; None for a prose or no-activity cell."""
-    if not cell.lstrip().startswith("<ul"):
-        return None
-    body = _UL.sub("", cell).strip()
-    # A bullet starts an item only after whitespace: ニュー・サウス・ウェールズ州 stays whole.
-    return [item.strip() for item in re.split(r"(?:^|\s)・", body) if item.strip()]
-
-
-# ---------------------------------------------------------------------------------------
-# Variants. Each takes the report and a folder and returns (file name, bytes).
-
-
-def text_variant(transform: Callable[[str], bytes], name: str) -> Callable[[Path], tuple[str, bytes]]:
-    def build(_: Path) -> tuple[str, bytes]:
-        return name, transform(REPORT_TEXT)
-
-    return build
-
-
-def cp932_bytes(text: str) -> bytes:
-    # The report writes its ranges with the full-width tilde U+FF5E, which CP932 has;
-    # JIS Shift_JIS has only the wave dash U+301C, so strict shift_jis would fail here.
-    assert "\u301c" not in text and "\uff5e" in text
-    return text.encode("cp932")
-
-
-def shift_jis_bytes(text: str) -> bytes:
-    # As a JIS-strict tool writes it: the tilde becomes the wave dash, 0x8160 both ways.
-    return text.replace("\uff5e", "\u301c").encode("shift_jis")
-
-
-def euc_jp_bytes(text: str) -> bytes:
-    # EUC-JP has no U+FF5E either; its 0xA1C1 is the wave dash.
-    return text.replace("\uff5e", "\u301c").encode("euc_jp")
-
-
-def csv_variant(_: Path) -> tuple[str, bytes]:
-    """As a spreadsheet saves it: every cell quoted, one bullet a line, BOM, CRLF."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow([REPORT_PARTS.title])
-    writer.writerow([REPORT_PARTS.period])
-    for number, table in enumerate(REPORT_PARTS.tables):
-        if number:
-            writer.writerow([])
-        writer.writerow(REPORT_PARTS.header)
-        for label, content, bureau in table:
-            items = content_items(content)
-            cell = "\n".join(f"・{item}" for item in items) if items else content.strip()
-            writer.writerow([label, cell, bureau])
-    return "fy2012_sister_city_exchanges.csv", b"\xef\xbb\xbf" + buffer.getvalue().encode()
-
-
-def _rowspans(table: tuple[tuple[str, ...], ...]) -> list[int]:
-    """Per row, how many rows its bureau cell covers (0 where a cell above covers it)."""
-    spans = [0] * len(table)
-    anchor = 0
-    for index, (_, _, bureau) in enumerate(table):
-        if bureau.strip() or index == 0:
-            anchor = index
-        spans[anchor] += 1
-    return spans
-
-
-def _label_html(label: str) -> str:
-    # A space in a label is written as &nbsp;, as page editors do.
-    return html.escape(label.strip()).replace(" ", "&nbsp;")
-
-
-def _content_html(content: str, as_br: bool, pretty: bool) -> str:
-    items = content_items(content)
-    if items is None:
-        return html.escape(content.strip())
-    escaped = [html.escape(item).replace(" (", "&nbsp;(") for item in items]
-    if as_br:
-        return "<br>".join(escaped)
-    if pretty:  # one <li> a line, the date wrapped onto a line of its own
-        return "\n    <ul>\n" + "".join(
-            "      <li>{}</li>\n".format(item.replace("(平成", "\n        (平成"))
-            for item in escaped) + "    </ul>\n  "
-    return "<ul>" + "".join(f"<li>{item}</li>" for item in escaped) + "</ul>"
-
-
-def html_page(one_table: bool = False, pretty: bool = False, title_in_table: bool = False
-              ) -> str:
-    header = "".join(f"<th>{html.escape(cell).replace(' (', '<br>(')}</th>"
-                     for cell in REPORT_PARTS.header)
-    out = ['<!DOCTYPE html>', '<html lang="ja">', '<head><meta charset="utf-8">',
-           f"<title>{html.escape(REPORT_PARTS.title)}</title></head>", "<body>"]
-    if not title_in_table:
-        out += [f"<h1>{html.escape(REPORT_PARTS.title)}</h1>",
-                f"<p>{html.escape(REPORT_PARTS.period)}</p>"]
-    for number, table in enumerate(REPORT_PARTS.tables):
-        if not (one_table and number):
-            out.append('<table border="1">')
-        if title_in_table and not number:
-            out += [f'<tr><td colspan="3">{html.escape(REPORT_PARTS.title)}</td></tr>',
-                    f'<tr><td colspan="3">{html.escape(REPORT_PARTS.period)}</td></tr>']
-        out.append(f"<tr>{header}</tr>")
-        for index, ((label, content, bureau), span) in enumerate(
-                zip(table, _rowspans(table), strict=True)):
-            as_br = (number, index) == (0, 1)
-            cells = [f"<td>{_label_html(label)}</td>",
-                     f"<td>{_content_html(content, as_br, pretty)}</td>"]
-            if span > 1:
-                cells.append(f'<td rowspan="{span}">{html.escape(bureau.strip())}</td>')
-            elif span == 1:
-                cells.append(f"<td>{html.escape(bureau.strip())}</td>")
-            out.append("<tr>\n  " + "\n  ".join(cells) + "\n</tr>")
-        if not one_table or number == len(REPORT_PARTS.tables) - 1:
-            out.append("</table>")
-    out.append("</body></html>")
-    # A linked item: markup inside <li>, and &amp; that must stay an entity in the HTML.
-    first = "<li>知事本局職員のニューヨーク市主催サミット参加"
-    link = ('<li><a href="https://www.metro.tokyo.lg.jp/?id=24&amp;lang=ja">'
-            "知事本局職員のニューヨーク市主催サミット参加</a>")
-    return "\n".join(out).replace(first, link, 1) + "\n"
-
-
-def html_variant(encoding: str = "utf-8", **shape: bool) -> Callable[[Path], tuple[str, bytes]]:
-    def build(_: Path) -> tuple[str, bytes]:
-        page = html_page(**shape)
-        if encoding != "utf-8":
-            page = page.replace('charset="utf-8"', f'charset="{encoding}"')
-        return "fy2012_sister_city_exchanges.html", page.encode(encoding)
-
-    return build
-
-
-def xlsx_variant(folder: Path) -> tuple[str, bytes]:
-    """A workbook: title merged across A1:C1, bureau cells merged down, one bullet a line."""
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "平成24年度"
-    sheet.append([REPORT_PARTS.title])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=3)
-    sheet.append([REPORT_PARTS.period])
-    for number, table in enumerate(REPORT_PARTS.tables):
-        if number:
-            sheet.append([])
-        sheet.append([cell.strip() for cell in REPORT_PARTS.header])
-        first = sheet.max_row + 1
-        for index, ((label, content, bureau), span) in enumerate(
-                zip(table, _rowspans(table), strict=True)):
-            items = content_items(content)
-            cell = "\n".join(f"・{item}" for item in items) if items else content.strip()
-            sheet.append([label.strip(), cell, bureau.strip() or None])
-            if span > 1:
-                row = first + index
-                sheet.merge_cells(start_row=row, start_column=3, end_row=row + span - 1,
-                                  end_column=3)
-    path = folder / "fy2012_sister_city_exchanges.xlsx"
-    book.save(path)
-    return path.name, path.read_bytes()
-
-
-def xls_variant(folder: Path, stray: tuple[int, int] | None = None) -> tuple[str, bytes]:
-    """The same workbook as xlsx_variant, saved as Excel 97-2003 (.xls) with xlwt; with
-    `stray`, one more value "x" at that (row, column), 0-based."""
-    import xlwt
-
-    book = xlwt.Workbook(encoding="utf-8")
-    sheet = book.add_sheet("平成24年度")
-    sheet.write_merge(0, 0, 0, 2, REPORT_PARTS.title)
-    sheet.write(1, 0, REPORT_PARTS.period)
-    row = 2
-    for number, table in enumerate(REPORT_PARTS.tables):
-        if number:
-            row += 1  # a blank row between the tables
-        for column, cell in enumerate(REPORT_PARTS.header):
-            sheet.write(row, column, cell.strip())
-        row += 1
-        for (label, content, bureau), span in zip(table, _rowspans(table), strict=True):
-            items = content_items(content)
-            sheet.write(row, 0, label.strip())
-            sheet.write(row, 1, "\n".join(f"・{item}" for item in items) if items
-                        else content.strip())
-            if span > 1:
-                sheet.write_merge(row, row + span - 1, 2, 2, bureau.strip())
-            elif span == 1:
-                sheet.write(row, 2, bureau.strip())
-            row += 1
-    if stray is not None:
-        sheet.write(*stray, "x")
-    path = folder / "fy2012_sister_city_exchanges.xls"
-    book.save(str(path))
-    return path.name, path.read_bytes()
 
 
 @dataclass(frozen=True)
@@ -834,7 +621,7 @@ def test_html_table_without_a_header_continues_the_table_above(
     from pipeline.extract import extract_bytes
 
     # Cut inside a bureau rowspan: the cell above spans into the second table, as before.
-    label = _label_html(REPORT_PARTS.tables[0][2][0])
+    label = label_html(REPORT_PARTS.tables[0][2][0])
     page = _split_first_table(html_page(), label, "<p>つづき</p>\n")
     assert page.count("<table") == 3
     extraction = extract_bytes(page.encode(), "fy2012.html")
@@ -1009,7 +796,7 @@ def test_html_notes_between_tables_are_kept_in_page_order(
 
     # Notes after the first report table, inside a cut table (before its continuation),
     # and after the last table, each on its own source line.
-    label = _label_html(REPORT_PARTS.tables[0][2][0])
+    label = label_html(REPORT_PARTS.tables[0][2][0])
     page = _split_first_table(html_page(), label, "<p>※表はつづく</p>\n")
     first_end = page.index("</table>", page.index("※表はつづく"))
     page = page[:first_end] + "</table>\n<p>注：一つ目の表の注</p>" + page[first_end + 8:]

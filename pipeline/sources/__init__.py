@@ -17,6 +17,7 @@ from pipeline.model import Issue, RawRow, SourceDocument
 from pipeline.roles import Vocabulary
 from pipeline.sources.csvfile import csv_to_rows
 from pipeline.sources.decode import Decoded, DecodeError, decode
+from pipeline.sources.errors import ReadError as ReadError  # re-exported: readers' callers
 from pipeline.sources.text import split_lines, text_to_rows
 
 _EXTENSIONS = {".txt": "text", ".tsv": "text", ".csv": "csv", ".htm": "html", ".html": "html",
@@ -33,15 +34,6 @@ SNIFF_LINES = 40
 # Excel 2003's XML spreadsheet (often saved as .xls): a Workbook root in this namespace.
 _SPREADSHEET_XML = re.compile(
     r"<(?:\w+:)?Workbook\b[^>]*=\s*[\"']urn:schemas-microsoft-com:office:spreadsheet[\"']")
-
-
-class ReadError(Exception):
-    """A file that cannot be read at all; `code` is stable, the message says why."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def _plain_format(lines: list[str]) -> str | None:
@@ -96,16 +88,18 @@ def read_document(data: bytes, name: str, vocabulary: Vocabulary | None = None
     `vocabulary` names the header words that make a table (None: the built-in one)."""
     sha = hashlib.sha256(data).hexdigest()
     issues: list[Issue] = []
+    # Each reader is imported (lazy) when a file of its kind is read, only for speed:
+    # openpyxl, xlrd, pdfplumber and lxml load only for a run that has such a file.
     if data.startswith(b"PK\x03\x04"):
-        from pipeline.sources.xlsx import xlsx_to_document
+        from pipeline.sources.xlsx import xlsx_to_document  # lazy (speed)
 
         return xlsx_to_document(data, name, sha, vocabulary)
     if data.startswith(OLE2_MAGIC):  # Excel 97-2003 (.xls)
-        from pipeline.sources.xls import xls_to_document
+        from pipeline.sources.xls import xls_to_document  # lazy (speed)
 
         return xls_to_document(data, name, sha, vocabulary)
     if data[:1024].lstrip().startswith(b"%PDF-"):  # readers skip junk before the header too
-        from pipeline.sources.pdf import pdf_to_document
+        from pipeline.sources.pdf import pdf_to_document  # lazy (speed)
 
         return pdf_to_document(data, name, sha, vocabulary)
     try:
@@ -119,7 +113,7 @@ def read_document(data: bytes, name: str, vocabulary: Vocabulary | None = None
     issues.extend(decoding_issues(decoded, name))
     fmt = detect_format(data, decoded.text, name)
     if fmt == "html":
-        from pipeline.sources.html import html_to_document, row_extent
+        from pipeline.sources.html import html_to_document, row_extent  # lazy (speed)
 
         try:
             document = html_to_document(decoded.text, name, sha, len(data), decoded.encoding,

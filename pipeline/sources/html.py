@@ -8,7 +8,6 @@ cell at every column, exactly as the tab-separated text would have.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,96 +24,22 @@ from pipeline.headers import (
 )
 from pipeline.model import Issue, RawRow, SourceDocument
 from pipeline.roles import Vocabulary, builtin_vocabulary, cell_role
+from pipeline.sources.errors import ReadError
+from pipeline.sources.markup import (
+    BREAKS,
+    HTML_SPACE,
+    MAX_DEPTH,
+    element_text,
+    flatten_deep_tags,
+    inner_html,
+    parser_stops,
+)
 
 _PREAMBLE_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "caption"})
 
-# libxml2 stops reading a page at 256 open elements and drops everything after, so a cell
-# of 20,000 nested tags would cost every later row. Tags deeper than this are removed first.
-MAX_DEPTH = 200
-# A tag as libxml2's HTML parser (HTML5 tokenising) reads one: an ASCII letter, then
-# anything but whitespace, / and >, so <b_>, <my-element> and <x:y> open elements too.
-# (Only letters and digits were counted before: 300 nested <b_> lost every later row.)
-_TAG = re.compile(r"<(/?)([A-Za-z][^\s/<>]*)[^<>]*>")
-# Elements that never nest (void) or that the parser closes by itself (li, td, p...):
-# they do not deepen a page however many are left open.
-_FLAT_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
-                        "meta", "source", "track", "wbr", "li", "dt", "dd", "p", "td", "th",
-                        "tr", "option", "thead", "tbody", "tfoot", "colgroup", "caption"})
-_BREAKS = frozenset({"br", "p", "div", "li"})  # a word boundary in a label or a header
 _MAX_SPAN = 1000  # a colspan/rowspan beyond this is damage, not a layout
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>")
-_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 HEADER_SEARCH = 5  # a table may open with a title or period row above its header
-
-
-def flatten_deep_tags(text: str, limit: int = MAX_DEPTH) -> tuple[str, int, int]:
-    """Remove tags nested deeper than `limit`, keeping their text and line breaks.
-
-    Returns the page, how many tags were removed and the offset of the first (0 when
-    none was). Linear in the page size.
-    """
-    stack: list[str] = []
-    dropped: list[str] = []  # names of removed opening tags, to drop their closing tags too
-    pieces: list[str] = []
-    position = removed = first = 0
-    for match in _TAG.finditer(text):
-        closing, name = match.group(1) == "/", match.group(2).lower()
-        if name in _FLAT_TAGS or match.group(0).endswith("/>"):
-            continue
-        drop = False
-        if closing:
-            if dropped and dropped[-1] == name:
-                dropped.pop()
-                drop = True
-            elif name in stack:
-                del stack[len(stack) - 1 - stack[::-1].index(name) :]
-        elif len(stack) >= limit:
-            dropped.append(name)
-            drop = True
-        else:
-            stack.append(name)
-        if drop:
-            first = first or match.start()
-            pieces.append(text[position : match.start()])
-            pieces.append("\n" * match.group(0).count("\n"))  # keep source lines right
-            position = match.end()
-            removed += 1
-    pieces.append(text[position:])
-    return "".join(pieces), removed, first
-
-
-def parser_stops(parser: etree.HTMLParser, name: str) -> list[Issue]:
-    """A warning for each fatal error libxml2 logged: it stopped reading there, and the
-    rest of the page is lost. No known input does this any more (depth and size are
-    handled above); this is the guard for the one nobody foresaw."""
-    return [Issue("html-parser-stopped", f"{name}:{error.line}: the HTML parser stopped "
-                  f"here ({error.message.strip()}); the rest of the page is not read",
-                  "warning", name, error.line)
-            for error in parser.error_log if error.level_name == "FATAL"]
-
-
-def element_text(element: etree._Element) -> str:
-    """The text of a cell: `<br>` is a space, entities decoded, whitespace collapsed."""
-    parts = [element.text or ""]
-    for node in element.iterdescendants():
-        if isinstance(node.tag, str):  # comments and processing instructions give only tails
-            parts.append(" " if node.tag.lower() in _BREAKS else "")
-            parts.append(node.text or "")
-        parts.append(node.tail or "")
-    return " ".join("".join(parts).split())
-
-
-def inner_html(element: etree._Element) -> str:
-    """A cell's children serialised as HTML, so that cells.py can split its items.
-
-    Line breaks of the page source are only spaces in HTML; cells.py would take them for
-    item boundaries (as in a spreadsheet cell), so HTML whitespace is collapsed. `&nbsp;`
-    (U+00A0) is no HTML whitespace and stays.
-    """
-    pieces = [html.escape(element.text or "", quote=False)]
-    pieces.extend(etree.tostring(child, encoding="unicode", method="html", with_tail=True)
-                  for child in element)
-    return _HTML_SPACE.sub(" ", "".join(pieces)).strip(" ")
 
 
 def _span(cell: etree._Element, name: str) -> int:
@@ -196,38 +121,15 @@ def table_to_rows(table: etree._Element, grid: Grid | None = None,
     content_column, previous_line, header_width = grid.content_column, grid.line, grid.width
     rows: list[RawRow] = []
     for tr in table_rows(table):
-        cells: dict[int, str] = {}
-        inherited: set[int] = set()
         covered: set[int] = set()  # the columns a colspan to their left covers
-        column = 0
         elements = _cells(tr)
         texts = [element_text(cell) for cell in elements]
         header = is_header(texts, vocabulary)
         if header:
             below.clear()  # a header starts a new table: no span reaches across it
-        for element, text in zip(elements, texts, strict=True):
-            while column in below:
-                column += 1
-            value = text
-            if not header and column == content_column:
-                value = inner_html(element)
-            width, height = _span(element, "colspan"), _span(element, "rowspan")
-            for offset in range(width):
-                cells[column + offset] = value if offset == 0 else ""
-                if offset:
-                    covered.add(column + offset)
-                if height > 1:
-                    below[column + offset] = (value if offset == 0 else "", height - 1)
-            column += width
-        for spanned, (value, remaining) in list(below.items()):
-            if spanned not in cells:
-                cells[spanned] = value
-                if value:
-                    inherited.add(spanned)
-                if remaining > 1:
-                    below[spanned] = (value, remaining - 1)
-                else:
-                    del below[spanned]
+        cells = _place_cells(elements, texts, None if header else content_column, below,
+                             covered)
+        inherited = _fill_spans(cells, below)
         width = max(cells, default=-1) + 1
         if header:  # the content column as the grid counts it, colspans included
             found = header_columns([cells.get(i, "") for i in range(width)], vocabulary,
@@ -241,6 +143,43 @@ def table_to_rows(table: etree._Element, grid: Grid | None = None,
                            raw=raw.strip(), inherited=frozenset(inherited),
                            spanned=frozenset(covered)))
     return rows, Grid(below, content_column, previous_line, header_width)
+
+
+def _place_cells(elements: list[etree._Element], texts: list[str], content_column: int | None,
+                 below: dict[int, tuple[str, int]], covered: set[int]) -> dict[int, str]:
+    """A row's cells at their grid columns, past the places spans from above hold; a
+    rowspan goes into `below` for the rows under it, and the columns a colspan covers to
+    the right of its cell into `covered`. The content column keeps its HTML."""
+    cells: dict[int, str] = {}
+    column = 0
+    for element, text in zip(elements, texts, strict=True):
+        while column in below:
+            column += 1
+        value = inner_html(element) if column == content_column else text
+        width, height = _span(element, "colspan"), _span(element, "rowspan")
+        for offset in range(width):
+            cells[column + offset] = value if offset == 0 else ""
+            if offset:
+                covered.add(column + offset)
+            if height > 1:
+                below[column + offset] = (value if offset == 0 else "", height - 1)
+        column += width
+    return cells
+
+
+def _fill_spans(cells: dict[int, str], below: dict[int, tuple[str, int]]) -> set[int]:
+    """Copy the open rowspans into the row's empty places; the columns given a value."""
+    inherited: set[int] = set()
+    for spanned, (value, remaining) in list(below.items()):
+        if spanned not in cells:
+            cells[spanned] = value
+            if value:
+                inherited.add(spanned)
+            if remaining > 1:
+                below[spanned] = (value, remaining - 1)
+            else:
+                del below[spanned]
+    return inherited
 
 
 def _two_columns(rows: list[RawRow]) -> bool:
@@ -278,7 +217,7 @@ def page_tables(root: etree._Element, vocabulary: Vocabulary | None = None
 
 
 # Elements that start a line of their own when the page is read as lines.
-_BLOCKS = _BREAKS | frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "ul", "ol",
+_BLOCKS = BREAKS | frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "ul", "ol",
                                "dl", "table", "tr", "td", "th", "caption", "section",
                                "article", "footer", "main", "body", "html", "blockquote"})
 
@@ -305,12 +244,12 @@ def _lines_between(element: etree._Element, tables: dict[etree._Element, list[Ra
         if block:
             yield at, "\n"
         if isinstance(element.tag, str):  # a comment's text is no page text
-            yield at, _HTML_SPACE.sub(" ", element.text or "")
+            yield at, HTML_SPACE.sub(" ", element.text or "")
         for child in element:
             yield from _lines_between(child, tables)
         if block:
             yield None, "\n"
-    yield None, _HTML_SPACE.sub(" ", element.tail or "")
+    yield None, HTML_SPACE.sub(" ", element.tail or "")
 
 
 def rows_with_notes(root: etree._Element, tables: dict[etree._Element, list[RawRow]]
@@ -370,8 +309,6 @@ def html_to_document(text: str, name: str, sha256: str, size: int, encoding: str
                      issues: list[Issue], vocabulary: Vocabulary | None = None
                      ) -> SourceDocument:
     """Read the report table(s) of an HTML page. Raises ReadError without one."""
-    from pipeline.sources import ReadError
-
     found = list(issues)
     # lxml refuses text that declares its encoding (XHTML's <?xml ... encoding="UTF-8"?>);
     # the text is decoded already. Its line breaks stay, so source lines stay right.

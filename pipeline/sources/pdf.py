@@ -1,9 +1,9 @@
 """PDF reports with a text layer (Word, Excel, a browser's print to PDF), read with
 pdfplumber page by page: each page's blocks (pdflayout.py) joined into one report.
 
-- A table over several pages is one table: a header repeated at the top of a page, right
-  after a page that ended inside the table, is not a row; a row at the top of a page whose
-  partner cell is empty continues the row the page break cut, and is joined to it.
+- A table over several pages is one table (pdfrows.py): a header repeated at the top of a
+  page, right after a page that ended inside the table, is not a row; a row at the top of a
+  page whose partner cell is empty continues the row the page break cut, and is joined.
 - A row's line (source_line everywhere) is page × PAGE_LINES + the row's order on its page
   (2003: the third row or text line of page 2, counted from the top, skipped ones
   included), and its `raw` starts with the page: `[p.2] label<TAB>content<TAB>bureau`
@@ -21,15 +21,17 @@ import io
 import logging
 import re
 import sys
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.headers import NOTE_MARK, header_columns, squash, unrecognised_header
-from pipeline.model import Issue, RawRow, SourceDocument
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+from pipeline.headers import header_columns, unrecognised_header
+from pipeline.model import Issue, SourceDocument
 from pipeline.roles import Vocabulary
-from pipeline.sources.pdfchars import Char, join_cells, map_characters, unmappable
+from pipeline.sources.errors import ReadError
+from pipeline.sources.pdfchars import Char, map_characters
 from pipeline.sources.pdflayout import (
     Block,
     Box,
@@ -38,8 +40,8 @@ from pipeline.sources.pdflayout import (
     ruled_to_blocks,
     text_to_blocks,
 )
+from pipeline.sources.pdfrows import PAGE_LINES, Reading, add_blocks
 
-PAGE_LINES = 1000  # rows a page may hold; a page's rows past it are not read (warned)
 MAX_BYTES = 100 * 1024 * 1024  # a report is a few megabytes; more is no report
 MAX_PAGES = 1000
 MAX_PAGE_CHARS = 200_000  # a dense A4 page holds ~5,000 characters
@@ -49,51 +51,14 @@ MAX_BARE_DRAWINGS = 20
 PROGRESS_PAGES = 20  # a progress bar for PDFs of this many pages and more (on a terminal)
 SCANNED = ("scanned PDF, no text layer: run OCR first (e.g. ocrmypdf) or ask the publisher "
            "for the text")
-# Page furniture: a page number alone on the first or last line of a page, outside the
-# tables (12, - 12 -, 3/10, p. 3). Anywhere else such a line is read like any other.
-_PAGE_NUMBER = re.compile(r"^(?:[-‐－―—]\s*)?\d{1,4}(?:\s*[-‐－―—])?$|^\d{1,4}\s*/\s*\d{1,4}$"
-                          r"|^[pP]\.?\s*\d{1,4}$")
-
-
-@dataclass(slots=True)
-class _Reading:
-    """What reading the pages gathers; one per document."""
-
-    name: str
-    vocabulary: Vocabulary | None = None  # the header words (None: the built-in ones)
-    rows: list[RawRow] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-    mapped: Counter[str] = field(default_factory=Counter)
-    page_numbers: int = 0
-    running_lines: int = 0  # running heads and feet skipped (see _is_running)
-    edges: tuple[str, str] = ("", "")  # the previous page's first and last text line
-    foot: int | None = None  # index in rows of the previous page's last line, a text line
-    last_row: int | None = None  # index in rows of the latest table data row
-    header_lines: int = 0  # lines of header words found (by word positions)
-    chars: int = 0
-    cid_chars: int = 0  # characters whose font gives no text: pdfminer's (cid:N)
-    text_pages: int = 0
-    image_pages: int = 0
-    header: tuple[str, ...] | None = None  # the latest header row, squashed
-    label: int | None = None  # its partner column
-    in_table: bool = False  # the page before ended inside a table
-    columns: Columns | None = None  # ...one found by word positions
-    log: list[str] = field(default_factory=list)  # pdfminer's warnings not yet reported
-
-
 def pdf_to_document(data: bytes, name: str, sha256: str, vocabulary: Vocabulary | None = None
                     ) -> SourceDocument:
     """Read a PDF report. Raises ReadError when nothing can be read. `vocabulary` names the
     header words that make a table (None: the built-in one)."""
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
-    from pipeline.sources import ReadError
-
     if len(data) > MAX_BYTES:
         raise ReadError("file-unreadable", f"the PDF has {len(data)} bytes, more than "
                         f"{MAX_BYTES}: no report is that large; split it or export its table")
-    reading = _Reading(name, vocabulary)
+    reading = Reading(name, vocabulary)
     encrypted = (PDFPasswordIncorrect, PDFEncryptionError)
     cut_short = not data.rstrip().endswith(b"%%EOF")
     with _pdfminer_log() as reading.log:
@@ -168,8 +133,6 @@ def _open_error(error: BaseException, encrypted: tuple[type[Exception], ...], cu
                 ) -> Exception:
     """The ReadError for a PDF that cannot be opened. pdfplumber wraps what pdfminer
     raised (PdfminerException(error)): the cause tells an encrypted file from a damaged one."""
-    from pipeline.sources import ReadError
-
     cause: BaseException = error
     for _ in range(5):  # a bounded walk: a cycle of causes must not hang the reader
         if isinstance(cause, encrypted):
@@ -241,14 +204,14 @@ def _progress(pages: list[Any], name: str) -> Iterator[tuple[int, Any]]:
     if len(pages) < PROGRESS_PAGES:
         yield from numbered
         return
-    from tqdm import tqdm
+    from tqdm import tqdm  # lazy, for speed: only a long PDF shows a bar
 
     # disable=None: only on a terminal, so logs and tests get no bar.
     yield from tqdm(numbered, total=len(pages), unit="page", desc=name, file=sys.stderr,
                     delay=1.0, leave=False, disable=None)
 
 
-def _page_chars(page: Any, number: int, reading: _Reading) -> list[Char]:
+def _page_chars(page: Any, number: int, reading: Reading) -> list[Char]:
     name = reading.name
     raw = page.chars
     if len(raw) > MAX_PAGE_CHARS:
@@ -310,7 +273,7 @@ def page_blocks(chars: list[Char], tables: list[RuledTable], carry: Columns | No
     return blocks, ends_in
 
 
-def _read_page(page: Any, number: int, reading: _Reading) -> None:
+def _read_page(page: Any, number: int, reading: Reading) -> None:
     reading.log.clear()
     try:
         _read_page_content(page, number, reading)
@@ -323,7 +286,7 @@ def _read_page(page: Any, number: int, reading: _Reading) -> None:
                 "warning", reading.name, number * PAGE_LINES))
 
 
-def _read_page_content(page: Any, number: int, reading: _Reading) -> None:
+def _read_page_content(page: Any, number: int, reading: Reading) -> None:
     chars = _page_chars(page, number, reading)
     if any(c.text.strip() for c in chars):
         reading.text_pages += 1
@@ -348,95 +311,4 @@ def _read_page_content(page: Any, number: int, reading: _Reading) -> None:
         return
     tables = _ruled_tables(page) if chars else []
     blocks, reading.columns = page_blocks(chars, tables, reading.columns, reading.vocabulary)
-    _add_blocks(blocks, number, reading)
-
-
-def _add_blocks(blocks: list[Block], number: int, reading: _Reading) -> None:
-    """A page's blocks -> rows of the report, across the page break (see the module doc)."""
-    name = reading.name
-    at_top = True  # nothing but a repeated header or running head read on this page yet
-    in_table = False  # this page's last block (a running foot aside) is a table data row
-    foot: int | None = None  # the row this page's last line became, if a text line
-    reading.header_lines += sum(1 for block in blocks if block.header_line)
-    previous_edges = reading.edges
-    texts = [(order, block.cells[0]) for order, block in enumerate(blocks, start=1)
-             if not block.table]
-    reading.edges = (texts[0][1] if texts and texts[0][0] == 1 else "",
-                     texts[-1][1] if texts and texts[-1][0] == len(blocks) else "")
-    for order, block in enumerate(blocks, start=1):
-        if order >= PAGE_LINES:
-            reading.issues.append(Issue("pdf-page-rows", f"{name}: page {number} has more than "
-                                        f"{PAGE_LINES - 1} rows and text lines; read up to "
-                                        "there", "warning", name, number * PAGE_LINES))
-            break
-        last = order == len(blocks)
-        if not block.table and order in (1, len(blocks)) and _PAGE_NUMBER.match(block.cells[0]):
-            reading.page_numbers += 1
-            continue
-        if not block.table and _is_running(order, len(blocks), block.cells[0], previous_edges):
-            reading.running_lines += 1
-            if last and reading.foot is not None:  # the page before's foot was one too
-                del reading.rows[reading.foot]
-                if reading.last_row is not None and reading.last_row > reading.foot:
-                    reading.last_row -= 1
-                reading.running_lines += 1
-                reading.foot = None
-            continue
-        found = header_columns(block.cells, reading.vocabulary) if block.table else None
-        squashed = tuple(squash(cell) for cell in block.cells)
-        if found is not None and at_top and reading.in_table and squashed == reading.header:
-            continue  # the header repeated at the top of the page
-        if (found is None and block.table and at_top and reading.in_table
-                and reading.last_row is not None and reading.label is not None
-                and not _cell(block.cells, reading.label).strip()):
-            joined = _joined(reading.rows[reading.last_row], block, number)
-            reading.rows[reading.last_row] = joined
-            at_top, in_table = False, True
-            _warn_unmappable(block.cells, joined.line, number, reading)
-            continue
-        at_top = False
-        if found is not None:
-            reading.header, reading.label = squashed, found.label
-        line = number * PAGE_LINES + order
-        reading.rows.append(RawRow(line=line, cells=block.cells, inherited=block.inherited,
-                                   raw=f"[p.{number}] " + "\t".join(block.cells)))
-        _warn_unmappable(block.cells, line, number, reading)
-        if block.table and found is None:
-            reading.last_row, in_table = len(reading.rows) - 1, True
-        elif last and not block.table and not NOTE_MARK.match(block.cells[0]):
-            # A last line that is no note may be a running foot (the next page tells): the
-            # table goes on across it.
-            foot = len(reading.rows) - 1
-        else:
-            in_table = False
-    reading.foot = foot
-    reading.in_table = in_table or (at_top and reading.in_table)
-
-
-def _is_running(order: int, count: int, text: str, previous: tuple[str, str]) -> bool:
-    """A running head or foot: the first (last) line of a page, outside the tables, the same
-    as the first (last) line of the page before (a report title or publisher repeated on
-    every page). Page 1's lines are never skipped: there is no page before."""
-    return bool(text) and ((order == 1 and text == previous[0])
-                           or (order == count and text == previous[1]))
-
-
-def _warn_unmappable(cells: tuple[str, ...], line: int, number: int, reading: _Reading) -> None:
-    bad = sorted({piece for text in cells for piece in unmappable(text)})
-    if bad:
-        reading.issues.append(Issue(
-            "pdf-unmapped-chars", f"{reading.name}:{line}: page {number} has character(s) no "
-            f"rule maps to text: {' '.join(bad)}; kept as they are", "warning", reading.name,
-            line))
-
-
-def _cell(cells: tuple[str, ...], index: int) -> str:
-    return cells[index] if index < len(cells) else ""
-
-
-def _joined(row: RawRow, block: Block, number: int) -> RawRow:
-    width = max(len(row.cells), len(block.cells))
-    cells = tuple(join_cells(_cell(row.cells, i), _cell(block.cells, i)) for i in range(width))
-    first = row.raw[3 : row.raw.index("]")].split("-")[0]
-    return RawRow(line=row.line, cells=cells, inherited=row.inherited,
-                  raw=f"[p.{first}-{number}] " + "\t".join(cells))
+    add_blocks(blocks, number, reading)

@@ -83,21 +83,28 @@ def ruled_to_blocks(chars: Sequence[Char], table: RuledTable,
                     chars_to_cell([c for c in part if _inside(c, box)]) for box in boxes),
                     True) for part in parts)
                 continue
-        cells: list[str] = []
-        inherited: set[int] = set()
-        for column, box in enumerate(row):
-            if box is None:
-                above = _covering(table, column, top, bottom)
-                value = texts.get(above, "") if above is not None else ""
-                if value:
-                    inherited.add(column)
-                cells.append(value)
-                continue
-            text = chars_to_cell([c for c in chars if _inside(c, box)])
-            texts[box] = text
-            cells.append(text)
-        blocks.append(Block(top, tuple(cells), True, frozenset(inherited)))
+        blocks.append(_ruled_row(chars, table, row, (top, bottom), texts))
     return blocks
+
+
+def _ruled_row(chars: Sequence[Char], table: RuledTable, row: Sequence[Box | None],
+               span: tuple[float, float], texts: dict[Box, str]) -> Block:
+    """One ruled row as one block; `texts` (each cell's text so far) gains its cells."""
+    top, bottom = span
+    cells: list[str] = []
+    inherited: set[int] = set()
+    for column, box in enumerate(row):
+        if box is None:
+            above = _covering(table, column, top, bottom)
+            value = texts.get(above, "") if above is not None else ""
+            if value:
+                inherited.add(column)
+            cells.append(value)
+            continue
+        text = chars_to_cell([c for c in chars if _inside(c, box)])
+        texts[box] = text
+        cells.append(text)
+    return Block(top, tuple(cells), True, frozenset(inherited))
 
 
 def _row_parts(chars: Sequence[Char], first: Box, row_gap: float,
@@ -192,10 +199,6 @@ def _straddles(line: Sequence[Char], edges: tuple[float, ...]) -> bool:
     """A line with a character across a column edge is no table row (a note, a footer)."""
     return any(c.x0 < edge - 1 < edge + 1 < c.x1 for c in line for edge in edges
                if c.text.strip())
-
-
-def _gap(upper: Sequence[Char], lower: Sequence[Char]) -> float:
-    return min(c.top for c in lower) - max(c.bottom for c in upper)
 
 
 def _gaps(lines: Sequence[Sequence[Char]]) -> list[float]:

@@ -13,6 +13,7 @@ from pipeline.headers import is_header, unrecognised_header
 from pipeline.model import Issue, RawRow, SourceDocument
 from pipeline.roles import Vocabulary
 from pipeline.sources.budget import Budget, WorkbookTooLarge
+from pipeline.sources.errors import ReadError
 
 # A row's line (source_line in every output) is sheet_index * SHEET_LINES + its row number
 # in its own sheet, sheet_index counting every worksheet from 0 in workbook order: a
@@ -207,8 +208,6 @@ def sheets_to_document(sheets: list[Sheet], name: str, sha256: str, size: int, f
     one report. A filled sheet without one is a warning. Raises ReadError without any, or
     when filling merged ranges overruns the workbook's `budget`. `found`: the reader's own
     warnings, kept first."""
-    from pipeline.sources import ReadError
-
     rows: list[RawRow] = []
     issues: list[Issue] = list(found)
     for index, sheet in enumerate(sheets):
@@ -251,8 +250,6 @@ def sheets_to_document(sheets: list[Sheet], name: str, sha256: str, size: int, f
 def _date_doubts(name: str, sheet: Sheet, index: int) -> list[Issue]:
     """Warning `cell-date-format` at the first cell of each number format not read in the
     sheet, counting the sheet's other cells of that format."""
-    from openpyxl.utils import get_column_letter
-
     cells: dict[str, list[tuple[int, int]]] = {}
     for row, column, number_format in sheet.doubts:
         cells.setdefault(number_format, []).append((row, column))
@@ -260,7 +257,7 @@ def _date_doubts(name: str, sheet: Sheet, index: int) -> list[Issue]:
     for number_format, where in cells.items():
         row, column = where[0]
         line = index * SHEET_LINES + row
-        cell = f"{get_column_letter(column)}{row}" if column <= 16_384 else f"column {column}"
+        cell = f"{_column_letter(column)}{row}" if column <= 16_384 else f"column {column}"
         more = f" (and {len(where) - 1} more cells of this format)" if len(where) > 1 else ""
         issues.append(Issue(
             "cell-date-format", f"{name}:{line}: cell {cell} of worksheet {sheet.title!r}"
@@ -269,3 +266,13 @@ def _date_doubts(name: str, sheet: Sheet, index: int) -> list[Issue]:
             "sheet shows (check the cell, or give it a plain date format or a text value)",
             "warning", name, line))
     return issues
+
+
+def _column_letter(column: int) -> str:
+    """Excel's letters for a 1-based column number: 1 -> A, 27 -> AA (as openpyxl's
+    get_column_letter, here so that .xls reading needs no openpyxl)."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters

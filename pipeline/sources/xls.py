@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import xlrd
+
 from pipeline.model import SourceDocument
 from pipeline.roles import Vocabulary
 from pipeline.sources.budget import Budget, WorkbookTooLarge
+from pipeline.sources.errors import ReadError
 from pipeline.sources.workbook import (
     Sheet,
     date_cell_to_text,
@@ -27,8 +30,6 @@ def cell_to_text(book: Any, cell: Any, doubts: list[str] | None = None) -> str:
     """A cell as the report shows it, and as the .xlsx reader gives it: text as written,
     24.0 as 24, a date as its number format shows it (workbook.date_cell_to_text), a time
     of day as 13:30:00, TRUE, #DIV/0!. A date format not understood is added to `doubts`."""
-    import xlrd
-
     if cell.ctype == xlrd.XL_CELL_DATE:
         try:
             if 0 <= cell.value < 1:  # a time of day: Excel counts days, the time is the rest
@@ -62,10 +63,6 @@ def _number_format(book: Any, cell: Any) -> str:
 def xls_to_document(data: bytes, name: str, sha256: str,
                     vocabulary: Vocabulary | None = None) -> SourceDocument:
     """Read an .xls workbook (see workbook.sheets_to_document). Raises ReadError."""
-    import xlrd
-
-    from pipeline.sources import ReadError
-
     try:
         # ragged_rows: each row as long as the file says, not as long as the longest one
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True,

@@ -21,10 +21,15 @@ import zlib
 from typing import IO, Any
 
 from lxml import etree
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, builtin_format_code
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from pipeline.model import Issue, SourceDocument
 from pipeline.roles import Vocabulary
 from pipeline.sources.budget import Budget, WorkbookTooLarge
+from pipeline.sources.errors import ReadError
 from pipeline.sources.workbook import (
     SHEET_LINES,
     Sheet,
@@ -46,8 +51,6 @@ _ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, KeyErr
 
 
 def _unreadable(reason: str) -> Exception:
-    from pipeline.sources import ReadError
-
     return ReadError("file-unreadable", f"the file is not a readable Excel workbook: {reason}")
 
 
@@ -69,8 +72,6 @@ def _inflate_members(archive: zipfile.ZipFile, budget: Budget) -> str:
 def merged_range(ref: str) -> tuple[int, int, int, int] | None:
     """'A1:C3', '$A$1:$C$3', ' A1 : C3 ', 'B2', 'A:A', '1:1' -> (min_row, min_col, max_row,
     max_col), 1-based; None when it names no cells."""
-    from openpyxl.utils.cell import range_boundaries
-
     try:
         min_col, min_row, max_col, max_row = range_boundaries(
             "".join(ref.split()).replace("$", "").upper())
@@ -165,8 +166,6 @@ def stream_sheet(source: IO[bytes], parser: Any, budget: Budget, where: str,
 
 def date_styles(book: Any) -> dict[int, str]:
     """Style id -> number format of each cell style openpyxl reads as a date."""
-    from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, builtin_format_code
-
     formats = {}
     for style_id in book._date_formats:
         number = book._cell_styles[style_id].numFmtId
@@ -210,8 +209,6 @@ def zip_kind(names: list[str], mimetype: str) -> str | None:
 def xlsx_to_document(data: bytes, name: str, sha256: str,
                      vocabulary: Vocabulary | None = None) -> SourceDocument:
     """Read an .xlsx workbook (see sheets_to_document). Raises ReadError."""
-    from pipeline.sources import ReadError
-
     budget = Budget()
     try:
         return _read(data, name, sha256, budget, vocabulary)
@@ -225,8 +222,6 @@ def _sheet_list() -> Any:
     the workbook's relationships and keeps (title, member) of each, in workbook order.
     Its own read-only worksheets would scan a whole sheet for its size when the sheet
     does not state it: seconds per 100 MB, before any budget is charged."""
-    from openpyxl.reader.excel import ExcelReader
-
     class SheetList(ExcelReader):  # type: ignore[misc]  # openpyxl has no type hints
         sheets: list[tuple[str, str]]
         missing: list[tuple[str, str]]  # sheets whose part the file does not hold
@@ -243,10 +238,6 @@ def _sheet_list() -> Any:
 
 def _read(data: bytes, name: str, sha256: str, budget: Budget,
           vocabulary: Vocabulary | None = None) -> SourceDocument:
-    from openpyxl.worksheet._reader import WorkSheetParser
-
-    from pipeline.sources import ReadError
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()

@@ -1,89 +1,79 @@
-"""Command line for `pipeline diff`, `pipeline audit` and `pipeline report`.
+"""`pipeline diff`, `pipeline audit` and `pipeline report`: the commands that look at an
+extraction. Registered by cli.py, with its dispatch and the exit codes of cli_common.py.
 
-Kept apart from cli.py so the two commands can grow without it. pandas and pyarrow are
-imported inside the handlers only, so `pipeline --help` and `pipeline dates` start fast.
+The libraries behind them (pyarrow, numpy, lxml) are imported inside the handlers, only
+for speed: `pipeline --help` and `pipeline dates` start without them.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-COMMAND_NAMES: tuple[str, ...] = ("diff", "audit", "report")
-EXIT_OK, EXIT_DIFFERENT, EXIT_USAGE = 0, 1, 2
+from pipeline.cli_common import (
+    EXIT_DIFFERENT,
+    EXIT_OK,
+    say,
+    usage_error,
+    write_output,
+)
+
 FORMATS = ("text", "json", "csv", "html")
 
 
-def _error(command: str, message: str) -> int:
-    from pipeline.safe_text import terminal
-
-    print(terminal(f"pipeline {command}: error: {message}"), file=sys.stderr)
-    return EXIT_USAGE
-
-
-def _write(text: str, out: Path | None, for_people: bool = False) -> None:
-    """To a file as it is; to standard output with control characters escaped line by
-    line when people read it (the text format, or any format on a terminal)."""
-    if out is None:
-        if for_people or sys.stdout.isatty():
-            from pipeline.safe_text import terminal
-
-            text = "\n".join(terminal(line) for line in text.split("\n"))
-        sys.stdout.write(text)
-    else:
-        out.write_text(text, encoding="utf-8")
-
-
 def command_diff(args: argparse.Namespace) -> int:
-    from pipeline.diff import DiffError, diff_outputs
-    from pipeline.diff_render import RENDERERS
+    from pipeline.diff import DiffError, diff_outputs  # lazy, for speed (pyarrow, numpy)
+    from pipeline.diff_html import to_html
+    from pipeline.diff_render import to_csv, to_json, to_text
+
+    renderers = {"text": to_text, "json": to_json, "csv": to_csv, "html": to_html}
 
     ignore = [name.strip() for given in args.ignore for name in given.split(",") if name.strip()]
     try:
         result = diff_outputs(args.old, args.new, ignore, args.layout)
-        _write(RENDERERS[args.format](result), args.out, for_people=args.format == "text")
+        write_output(renderers[args.format](result), args.out, for_people=args.format == "text")
     except DiffError as error:
-        return _error("diff", str(error))
+        return usage_error("diff", str(error))
     except OSError as error:
-        return _error("diff", f"{error.filename}: {error.strerror}")
+        return usage_error("diff", f"{error.filename}: {error.strerror}")
     return EXIT_DIFFERENT if result.differs else EXIT_OK
 
 
 def command_audit(args: argparse.Namespace) -> int:
-    from pipeline.audit import AuditError, audit_html
+    from pipeline.audit import AuditError  # lazy, for speed (the whole extraction)
+    from pipeline.audit_render import audit_html
 
     try:
         page = audit_html(args.input, args.layout)
-        _write(page, args.out)
+        write_output(page, args.out)
     except AuditError as error:
-        return _error("audit", str(error))
+        return usage_error("audit", str(error))
     except OSError as error:
-        return _error("audit", f"{error.filename}: {error.strerror}")
-    from pipeline.safe_text import terminal
-
-    print(terminal(f"pipeline audit: -> {args.out}"), file=sys.stderr)
+        return usage_error("audit", f"{error.filename}: {error.strerror}")
+    say(f"pipeline audit: -> {args.out}")
     return EXIT_OK
 
 
 def command_report(args: argparse.Namespace) -> int:
-    from pipeline.overview import OverviewError, folder_to_overview
+    from pipeline.overview import OverviewError, folder_to_overview  # lazy, for speed
     from pipeline.overview_render import render
 
     try:
         page = render(folder_to_overview(args.out_dir))
-        _write(page, args.out)
+        write_output(page, args.out)
     except OverviewError as error:
-        return _error("report", str(error))
+        return usage_error("report", str(error))
     except OSError as error:
-        return _error("report", f"{error.filename}: {error.strerror}")
+        return usage_error("report", f"{error.filename}: {error.strerror}")
     print(f"pipeline report: -> {args.out}", file=sys.stderr)
     return EXIT_OK
 
 
 def register(commands: Any) -> None:
-    """Add `diff` and `audit` to the `pipeline` parser's subparsers."""
+    """Add `diff`, `audit` and `report` to the `pipeline` parser's subparsers."""
     diff = commands.add_parser(
         "diff", help="compare two extractions: events added, removed, changed, moved",
         description="Compare OLD and NEW, each an output folder of `pipeline run` or report "
@@ -98,7 +88,6 @@ def register(commands: Any) -> None:
     diff.add_argument("--out", type=Path, metavar="FILE", help="write here, not to stdout")
     diff.add_argument("--layout", type=Path, metavar="FILE",
                       help="header texts -> roles for reports extracted here (as pipeline run)")
-    diff.set_defaults(handler=command_diff)
 
     audit = commands.add_parser(
         "audit", help="one self-contained HTML page for checking an extraction by eye",
@@ -110,7 +99,6 @@ def register(commands: Any) -> None:
                        help="the HTML file to write")
     audit.add_argument("--layout", type=Path, metavar="FILE",
                        help="header texts -> roles for reports read here (as pipeline run)")
-    audit.set_defaults(handler=command_audit)
 
     report = commands.add_parser(
         "report", help="one self-contained HTML overview of a whole dataset",
@@ -121,4 +109,8 @@ def register(commands: Any) -> None:
                         help="an output folder of `pipeline run`")
     report.add_argument("--out", type=Path, required=True, metavar="FILE",
                         help="the HTML file to write")
-    report.set_defaults(handler=command_report)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "diff": command_diff, "audit": command_audit, "report": command_report}
+COMMAND_NAMES: tuple[str, ...] = tuple(COMMANDS)
