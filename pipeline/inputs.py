@@ -114,6 +114,24 @@ def discover(inputs: Sequence[Path], skip: Path | None = None,
     return sorted(found, key=lambda f: f.name)
 
 
+# Files that sit beside reports in a folder and are never one: notes, code, data of other
+# tools. Their text could still pass for a table (a README quoting a header row with its
+# commas read as CSV gave junk entries), so a folder's copy is skipped with a warning; a
+# file named on the command line is read whatever its name.
+NOT_REPORT_SUFFIXES = (".md", ".markdown", ".rst", ".json", ".jsonl", ".yaml", ".yml",
+                       ".toml", ".ini", ".cfg", ".py", ".sh", ".bat", ".ps1", ".js", ".css",
+                       ".ipynb", ".log", ".parquet", ".sqlite", ".sqlite3", ".db")
+
+
+def _not_a_report(name: str, notes: list[Issue]) -> bool:
+    suffix = Path(name).suffix.lower()
+    if suffix not in NOT_REPORT_SUFFIXES:
+        return False
+    notes.append(_link_warning("input-not-a-report", name, f"a {suffix} file is no report "
+                               "format; not read (name it on the command line to read it)"))
+    return True
+
+
 def _link_warning(code: str, name: str, what: str) -> Issue:
     return Issue(code, f"{name}: {what}", "warning", name, 0)
 
@@ -155,6 +173,8 @@ def _walk(folder: Path, prefix: str, real: Path, roots: list[Path], skipped: Pat
                     yield from _walk(path, f"{name}/", target, roots, skipped, notes, followed,
                                      chain)
             elif target.is_file():
+                if _not_a_report(name, notes):
+                    continue
                 followed.append(path)
                 yield InputFile(path, name)
             else:
@@ -165,6 +185,8 @@ def _walk(folder: Path, prefix: str, real: Path, roots: list[Path], skipped: Pat
             if skipped is None or not sub.is_relative_to(skipped):
                 yield from _walk(path, f"{name}/", sub, roots, skipped, notes, followed, chain)
         elif entry.is_file(follow_symlinks=False):
+            if _not_a_report(name, notes):
+                continue
             yield InputFile(path, name, follow=False)
 
 

@@ -166,8 +166,10 @@ def test_a_folder_with_some_other_manifest_is_read(tmp_path: Path) -> None:
     folder = _folder(tmp_path, {REPORT.name: REPORT.read_bytes(),
                                 "manifest.json": '{"name": "my-reports"}'})
     out = tmp_path / "out"
-    assert main(["run", str(folder), "--out", str(out), "--quiet", "--jobs", "1"]) == 1
-    assert len(read_csv(out / "events.csv")) == 35  # the report; manifest.json is no report
+    # read as an input folder, not refused; its manifest.json is no report and is skipped
+    assert main(["run", str(folder), "--out", str(out), "--quiet", "--jobs", "1"]) == 0
+    assert len(read_csv(out / "events.csv")) == 35
+    assert [w["code"] for w in _manifest(out)["warnings"]] == ["input-not-a-report"]
 
 
 # ---- where to look, and what there is -----------------------------------------------------------
@@ -221,3 +223,26 @@ def test_the_issues_example_headers_are_read_as_a_table(tmp_path: Path) -> None:
     assert [(e["partner_city"], e["description"], e["date_start"], e["bureau"])
             for e in read_csv(out / "events.csv")] == [
         ("ニューヨーク市", "訪問", "2023-06-01", "知事本局")]
+
+
+def test_a_notes_file_beside_the_reports_is_skipped_and_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Regression (a newcomer's run): a README.md in an input folder, quoting a header row
+    with commas, was read as a CSV report: 77 junk entries, exit 0. A folder's .md (and
+    other never-report files) is skipped with a warning; named on the command line, read."""
+    notes = "# 提携一覧の読み方\n\nheader `都道府県名,自治体名,国名,提携先,提携年月日` and 8 rows\n"
+    folder = _folder(tmp_path, {"README.md": notes, REPORT.name: REPORT.read_bytes()})
+    out = tmp_path / "out"
+    assert main(["run", str(folder), "--out", str(out)]) == 0
+    assert capsys.readouterr().err.endswith(
+        "1 file, 35 events, 0 rejects, 1 warning (manifest.json; pipeline audit shows them "
+        f"at their lines) -> {out}\n")
+    assert len(read_csv(out / "entries.csv")) == 15
+    assert [(w["source_file"], w["code"], w["message"]) for w in _manifest(out)["warnings"]] == [
+        ("README.md", "input-not-a-report", "README.md: a .md file is no report format; not "
+         "read (name it on the command line to read it)")]
+    # a folder holding nothing else has no report to read
+    (tmp_path / "only").mkdir()
+    only = _folder(tmp_path / "only", {"README.md": notes})
+    assert main(["run", str(only), "--out", str(tmp_path / "o2")]) == 1
+    assert capsys.readouterr().err == f"pipeline run: error: no reports found in {only}\n"
