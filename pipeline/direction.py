@@ -5,6 +5,7 @@ documents. Words that do not say whose a place is decide nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -34,6 +35,18 @@ def _token_before(text: str, end: int) -> str:
     return text[start:end]
 
 
+@functools.cache
+def government_parts(government: str) -> tuple[str, ...]:
+    """The government and, where it is joined from a prefecture and a more local government
+    (東京都 + 練馬区 -> 東京都練馬区), each part: the ward and its prefecture are ours too."""
+    prefecture = next((name for name in vocabulary().government_names
+                       if name[-1] in "都道府県" and government.startswith(name)
+                       and len(government) > len(name)), None)
+    if prefecture is None:
+        return (government,)
+    return government, government[len(prefecture):], prefecture
+
+
 def _is_katakana(ch: str) -> bool:
     return "\u30a0" <= ch <= "\u30ff"
 
@@ -52,8 +65,9 @@ class _Sides:
             return None
         if any(token.startswith(p) for p in self.partners):
             return "theirs"
-        if (token.endswith(self.government) or token.startswith(self.government)
-                or token == self.government.rstrip("都府県")):  # 東京での = 東京都での
+        if any(token.endswith(name) or token.startswith(name)
+               or token == name.rstrip("都府県")  # 東京での = 東京都での
+               for name in government_parts(self.government)):
             return "ours"
         roles = self.our_roles()
         role = next((r for r in sorted(roles, key=len, reverse=True) if token.endswith(r)), None)

@@ -35,6 +35,7 @@ from pipeline.model import (
 )
 from pipeline.normalise import MAY_HOLD_DATE, nfkc_collapse, trailing_bracket_group
 from pipeline.partners import partner_id
+from pipeline.partnership import PartnershipDates, partnership_dates
 
 # This stage's rejects: a table row whose label or cell could not be read gave no entry.
 ROW_REJECTS = frozenset({"partner-label", "cell-html"})
@@ -234,7 +235,7 @@ class _RowReader:
                 period_count=len(found), date_inferred=inferred, note=item.note,
                 source_sha256=source_sha, category=category, participants=participants,
                 **event_facets(description, self.government or row.value_of("government")
-                               or self.title_government, partner)))
+                               or self.title_government, partner, participants)))
         self.records.entries.append(self.entry(row, partner, bureau, contact, inherited,
                                                len(cell.items), cell.note))
         self.records.extras.extend(
@@ -326,6 +327,13 @@ class _RowReader:
                 if period.end < low or period.start > high:
                     self.issue(row, "date-outside-fiscal-year", f"item {item_no}: "
                                f"{period.text} lies outside fiscal year {self.fiscal_year}")
+                elif period.start < low or period.end > high:  # 平成24年2月～4月 in FY2012
+                    outside = "; ".join(f"{a}..{b}" for a, b in (
+                        (period.start, low - dt.timedelta(days=1)),
+                        (high + dt.timedelta(days=1), period.end)) if a <= b)
+                    self.issue(row, "date-outside-fiscal-year", f"item {item_no}: "
+                               f"{period.text} lies partly outside fiscal year "
+                               f"{self.fiscal_year}: {outside}")
         first_day, last_day, precision, inferred = _span(found)
         return event_id, found, (description, date_text, first_day, last_day, precision,
                                  inferred)
@@ -347,25 +355,12 @@ class _RowReader:
             partnership_end=end, partnership_precision=precision,
             category=row.value_of("category"), inherited="; ".join(row.inherited))
 
-    def partnership(self, row: TableRow) -> tuple[dt.date | None, dt.date | None, str | None]:
-        """The partnership_date cell read by the date rules. Never checked against the
-        fiscal year (a partnership is not an activity of the year), never given its year."""
-        text = row.value_of("partnership_date")
-        if not text:
-            return None, None, None
-        found = _group_dates(text, None)
-        for warning in found.warnings:
-            self.issue(row, warning.code, f"partnership date: {warning.message}")
-        if not found.periods:
-            if not found.warnings:
-                self.issue(row, "date-unread", f"the partnership date {text!r} holds no date "
-                           "the date rules read")
-            return None, None, None
-        if len(found.periods) > 1:  # 1960年 (1991年再締結): the span of both, said so
-            self.issue(row, "partnership-date-several", f"the partnership date {text!r} "
-                       f"holds {len(found.periods)} dates; partnership_start..end spans them")
-        first_day, last_day, precision, _ = _span(list(found.periods))
-        return first_day, last_day, precision
+    def partnership(self, row: TableRow) -> PartnershipDates:
+        """The partnership_date cell's dates (partnership.py), its doubts warned."""
+        dates, doubts = partnership_dates(row.value_of("partnership_date"))
+        for code, message in doubts:
+            self.issue(row, code, message)
+        return dates
 
 
 def _within(inner: list[Period], outer: list[Period]) -> bool:
@@ -392,9 +387,11 @@ def report_government(title: str | None) -> tuple[str, str]:
     return (named, "title") if named else (vocabulary().government_default, "default")
 
 
-def event_facets(description: str, government: str, partner: Partner) -> dict[str, Any]:
+def event_facets(description: str, government: str, partner: Partner,
+                 participants: str = "") -> dict[str, Any]:
     """The facet columns of one event and its partner key (EventRecord's last fields)."""
-    facets = item_to_facets(description, government, (partner.city, partner.country))
+    facets = item_to_facets(description, government, (partner.city, partner.country),
+                            participants)
     return {"kind": facets.kind, "direction": facets.direction, "actors": facets.actors,
             "participant_count": facets.participant_count,
             "facet_evidence": facets.evidence,

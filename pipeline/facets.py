@@ -143,10 +143,12 @@ def _depth(text: str, position: int) -> int:
 
 @functools.lru_cache(maxsize=8192)  # the same items recur year after year; Facets is immutable
 def item_to_facets(text: str, government: str | None = None,
-                   partner_names: tuple[str, ...] = ()) -> Facets:
+                   partner_names: tuple[str, ...] = (), participants: str = "") -> Facets:
     """The facets of one item (its description). `government` is the reporting government
     (東京都 when None); `partner_names` the partner's city and country as printed, so that
-    a visit to them reads as outbound and their people's participation as inbound."""
+    a visit to them reads as outbound and their people's participation as inbound;
+    `participants` the row's participants cell, whose head count is the event's when the
+    description writes none."""
     if len(text) > MAX_ITEM:  # no real item is this long; events.py warns item-too-long
         return Facets("other", "unknown", None, None,
                       f"not read: the item has {len(text)} characters, more than {MAX_ITEM}")
@@ -158,5 +160,9 @@ def item_to_facets(text: str, government: str | None = None,
     count, count_words = text_to_count(text)
     evidence = [f"{name}: {words}" for name, words in (
         ("kind", kind_word), ("direction", direction_words), ("count", count_words)) if words]
+    if count is None and participants:  # 中学生10名、引率教員2名 in its own column
+        count = text_to_count(unicodedata.normalize("NFKC", participants[:MAX_ITEM]))[0]
+        if count is not None:
+            evidence.append(f"participant_count: participants {participants}")
     return Facets(kind, direction, "; ".join(actors) or None, count,
                   "; ".join(evidence) or None)

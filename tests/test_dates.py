@@ -753,3 +753,24 @@ def test_bracketed_year_of_a_later_list_item_is_checked_against_its_era() -> Non
     found = find_dates("令和元年5月、2年（2021年）4月")
     assert [p.text for p in found.periods] == ["令和元年5月"]
     assert [(w.code, w.text) for w in found.warnings] == [("date-invalid", "2年（2021年）4月")]
+
+
+# ---------------------------------------------------------------- a season: its year, warned
+@pytest.mark.parametrize(("text", "written", "start", "end", "precision", "message"), [
+    ("(平成24年夏)", "平成24年", "2012-01-01", "2012-12-31", "year",
+     "平成24年夏: a season is read as its year, 平成24年"),
+    ("2013年春", "2013年", "2013-01-01", "2013-12-31", "year",
+     "2013年春: a season is read as its year, 2013年"),
+    ("平成24年度秋", "平成24年度", "2012-04-01", "2013-03-31", "fiscal_year",
+     "平成24年度秋: a season is read as its fiscal year, 平成24年度"),
+])
+def test_a_season_is_read_as_its_year_with_a_warning(
+        text: str, written: str, start: str, end: str, precision: str, message: str) -> None:
+    """Regression: 平成24年夏 was the whole year 2012, silently."""
+    assert periods(text, 2012) == [(written, start, end, precision)]
+    assert [(w.code, w.message) for w in find_dates(text, 2012).warnings] == [
+        ("date-season", message)]
+
+
+def test_a_year_before_other_words_is_no_season() -> None:
+    assert codes("平成24年中に開催", 2012) == codes("平成24年7月夏祭り", 2012) == []

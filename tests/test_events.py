@@ -212,3 +212,24 @@ def test_a_date_group_read_only_with_its_brackets_leaves_the_description(
     assert [(p.start.isoformat(), p.end.isoformat(), p.inferred) for p in periods] == [
         (start, end, inferred)]
     assert warnings == []
+
+
+@pytest.mark.parametrize(("item", "message"), [
+    ("知事の訪問(平成24年2月～4月)", "item 1: 平成24年2月～4月 lies partly outside fiscal year "
+     "2012: 2012-02-01..2012-03-31"),
+    ("知事の訪問(平成25年3月～5月)", "item 1: 平成25年3月～5月 lies partly outside fiscal year "
+     "2012: 2013-04-01..2013-05-31"),
+    ("市長の来訪(平成24年)", "item 1: 平成24年 lies partly outside fiscal year 2012: "
+     "2012-01-01..2012-03-31"),
+    ("知事の訪問(平成24年1月)", "item 1: 平成24年1月 lies outside fiscal year 2012"),
+    ("知事の訪問(平成24年12月28日～1月4日)", None),  # inside: no warning
+])
+def test_a_period_not_wholly_inside_the_fiscal_year_is_warned(item: str,
+                                                              message: str | None) -> None:
+    """Regression: a period straddling the fiscal year's start gave months outside it
+    (2012-02, 2012-03 in FY2012) without a word."""
+    lines = [*LINES]
+    lines.insert(8, f"米国 ニューヨーク市 (S35)\t<ul><li>・{item}</li></ul>\t政策企画局")
+    found = extract_lines(lines)
+    outside = [i.message for i in found.issues if i.code == "date-outside-fiscal-year"]
+    assert outside == ([] if message is None else [f"{REPORT.name}:9: {message}"])

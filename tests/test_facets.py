@@ -298,3 +298,25 @@ def test_a_broken_vocabulary_is_named(edit: object, message: str) -> None:
     with pytest.raises(ValueError) as error:
         toml_to_vocabulary(edit(text))  # type: ignore[operator]
     assert str(error.value).startswith(message)
+
+
+@pytest.mark.parametrize(("text", "participants", "count", "evidence"), [
+    ("中学生派遣", "中学生10名、引率教員2名", 12,
+     "kind: 学生; direction: 派遣; participant_count: participants 中学生10名、引率教員2名"),
+    ("職員3名の派遣", "職員5名", 3, "direction: 派遣; count: 3名"),  # the item's wins
+    ("職員の派遣", "職員", None, "direction: 派遣"),
+    ("職員の派遣", "", None, "direction: 派遣"),
+])
+def test_the_participants_cell_counts_when_the_item_does_not(
+        text: str, participants: str, count: int | None, evidence: str) -> None:
+    found = item_to_facets(text, "東京都", ("セーラム市",), participants)
+    assert (found.participant_count, found.evidence) == (count, evidence)
+
+
+@pytest.mark.parametrize(("text", "direction"), [
+    ("ボーズマン市長の練馬区訪問", "inbound"), ("ボーズマン市長の東京都訪問", "inbound"),
+    ("ボーズマン市長の東京訪問", "inbound"), ("区長のボーズマン市訪問", "outbound"),
+])
+def test_each_part_of_a_joined_government_is_ours(text: str, direction: str) -> None:
+    """Regression: 東京都練馬区 (東京都 + 練馬区) did not see 練馬区 as ours."""
+    assert item_to_facets(text, "東京都練馬区", ("ボーズマン市",)).direction == direction

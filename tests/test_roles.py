@@ -386,3 +386,47 @@ def test_a_blank_header_with_empty_cells_below_is_no_warning() -> None:
     found = extract(render_table(rows, "csv", preamble=PREAMBLE), "quiet.csv")
     assert rows_of(found, "extras") == []
     assert [i for i in found.issues if i.code == "column-unmapped"] == []
+
+
+@pytest.mark.parametrize(("written", "start", "end", "precision"), [
+    ("平成11年度～", "1999-04-01", "", "fiscal_year"),  # ongoing since fiscal 1999
+    ("～2023(令和5)年まで", "", "2023-12-31", "year"),  # ended; its start is not written
+    ("平成11年度", "1999-04-01", "2000-03-31", "fiscal_year"),  # closed: both ends
+])
+def test_an_open_partnership_date_leaves_its_unwritten_end_empty(
+        written: str, start: str, end: str, precision: str) -> None:
+    """Regression: 平成11年度～ gave partnership_end 2000-03-31, as if it had ended."""
+    rows = [["提携先", "提携年月日", "内容"], ["米国 ボーズマン市", written, "・訪問（令和5年7月）"]]
+    found = extract(render_table(rows, "text"), "open.txt")
+    (entry,) = rows_of(found, "entries")
+    assert (entry["partnership_start"], entry["partnership_end"],
+            entry["partnership_precision"]) == (start, end, precision)
+    assert [i.code for i in found.issues if i.code.startswith(("date", "partnership"))] == []
+
+
+def test_the_participants_cell_gives_the_head_count_the_description_does_not() -> None:
+    """Regression: 中学生10名、引率教員2名 in the participants column left participant_count
+    empty; a count in the description still wins."""
+    rows = [["相手都市", "事業名", "参加者"],
+            ["米国 セーラム市", "・中学生派遣（令和5年8月）", "中学生10名、引率教員2名"],
+            ["米国 セーラム市", "・職員3名の派遣（令和5年9月）", "職員5名"],
+            ["米国 セーラム市", "・職員の派遣（令和5年10月）", "職員"]]
+    events = rows_of(extract(render_table(rows, "text"), "count.txt"), "events")
+    assert [(e["participant_count"], e["facet_evidence"]) for e in events] == [
+        ("12", "kind: 学生; direction: 派遣; participant_count: participants 中学生10名、引率教員2名"),
+        ("3", "direction: 派遣; count: 3名"),
+        ("", "direction: 派遣")]
+
+
+def test_a_joined_government_is_ours_in_each_of_its_parts() -> None:
+    """Regression: 東京都 + 練馬区 -> 東京都練馬区 hid the ward, so a visit to 練馬区 was
+    direction unknown."""
+    rows = [["都道府県名", "自治体名", "相手都市", "交流内容"],
+            ["東京都", "練馬区", "米国 ボーズマン市", "ボーズマン市長の練馬区訪問（令和5年7月）"],
+            ["東京都", "練馬区", "米国 ボーズマン市", "ボーズマン市長の東京都訪問（令和5年8月）"],
+            ["東京都", "練馬区", "米国 ボーズマン市", "区長のボーズマン市訪問（令和5年9月）"]]
+    events = rows_of(extract(render_table(rows, "text"), "ward.txt"), "events")
+    assert [(e["direction"], e["facet_evidence"]) for e in events] == [
+        ("inbound", "kind: 訪問; direction: 練馬区訪問"),
+        ("inbound", "kind: 訪問; direction: 東京都訪問"),
+        ("outbound", "kind: 訪問; direction: ボーズマン市訪問")]

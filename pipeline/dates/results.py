@@ -38,7 +38,7 @@ class Period:
 
 @dataclass(frozen=True, slots=True)
 class DateWarning:
-    code: str  # "date-invalid" | "date-out-of-era" | "date-weekday" | "date-unresolved"
+    code: str  # "date-invalid" | "date-unresolved" | "date-season" | …
     message: str  # names the text, e.g. "平成24年2月30日 is not a date"
     text: str
     span: tuple[int, int]

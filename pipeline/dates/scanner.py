@@ -323,6 +323,10 @@ class Scanner:
         self.last = r2
         self.resolved_last = True
         self.check(first, second, r1, r2, text, span)
+        if precision in ("year", "fiscal_year") and self.s[end : end + 1] in _SEASONS:
+            self.warnings.append(DateWarning(  # 平成24年夏: no season is a period
+                "date-season", f"{text}{self.text[end]}: a season is read as its "
+                f"{precision.replace('_', ' ')}, {text}", text, span))
 
     def check(self, first: Point, second: Point | None, r1: Resolved, r2: Resolved, text: str,
               span: tuple[int, int]) -> None:
@@ -339,6 +343,9 @@ class Scanner:
                 if (warning := check_weekday(point.weekdays, resolved.start, whole, text,
                                              span)) is not None:
                     self.warnings.append(warning)
+
+
+_SEASONS = frozenset("春夏秋冬")
 
 
 def find_dates(text: str, fiscal_year: int | None = None) -> DateResult:
