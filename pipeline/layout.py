@@ -13,7 +13,7 @@ from pipeline.dates import find_dates
 from pipeline.headers import NOTE_MARK, Columns, header_columns, squash
 from pipeline.model import Issue, Layout, RawRow, SourceDocument, TableRow
 from pipeline.normalise import html_to_text
-from pipeline.roles import INHERITING, Vocabulary
+from pipeline.roles import INHERITING, ROLES, Vocabulary
 
 # This stage's rejects that cost a table row (it never became one): the audit shows each as
 # an unread row.
@@ -238,16 +238,14 @@ def _table_row(walk: _Walk, row: RawRow) -> None:
         return
     label = cell(columns.label).strip()
     if columns.label is not None and not label:
-        why = ("the row above was rejected" if walk.carried is not None
-               else "no row above it in the table" if not walk.above
-               else "a blank partner cell is read as damage in this table's shape")
-        _reject(walk, row, "row-label", f"the row has no partner label ({why})")
+        _reject(walk, row, "row-label", f"the row has no partner label ({_no_label_why(walk)})")
         return
     fields = tuple((role, _joined(cells, columns.of(role))) for role in _FIELD_ROLES
                    if columns.of(role))
     extras = tuple((columns.name(i), cells[i]) for i in columns.extra_columns()
                    if i < len(cells) and cells[i].strip())
     _say_blank_headers(walk, row, columns, cells)
+    _say_content_inherited(walk, row, inherited, label)
     walk.row_no += 1
     walk.kinds["row"] += row.line_span
     walk.above.update({i: c for i, c in enumerate(cells) if c.strip()})
@@ -277,12 +275,35 @@ def _say_blank_headers(walk: _Walk, row: RawRow, columns: Columns, cells: list[s
             "warning", walk.name, row.line))
 
 
+def _no_label_why(walk: _Walk) -> str:
+    """Why a blank partner cell was not taken from the row above."""
+    if walk.carried is not None:
+        return "the row above was rejected"
+    if not walk.above:
+        return "no row above it in the table"
+    return "a blank partner cell is read as damage in this table's shape"
+
+
+def _say_content_inherited(walk: _Walk, row: RawRow, inherited: tuple[str, ...],
+                           label: str) -> None:
+    """A content cell a rowspan or merge carries down to this row: its events are kept for
+    this row's partner too (a joint activity), and counted once per row; say so."""
+    if "content" not in inherited:
+        return
+    partner = f", {label} too" if label else ""
+    walk.issues.append(Issue(
+        "content-inherited", f"{walk.name}:{row.line}: the content cell spans rows (a rowspan "
+        f"or merged cell) down to this row, so its events are counted for each partner it "
+        f"spans{partner} (a joint activity)", "warning", walk.name, row.line, row.raw))
+
+
 def _inherit_blanks(walk: _Walk, row: RawRow, columns: Columns
                     ) -> tuple[list[str], tuple[str, ...]]:
     """The row's cells with blank government, country, partner and category cells taken
     from the last row read in the table (merged cells exported blank), and the roles that
-    were. Not across a rejected row, whose cells are unknown; bureau is the events
-    stage's (it knows the rejected rows' bureau cells)."""
+    were, or whose cell the reader filled from a rowspan or merged cell (content, date,
+    participants … too). Not across a rejected row, whose cells are unknown; bureau is the
+    events stage's (it knows the rejected rows' bureau cells)."""
     cells = list(row.cells)
     taken: list[str] = []
     fy2012_shape = {role for role, _ in columns.roles} <= _FY2012_ROLES
@@ -299,6 +320,9 @@ def _inherit_blanks(walk: _Walk, row: RawRow, columns: Columns
                 taken.append(role)
             elif index in row.inherited:  # a rowspan or merged cell: the reader filled it
                 taken.append(role)
+    # Roles never taken from above when blank, but whose merged cell the reader filled.
+    taken.extend(role for role in ROLES if role not in INHERITING
+                 and any(index in row.inherited for index in columns.of(role)))
     return cells, tuple(dict.fromkeys(taken))
 
 
