@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pipeline.events import layout_to_records
-from pipeline.layout import document_to_layout, no_table
+from pipeline.layout import document_to_layout
 from pipeline.model import Extraction, Issue, SourceDocument
+from pipeline.no_table import no_table
 from pipeline.roles import Vocabulary
 from pipeline.sources import ReadError, read_document
 

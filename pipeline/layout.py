@@ -10,17 +10,10 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.dates import find_dates
-from pipeline.headers import (
-    MAX_HEADER_CELL,
-    NOTE_MARK,
-    Columns,
-    header_columns,
-    squash,
-    unrecognised_header,
-)
+from pipeline.headers import NOTE_MARK, Columns, header_columns, squash
 from pipeline.model import Issue, Layout, RawRow, SourceDocument, TableRow
 from pipeline.normalise import html_to_text
-from pipeline.roles import INHERITING, Vocabulary, builtin_vocabulary
+from pipeline.roles import INHERITING, ROLES, Vocabulary
 
 # This stage's rejects that cost a table row (it never became one): the audit shows each as
 # an unread row.
@@ -245,16 +238,14 @@ def _table_row(walk: _Walk, row: RawRow) -> None:
         return
     label = cell(columns.label).strip()
     if columns.label is not None and not label:
-        why = ("the row above was rejected" if walk.carried is not None
-               else "no row above it in the table" if not walk.above
-               else "a blank partner cell is read as damage in this table's shape")
-        _reject(walk, row, "row-label", f"the row has no partner label ({why})")
+        _reject(walk, row, "row-label", f"the row has no partner label ({_no_label_why(walk)})")
         return
     fields = tuple((role, _joined(cells, columns.of(role))) for role in _FIELD_ROLES
                    if columns.of(role))
     extras = tuple((columns.name(i), cells[i]) for i in columns.extra_columns()
                    if i < len(cells) and cells[i].strip())
     _say_blank_headers(walk, row, columns, cells)
+    _say_content_inherited(walk, row, inherited, label)
     walk.row_no += 1
     walk.kinds["row"] += row.line_span
     walk.above.update({i: c for i, c in enumerate(cells) if c.strip()})
@@ -284,12 +275,35 @@ def _say_blank_headers(walk: _Walk, row: RawRow, columns: Columns, cells: list[s
             "warning", walk.name, row.line))
 
 
+def _no_label_why(walk: _Walk) -> str:
+    """Why a blank partner cell was not taken from the row above."""
+    if walk.carried is not None:
+        return "the row above was rejected"
+    if not walk.above:
+        return "no row above it in the table"
+    return "a blank partner cell is read as damage in this table's shape"
+
+
+def _say_content_inherited(walk: _Walk, row: RawRow, inherited: tuple[str, ...],
+                           label: str) -> None:
+    """A content cell a rowspan or merge carries down to this row: its events are kept for
+    this row's partner too (a joint activity), and counted once per row; say so."""
+    if "content" not in inherited:
+        return
+    partner = f", {label} too" if label else ""
+    walk.issues.append(Issue(
+        "content-inherited", f"{walk.name}:{row.line}: the content cell spans rows (a rowspan "
+        f"or merged cell) down to this row, so its events are counted for each partner it "
+        f"spans{partner} (a joint activity)", "warning", walk.name, row.line, row.raw))
+
+
 def _inherit_blanks(walk: _Walk, row: RawRow, columns: Columns
                     ) -> tuple[list[str], tuple[str, ...]]:
     """The row's cells with blank government, country, partner and category cells taken
     from the last row read in the table (merged cells exported blank), and the roles that
-    were. Not across a rejected row, whose cells are unknown; bureau is the events
-    stage's (it knows the rejected rows' bureau cells)."""
+    were, or whose cell the reader filled from a rowspan or merged cell (content, date,
+    participants … too). Not across a rejected row, whose cells are unknown; bureau is the
+    events stage's (it knows the rejected rows' bureau cells)."""
     cells = list(row.cells)
     taken: list[str] = []
     fy2012_shape = {role for role, _ in columns.roles} <= _FY2012_ROLES
@@ -306,6 +320,9 @@ def _inherit_blanks(walk: _Walk, row: RawRow, columns: Columns
                 taken.append(role)
             elif index in row.inherited:  # a rowspan or merged cell: the reader filled it
                 taken.append(role)
+    # Roles never taken from above when blank, but whose merged cell the reader filled.
+    taken.extend(role for role in ROLES if role not in INHERITING
+                 and any(index in row.inherited for index in columns.of(role)))
     return cells, tuple(dict.fromkeys(taken))
 
 
@@ -364,58 +381,3 @@ def _next_is_header(rows: tuple[RawRow, ...], index: int, vocabulary: Vocabulary
         if _non_blank(row.cells):
             return header_columns(row.cells, vocabulary) is not None
     return False
-
-
-# ---- a file with no report table ---------------------------------------------------------
-
-_SHOWN_LINES = 3  # how many of a file's first lines the message quotes
-_SHOWN_WORDS = 3  # how many header words of each anchor role the message names
-_HEADER_LIKE_ROWS = 50  # the rows looked at for something that may be a header
-
-
-def no_table(doc: SourceDocument, vocabulary: Vocabulary | None = None) -> str | None:
-    """Why no report table can be read from `doc`, or None when one can: the message of a
-    file that would otherwise count as a report with nothing in it. A row is a header by
-    the same test document_to_layout starts a table with (a damaged header row too)."""
-    if any(header_columns(row.cells, vocabulary) is not None for row in doc.rows):
-        return None
-    return no_table_message(doc.rows, vocabulary)
-
-
-def no_table_message(rows: tuple[RawRow, ...], vocabulary: Vocabulary | None = None) -> str:
-    """What was seen instead of a header row: the header-like rows with what each cell was
-    read as and the roles missed (headers.unrecognised_header), or, where no row looks like
-    a header, the first lines and the words a header row is known by; and how to map
-    headers with --layout."""
-    cells = [row.cells for row in rows[:_HEADER_LIKE_ROWS] if row.problem is None]
-    if _header_like(cells):
-        return "no report table: " + unrecognised_header(cells, vocabulary)
-    return (f"no report table: no header row; {_what_was_seen(rows)}. "
-            f"Known header words: {_known_words(vocabulary)}")
-
-
-def _header_like(rows: list[tuple[str, ...]]) -> bool:
-    """A row of several short cells: what unrecognised_header lists as header-like."""
-    return any(len(filled := [c for c in row if c.strip()]) >= 2
-               and all(len(c.strip()) <= MAX_HEADER_CELL for c in filled) for row in rows)
-
-
-def _known_words(vocabulary: Vocabulary | None) -> str:
-    words = (vocabulary or builtin_vocabulary()).columns
-    known = "; ".join(", ".join([w for w, r in words if r == role][:_SHOWN_WORDS]) + f" ({role})"
-                      for role in ("partner", "content", "bureau"))
-    return known + " … (pipeline run --layout FILE maps others)"
-
-
-def _what_was_seen(rows: tuple[RawRow, ...]) -> str:
-    filled = [(row, cells) for row in rows if (cells := _non_blank(row.cells))]
-    if not filled:
-        return "the file has no text"
-    quoted = ", ".join(f"line {row.line}: {_clip(html_to_text(cells[0]))}"
-                       for row, cells in filled[:_SHOWN_LINES])
-    return f"the first lines look like prose ({quoted})"
-
-
-def _clip(text: str, limit: int = 20) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

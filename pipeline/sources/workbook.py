@@ -66,28 +66,52 @@ def date_cell_to_text(value: dt.date, number_format: str) -> tuple[str, bool]:
     day = value.date() if isinstance(value, dt.datetime) else value
     if len(number_format) > 255:  # Excel's own limit: a longer one is damage, not read
         return value_to_text(value), False
+    shown = _format_to_codes(number_format)
+    if shown is None:  # b (Buddhist year), General, other codes: not read
+        return value_to_text(value), False
+    if "h" in shown:
+        return value_to_text(value), bool(shown & {"y", "m", "d", "e"})
+    return _day_as_shown(day, shown)
+
+
+def _format_to_codes(number_format: str) -> set[str] | None:
+    """What a date format's first section shows, as codes: y, m (month), d (day of the
+    month), w (weekday), e (era year), g (era), h (a time of day); None when it holds a
+    code not read here."""
     shown: set[str] = set()
     previous = ""
     for match in _FORMAT_TOKEN.finditer(number_format.split(";", 1)[0]):
-        token = match.group(0)
-        code = token[0].lower() if match.group(1) else ""
-        if token.startswith("[") and token[1:2].lower() in ("h", "m", "s"):
-            code = "h"  # elapsed time
-        elif token.lower() in ("am/pm", "a/p"):
-            code = "h"
-        elif code == "m" and (previous == "h" or _next_code(number_format, match.end()) == "s"):
-            code = "h"  # minutes
-        elif code == "d" and len(token) > 2:
-            code = "w"  # weekday: shows no day of the month
-        elif code not in ("", "y", "m", "d", "e", "g", "h", "s") or (
-                code == "e" and "g" not in number_format.lower()):  # an era year, no era
-            return value_to_text(value), False  # b (Buddhist year), General, other codes
+        code = _token_to_code(match, number_format, previous)
+        if code is None:
+            return None
         if code:
-            shown.add("h" if code == "s" else code)
-            previous = "h" if code == "s" else code
+            shown.add(code)
+            previous = code
+    return shown
+
+
+def _token_to_code(match: re.Match[str], number_format: str, previous: str) -> str | None:
+    """One token of a date format -> its code ('' for a literal or a tag), seconds and
+    minutes read as h; None for a code not read here."""
+    token = match.group(0)
+    code = token[0].lower() if match.group(1) else ""
+    if token.startswith("[") and token[1:2].lower() in ("h", "m", "s"):
+        return "h"  # elapsed time
+    if token.lower() in ("am/pm", "a/p"):
+        return "h"
+    if code == "m" and (previous == "h" or _next_code(number_format, match.end()) == "s"):
+        return "h"  # minutes
+    if code == "d" and len(token) > 2:
+        return "w"  # weekday: shows no day of the month
+    if code not in ("", "y", "m", "d", "e", "g", "h", "s") or (
+            code == "e" and "g" not in number_format.lower()):  # an era year, no era
+        return None
+    return "h" if code == "s" else code
+
+
+def _day_as_shown(day: dt.date, shown: set[str]) -> tuple[str, bool]:
+    """A day at the precision its format's codes show (no time of day among them)."""
     era = next((e for e in reversed(ERAS) if e.start <= day), None)
-    if "h" in shown:
-        return value_to_text(value), bool(shown & {"y", "m", "d", "e"})
     if "d" in shown and "m" in shown:
         if {"e", "g"} <= shown and era is not None:
             return f"{era.name}{day.year - era.start.year + 1}年{day.month}月{day.day}日", True

@@ -113,22 +113,14 @@ def stream_sheet(source: IO[bytes], parser: Any, budget: Budget, where: str,
             depth -= 1
             if depth:
                 continue
-            cell = parser.parse_cell(element)
-            value = cell["value"]
-            if isinstance(value, dt.date) and formats is not None:
-                number_format = formats.get(cell["style_id"] or 0, "")
-                text, understood = date_cell_to_text(value, number_format)
-                if not understood and doubts is not None and cell["row"] < SHEET_LINES:
-                    doubts.append((cell["row"], cell["column"], number_format))
-            else:
-                text = value_to_text(value)
+            row, column, text = _cell_to_text(parser.parse_cell(element), formats, doubts)
             if text:
-                last_row = max(last_row, cell["row"])
-                if cell["row"] < SHEET_LINES:
-                    filled[(cell["row"], cell["column"])] = text
+                last_row = max(last_row, row)
+                if row < SHEET_LINES:
+                    filled[(row, column)] = text
             pending += 1
             if pending == 10_000:
-                budget.charge_cells(pending, f"{where}: the cells up to row {cell['row']}")
+                budget.charge_cells(pending, f"{where}: the cells up to row {row}")
                 budget.check_time(where)
                 pending = 0
             # Its parts go now; the emptied cell goes with its row (cells are few enough,
@@ -144,24 +136,49 @@ def stream_sheet(source: IO[bytes], parser: Any, budget: Budget, where: str,
                     _start_row(parser, element)
                 continue
             if tag == _MERGE:
-                ref = element.get("ref") or ""
-                bounds = merged_range(ref)
-                if bounds is None:
-                    raise _unreadable(f"{where}: the merged range {ref[:40]!r} names no cells")
-                top, left, bottom, right = bounds
-                area = (bottom - top + 1) * (right - left + 1)
-                budget.charge_cells(area, f"{where}: merged range {''.join(ref.split())[:40]} "
-                                    f"covers {area} cells")
-                merged.append(bounds)
-        # Whatever else ended is read: drop it and what came before it, so that the tree
-        # lxml builds never grows beyond one row of emptied cells.
-        element.clear(keep_tail=False)
-        parent = element.getparent()
-        if parent is not None:
-            while element.getprevious() is not None:
-                del parent[0]
+                merged.append(_merge_to_bounds(element, budget, where))
+        _drop_read(element)
     budget.charge_cells(pending, f"{where}: its cells")
     return filled, merged, last_row
+
+
+def _cell_to_text(cell: dict[str, Any], formats: dict[int, str] | None,
+                  doubts: list[tuple[int, int, str]] | None) -> tuple[int, int, str]:
+    """A cell openpyxl parsed -> (row, column, text as the report shows it). A date cell
+    reads as its number format shows it; one whose format is not understood is added to
+    `doubts` (rows before SHEET_LINES only)."""
+    value = cell["value"]
+    if isinstance(value, dt.date) and formats is not None:
+        number_format = formats.get(cell["style_id"] or 0, "")
+        text, understood = date_cell_to_text(value, number_format)
+        if not understood and doubts is not None and cell["row"] < SHEET_LINES:
+            doubts.append((cell["row"], cell["column"], number_format))
+    else:
+        text = value_to_text(value)
+    return cell["row"], cell["column"], text
+
+
+def _merge_to_bounds(element: Any, budget: Budget, where: str) -> tuple[int, int, int, int]:
+    """A <mergeCell> -> its bounds, every cell it covers charged to the budget."""
+    ref = element.get("ref") or ""
+    bounds = merged_range(ref)
+    if bounds is None:
+        raise _unreadable(f"{where}: the merged range {ref[:40]!r} names no cells")
+    top, left, bottom, right = bounds
+    area = (bottom - top + 1) * (right - left + 1)
+    budget.charge_cells(area, f"{where}: merged range {''.join(ref.split())[:40]} "
+                        f"covers {area} cells")
+    return bounds
+
+
+def _drop_read(element: Any) -> None:
+    """Whatever else ended is read: drop it and what came before it, so that the tree
+    lxml builds never grows beyond one row of emptied cells."""
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
 
 
 def date_styles(book: Any) -> dict[int, str]:
