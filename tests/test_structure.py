@@ -16,7 +16,7 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 MAX_LINES = 400
 # Modules over MAX_LINES that another branch is changing now, each held to the lines it has,
 # so it cannot grow; once one is at MAX_LINES or under, its entry must go (the test says so).
-OVER_FOR_NOW = {"pipeline/events.py": 401}
+OVER_FOR_NOW: dict[str, int] = {}
 WORST_GRADE = "C"  # D (21-30), E and F fail
 
 
