@@ -8,17 +8,22 @@ the digits, 日 and 月 that such text has anyway), then measures:
 
 - find_dates over the 20,000 sentences in process (best of 5);
 - `python -m pipeline dates --fiscal-year 2012` reading the same 20,000 lines on standard
-  input and writing JSON lines, start-up included (best of 3), and its start-up alone;
+  input and writing JSON lines, start-up included (best of 3), and its start-up alone, with
+  the package's bytecode cached as an installed package has it (pip compiles it at install
+  time), and both once more compiling the package's source on every run, as a machine with
+  PYTHONDONTWRITEBYTECODE set does;
 - ja-timex (TimexParser().parse) and find_dates on the same first 1,000 sentences (ja-timex
   reads about a hundred times slower; 1,000 keep the run short).
 """
 
 from __future__ import annotations
 
+import os
 import random
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -88,14 +93,28 @@ def main() -> None:
     print(f"{len(sentences):,} distinct sentences, {min(lengths)}-{max(lengths)} chars "
           f"(mean {sum(lengths) / len(lengths):.0f}), {with_date:,} with a date")
     engine = _best(lambda: _read_all(sentences), runs=5)
-    whole = _best_wall([sys.executable, "-m", "pipeline", "dates", "--fiscal-year", "2012"],
-                       stdin="\n".join(sentences) + "\n", runs=3)
-    startup = _best_wall([sys.executable, "-m", "pipeline", "dates", "平成24年6月"])
+    command = [sys.executable, "-m", "pipeline", "dates"]
+    with tempfile.TemporaryDirectory() as pycache:
+        # The package's bytecode cached, as an installed package has it (pip compiles it at
+        # install time): with PYTHONDONTWRITEBYTECODE set, as on some machines, every run
+        # would compile the package's source again, a tenth of the whole process here.
+        cached = {**os.environ, "PYTHONPYCACHEPREFIX": pycache}
+        cached.pop("PYTHONDONTWRITEBYTECODE", None)
+        _best_wall([*command, "平成24年6月"], runs=1, env=cached)  # writes the bytecode
+        whole = _best_wall([*command, "--fiscal-year", "2012"],
+                           stdin="\n".join(sentences) + "\n", runs=3, env=cached)
+        startup = _best_wall([*command, "平成24年6月"], env=cached)
+    uncached = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    whole_source = _best_wall([*command, "--fiscal-year", "2012"],
+                              stdin="\n".join(sentences) + "\n", runs=3, env=uncached)
+    startup_source = _best_wall([*command, "平成24年6月"], env=uncached)
     bare = _best_wall([sys.executable, "-c", "pass"])
     print(f"find_dates in process:        {len(sentences) / engine:9,.0f} sentences/second")
     print(f"pipeline dates, whole process: {len(sentences) / whole:9,.0f} lines/second "
           f"({whole / engine:.2f}x the engine's time; start-up {startup:.3f} s, "
           f"bare python {bare:.3f} s)")
+    print(f"  ... compiling the package's source each run (PYTHONDONTWRITEBYTECODE): "
+          f"{len(sentences) / whole_source:,.0f} lines/second, start-up {startup_source:.3f} s")
     compare_ja_timex(sentences[:1000])
 
 
@@ -113,12 +132,14 @@ def compare_ja_timex(sentences: list[str]) -> None:
           f"(find_dates {theirs / ours:.0f}x faster)")
 
 
-def _best_wall(command: list[str], stdin: str = "", runs: int = 5) -> float:
+def _best_wall(command: list[str], stdin: str = "", runs: int = 5,
+               env: dict[str, str] | None = None) -> float:
     """The child's CPU time (user + system), start-up included, best of runs."""
     best = float("inf")
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run(command, input=stdin, capture_output=True, text=True, check=True)
+        subprocess.run(command, input=stdin, capture_output=True, text=True, check=True,
+                       env=env)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         best = min(best, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     return best

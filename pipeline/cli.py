@@ -146,10 +146,11 @@ def run_summary(result: RunResult, out: Path) -> str:
 
 
 def command_dates(args: argparse.Namespace) -> int:
-    from pipeline.dates.jsonl import texts_to_lines  # lazy, for speed of `pipeline --help`
+    from pipeline.dates.jsonl import read_lines, write_jsonl  # lazy, for speed of `pipeline --help`
 
-    texts = args.texts or (line.rstrip("\r\n") for line in sys.stdin)
-    sys.stdout.writelines(texts_to_lines(texts, args.fiscal_year))
+    # Standard input in blocks of lines, each block's JSON lines written at once.
+    write_jsonl([args.texts] if args.texts else read_lines(sys.stdin), args.fiscal_year,
+                sys.stdout)
     return EXIT_OK
 
 

@@ -18,6 +18,14 @@ An anchor pattern finds where an expression may start; from there compiled patte
 separator and a second point, then list separators and further items (`scanner`). The points
 are then resolved against what came before (`resolve`) and checked (`checks`).
 
+Speed (issue 18): ANCHOR runs over every character of every text, so it turns positions away
+with its cheapest tests first (inside a number, not a digit, nothing after the number that a
+year or month needs); the scanner looks at one character before trying a range or list
+separator; the patterns few texts need are compiled on first use (`patterns.__getattr__`),
+which keeps `pipeline dates`' start-up small; `jsonl` reads standard input and writes JSON
+lines a block at a time. tests/test_dates_corpus.py pins that none of this changes a result
+on the benchmark's 20,000 sentences (benchmarks/bench_dates.py; figures in the README).
+
 The modules, in the order data flows through them:
 
 - `patterns`  the compiled regular expressions: ANCHOR (where to look), POINT (one date

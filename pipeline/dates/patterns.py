@@ -14,6 +14,22 @@ from pipeline.dates.results import Level
 # All patterns run on the translated text (ASCII digits and letters). Spaces inside an
 # expression may be ASCII or ideographic, never tabs or newlines (these separate cells).
 
+# Patterns that most text never needs are compiled on first use, not at import (compiling
+# is most of `pipeline dates`' start-up): their sources go in _LAZY and the module's
+# __getattr__ compiles one when it is first read, as `patterns.NAME` (importing the name
+# with `from ... import` would compile it at once).
+_LAZY: dict[str, str] = {}
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    try:
+        source = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    pattern = globals()[name] = re.compile(source)
+    return pattern
+
+
 _SP = "[ \u3000]*"
 _KNUM = "〇一二三四五六七八九十"
 _N = rf"(?:[0-9]{{1,2}}|[{_KNUM}]{{1,4}})"  # an era year, month or day number
@@ -90,7 +106,8 @@ DANGLE = re.compile(rf"{_SP}(?P<n>{_N}){_SP}(?={_RANGE}|[・･])")
 # 令和4(2022)・令和5(2023)年度.
 _CONFIRMED = (rf"(?:[12][0-9]{{3}}{_OPEN}(?:{_ERA_NAME}){_SP}(?:元|{_N}){_CLOSE}"
               rf"|(?:{_ERA_NAME}){_SP}(?:元|{_N}){_OPEN}[12][0-9]{{3}}{_CLOSE})")
-LIST_UNIT = re.compile(
+LIST_UNIT: re.Pattern[str]  # compiled on first use: see _LAZY
+_LAZY["LIST_UNIT"] = (
     rf"{_SP}(?:[・･]{_SP}(?:{_N}|{_CONFIRMED}){_SP})+"
     rf"(?P<u>年度|年(?![間齢代輩])|月(?!曜)|日(?![間目]))")
 UNIT_LEVEL = {"年度": Level.YEAR, "年": Level.YEAR, "月": Level.MONTH, "日": Level.DAY}
@@ -131,16 +148,19 @@ DOTTED = re.compile(
     re.VERBOSE,
 )
 # The second end of a dotted day range may be month.day only: H24.7.22～7.29.
-DOTTED_MD = re.compile(rf"(?P<am>{_MONTH})[./](?P<ad>{_DAY}){_DOT_END}(?:{_SP}{_WD})?")
+DOTTED_MD: re.Pattern[str]
+_LAZY["DOTTED_MD"] = (rf"(?P<am>{_MONTH})[./](?P<ad>{_DAY}){_DOT_END}(?:{_SP}{_WD})?")
 # ... or a bare day after a day (H24.7.22～29, 2012/4/1～5), a bare month after a month
 # (H24.7～8); the unit may be written (H24.7.22～29日).
-DOTTED_BARE = re.compile(
+DOTTED_BARE: re.Pattern[str]
+_LAZY["DOTTED_BARE"] = (
     rf"(?P<n>[0-9]{{1,2}})(?:(?P<u>日(?![間目])|月(?!曜))|{_DOT_END})(?:{_SP}{_WD})?")
 # After a dotted range separator, what a second end would start with: if it cannot be read,
 # the range is date-unresolved (H24.7.22～99), never the first end alone.
 DOTTED_SECOND_START = frozenset("0123456789MTSHR明大昭平令同翌")
 # What may follow a bare kanji month (五月): the end of a date, not of a word (五月雨, 十月桜).
-KANJI_MONTH_END = re.compile(
+KANJI_MONTH_END: re.Pattern[str]
+_LAZY["KANJI_MONTH_END"] = (
     r"$|[\s、。，,．.・･:：;；!?！？)）」』】〕］\]〉》～〜~－\-‐−]|から|まで|頃|ごろ|末|中|以降"
     r"|[にのはもをとや]")
 
@@ -159,8 +179,13 @@ OPEN_END = re.compile(rf"{_SP}[~～〜](?={_SP}(?:$|[^ \u30000-9{_KNUM}MTSHR明�
 WAVE_NUMBER = re.compile(rf"{_SP}[~～〜](?={_SP}[0-9{_KNUM}])")
 # ... and one before a date, at the start of the text or after a space, a bracket or
 # punctuation (～2023年まで, （～令和5年）): the period has no start (Period.open_start).
-OPEN_START = re.compile(r"(?:(?<![\s\S])|(?<=[\s(（「『【〔\[、。，,:：]))[~～〜][ \u3000]*$")
+OPEN_START: re.Pattern[str]
+_LAZY["OPEN_START"] = (r"(?:(?<![\s\S])|(?<=[\s(（「『【〔\[、。，,:：]))[~～〜][ \u3000]*$")
 LIST_SEP = re.compile(rf"{_SP}(?:[、，,・･]|及び|および|並びに){_SP}")
+# The characters a match of RANGE_SEP or LIST_SEP can start with: after most dates neither
+# follows, and a look at one character is cheaper than a match that fails.
+RANGE_SEP_FIRST = frozenset(" \u3000~～〜－-‐−か")
+LIST_SEP_FIRST = frozenset(" \u3000、，,・･及お並")
 
 # Where an expression may start. Only positions matter: the reading is done from there by
 # the patterns above. The pattern opens with a character class, which lets the regex engine
@@ -171,9 +196,14 @@ _YEAR_AHEAD = (rf"(?={_SP}(?:(?:{_DASH}|[・･]){_SP}{_N}{_SP}){{0,3}}"
                rf"年(?:{_SP}度|{_SP}{_N}{_SP}月))")
 # 3月, 4～5月, 7・8月, 6・7・8月
 _MONTH_AHEAD = rf"(?={_SP}(?:(?:{_DASH}|[・･]){_SP}{_N}{_SP}){{0,3}}月(?!曜))"
+# What both must see right after the rest of the number ({} is its pattern): a space, a
+# range or list mark, 年 or 月. Tested before them, it turns away most numbers of ordinary
+# text (10km, 第3回) at a fraction of their cost, and nothing they would accept.
+_AHEAD_FIRST = r"{}[ \u3000~～〜－\-‐−・･年月]"
 ANCHOR = re.compile(
     rf"""
-    [0-9MTSHR明大昭平令同翌前{_KNUM}]
+    [0-9MTSHR明大昭平令同翌前{_KNUM}０-９Ａ-Ｚａ-ｚ．／]
+    (?<![0-9][0-9])   # no branch starts inside a number: said once, it is cheaper to reject
     (?:
         (?<=[0-9])(?<![0-9].)                  # a number of ASCII digits starts here
         (?:
@@ -181,36 +211,45 @@ ANCHOR = re.compile(
                 (?={_SP}(?:年|{_RANGE})|[./][0-9]|{_OPEN}(?:{_ERA_NAME}))  # 2019（令和元）年度
             # 2021/7, 2020-01-01, 2021・7・18, 1982/ (S57)
           | (?<=[12])(?<![.].)[0-9]{{3}}(?:[/・･-][0-9]|/{_SP}[(（])
-          | (?<![A-Za-z].)[0-9]?{_YEAR_AHEAD}      # not H24年度: see the next branch
-          | (?<!第.)[0-9]?{_MONTH_AHEAD}
+          | (?={_AHEAD_FIRST.format("[0-9]?")})     # the cheap test first: see _AHEAD_FIRST
+            (?:(?<![A-Za-z].)[0-9]?{_YEAR_AHEAD}      # not H24年度: see the next branch
+              |(?<!第.)[0-9]?{_MONTH_AHEAD})
           | (?<=[(（].)[0-9][.][0-9]{{1,2}}(?:[.][0-9]{{1,2}})?[)）]           # (26.3)
         )
-      | (?<=[{_KNUM}])(?<![{_KNUM}○].)          # a kanji numeral starts here
-        (?:
-            (?<=一)[八九][{_KDIGIT}]{{2}}(?={_SP}年|[・･])               # 一九八二年, 一九四〇・
-          | (?<=二)[〇○][{_KDIGIT}]{{2}}(?={_SP}年|[・･])                   # 二〇一二年
-          | [{_KNUM}]{{0,3}}{_YEAR_AHEAD}
-          | (?<!第.)[{_KNUM}]{{0,3}}{_MONTH_AHEAD}
+      | (?<![0-9])(?:                           # not a digit: one test for the branches below
+          (?<=[{_KNUM}])(?<![{_KNUM}○].)          # a kanji numeral starts here
+          (?:
+              (?<=一)[八九][{_KDIGIT}]{{2}}(?={_SP}年|[・･])               # 一九八二年, 一九四〇・
+            | (?<=二)[〇○][{_KDIGIT}]{{2}}(?={_SP}年|[・･])                   # 二〇一二年
+            | (?={_AHEAD_FIRST.format(f"[{_KNUM}]{{0,3}}")})
+              (?:[{_KNUM}]{{0,3}}{_YEAR_AHEAD}
+                |(?<!第.)[{_KNUM}]{{0,3}}{_MONTH_AHEAD})
+          )
+        | (?<=[MTSHR])(?<![0-9A-Za-z.].)                      # H24.4.1, R3/7/18, (H25.)
+          (?:(?:元|[0-9]{{1,2}})(?:[./・･-][0-9]|[.][)）])|{_LETTER_YEAR})
+        | (?<=[明大昭平令])
+          (?:
+              (?<![0-9A-Za-z.\u4e00-\u9fff].)(?:元|[0-9]{{1,2}})[.][0-9]                # 平24.4.1
+            | (?<=明){_SP}治|(?<=大){_SP}正|(?<=昭){_SP}和|(?<=平){_SP}成|(?<=令){_SP}和  # 平 成
+          )
+        | (?<=[同翌前])(?=年|月)                                           # 同年, 翌月, 前年度
+        | (?<=同)(?=日)                                                            # 同日
+        | (?<=同)(?={_SP}{_N}{_SP}日)                                            # 同10日
+        | (?<=[０-９Ａ-Ｚａ-ｚ．／])                      # a full-width character: see below
         )
-      | (?<=[MTSHR])(?<![0-9A-Za-z.].)
-        (?:(?:元|[0-9]{{1,2}})(?:[./・･-][0-9]|[.][)）])|{_LETTER_YEAR})  # H24.4.1, R3/7/18, (H25.)
-      | (?<=[明大昭平令])
-        (?:
-            (?<![0-9A-Za-z.\u4e00-\u9fff].)(?:元|[0-9]{{1,2}})[.][0-9]                # 平24.4.1
-          | (?<=明){_SP}治|(?<=大){_SP}正|(?<=昭){_SP}和|(?<=平){_SP}成|(?<=令){_SP}和  # 平 成
-        )
-      | (?<=[同翌前])(?=年|月)                                           # 同年, 翌月, 前年度
-      | (?<=同)(?=日)                                                            # 同日
-      | (?<=同)(?={_SP}{_N}{_SP}日)                                            # 同10日
     )
     """,
     re.VERBOSE,
 )
 # Full-width digits, letters, ．and ／: translated only when present (str.translate would
-# cost more than the whole search on a typical sentence).
+# cost more than the whole search on a typical sentence). ANCHOR stops at the first of them
+# too, so that one search over the input finds where to start or that there is one to
+# translate (scanner.find_dates); in the translated text there is none.
 FULLWIDTH = re.compile("[０-９Ａ-Ｚａ-ｚ．／]")
+WIDE_FIRST = "\uff0e"  # ．, the first of them: ANCHOR's other characters all come before
 
-START_CODE = re.compile(
+START_CODE: re.Pattern[str]  # for parse_start_code, not find_dates
+_LAZY["START_CODE"] = (
     rf"(?:(?P<letter>[MTSHRmtshr])|(?P<name>明治|大正|昭和|平成|令和)|(?P<kanji>[明大昭平令]))"
     rf"(?P<year>元|[0-9]{{1,2}}|[{_KNUM}]{{1,4}})(?:年)?(?:度)?"
 )

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.dates.patterns import DOTTED_BARE, START_CODE
+from pipeline.dates import patterns
 from pipeline.dates.results import Level
 from pipeline.eras import ERAS, Era
 from pipeline.numerals import FULLWIDTH_TO_ASCII, to_int
@@ -73,15 +73,21 @@ class Point:
             return DAY
         if self.month is not None or self.rel_month is not None:
             return MONTH
-        return YEAR if self.has_year() else None
+        return YEAR if (self.era is not None or self.western is not None
+                        or self.eraless is not None or self.rel_year is not None) else None
 
     def shape_ok(self) -> bool:
         """Parts that make a date when put together (a dangling year is checked apart)."""
-        if self.has_day() and not self.has_month() and self.has_year():
+        if not (self.era is not None or self.western is not None or self.eraless is not None
+                or self.rel_year is not None):
+            return True  # every rule below is about a point with a year
+        month = self.month is not None or self.rel_month is not None
+        if not month and (self.day is not None or self.jun is not None or self.same_day
+                          or self.month_end):
             return False  # 平成24年5日, 平成24年上旬
-        if self.rel_month is not None and self.has_year():
+        if self.rel_month is not None:
             return False  # 同年同月
-        return not (self.has_year() and self.unit is None and (self.has_month() or self.day))
+        return not (self.unit is None and (month or self.day))
 
 
 def point_from_match(m: re.Match[str]) -> Point | None:
@@ -201,7 +207,7 @@ def _era_dotted(p: Point, g: dict[str, str | Any]) -> Point | None:
 
 def dotted_bare(s: str, pos: int, after_day: bool) -> tuple[Point | None, int]:
     """A bare second end of a dotted range at pos: (day or month point, end), or (None, pos)."""
-    m = DOTTED_BARE.match(s, pos)
+    m = patterns.DOTTED_BARE.match(s, pos)
     if m is None:
         return None, pos
     n, unit = int(m.group("n")), m.group("u")
@@ -243,7 +249,7 @@ def parse_start_code(code: str) -> int | None:
     against the era's end (a code names a fiscal year, H31 is 2019).
     """
     squashed = code.translate(FULLWIDTH_TO_ASCII).replace(" ", "").replace("\u3000", "")
-    m = START_CODE.fullmatch(squashed)
+    m = patterns.START_CODE.fullmatch(squashed)
     if m is None:
         return None
     letter = m.group("letter")

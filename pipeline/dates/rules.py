@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.dates.patterns import LIST_UNIT, UNIT_LEVEL
+from pipeline.dates import patterns
+from pipeline.dates.patterns import UNIT_LEVEL
 from pipeline.dates.points import DAY, MONTH, YEAR, Point
 from pipeline.dates.resolve import Resolved
 from pipeline.dates.results import LEVEL_OF_PRECISION, Level
@@ -22,7 +23,7 @@ class Dangle:
 
 def list_dangle_ok(s: str, first: Point, pos: int, dangle: Dangle) -> bool:
     """Whether the list after pos gives first its missing unit; fills it in (7・8月)."""
-    lm = LIST_UNIT.match(s, pos)
+    lm = patterns.LIST_UNIT.match(s, pos)
     if lm is None:
         return False
     unit = lm.group("u")
@@ -56,9 +57,10 @@ def range_ok(first: Point, second: Point, dangle: Dangle | None) -> bool:
 
 def single_ok(p: Point, in_list: bool) -> bool:
     """Whether p alone (no range) is a date: not a day alone outside a list, nor 25年."""
-    if p.coarse() is None or not p.shape_ok():
+    coarse = p.coarse()
+    if coarse is None or not p.shape_ok():
         return False
-    if p.coarse() == DAY:  # a day alone: only as a list item, never 十日 (十日町市)
+    if coarse == DAY:  # a day alone: only as a list item, never 十日 (十日町市)
         return in_list and not p.kanji_day
     return not (p.eraless is not None and p.unit == "年" and p.month is None and not in_list)
 

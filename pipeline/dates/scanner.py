@@ -6,24 +6,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.dates import patterns
 from pipeline.dates.checks import check_bracket_era, check_era, check_weekday
 from pipeline.dates.patterns import (
     ANCHOR,
     DANGLE,
     DOTTED,
     DOTTED_FIRST,
-    DOTTED_MD,
     DOTTED_SECOND_START,
     FULLWIDTH,
-    KANJI_MONTH_END,
     LIST_SEP,
+    LIST_SEP_FIRST,
     OPEN_END,
-    OPEN_START,
     PLACE_AFTER_DAY,
     POINT,
     RANGE_SEP,
+    RANGE_SEP_FIRST,
     UNTIL,
     WAVE_NUMBER,
+    WIDE_FIRST,
 )
 from pipeline.dates.points import (
     DAY,
@@ -102,7 +103,8 @@ class Scanner:
                 continue
             # List items: 平成24年4月、6月及び9月 and 平成24年7～8月、11～12月. After an item
             # that gave a warning the list stops; its other items are read on their own.
-            while self.resolved_last and (sep := LIST_SEP.match(s, end)) is not None:
+            while (self.resolved_last and s[end:end + 1] in LIST_SEP_FIRST
+                   and (sep := LIST_SEP.match(s, end)) is not None):
                 after = self.read_item(sep.end(), in_list=True)
                 if after is None:
                     break
@@ -129,7 +131,7 @@ class Scanner:
             if "." in near or "/" in near or "-" in near or "・" in near or "･" in near:
                 m = DOTTED.match(s, pos)
         if m is None and dotted_second is not None and dotted_second.day is not None:
-            m = DOTTED_MD.match(s, pos)
+            m = patterns.DOTTED_MD.match(s, pos)
         if m is not None:
             return dotted_point(m), m.end(), True
         if dotted_second is not None:
@@ -213,6 +215,8 @@ class Scanner:
 
     def read_range(self, item: _Item) -> None:
         """A range separator and a second end after the first, if both are there."""
+        if self.s[item.range_from:item.range_from + 1] not in RANGE_SEP_FIRST:
+            return
         sep = RANGE_SEP.match(self.s, item.range_from)
         if sep is None:
             return
@@ -270,7 +274,7 @@ class Scanner:
         last = first if item.second is None else item.second
         return (last.kanji_month and last.day is None and last.jun is None
                 and not first.has_year() and not last.has_year()
-                and KANJI_MONTH_END.match(self.s, item.last_end) is None)
+                and patterns.KANJI_MONTH_END.match(self.s, item.last_end) is None)
 
     def open_start(self, item: _Item) -> int:
         """Where the item starts: before a leading wave dash (～2023年まで, open_start)."""
@@ -278,7 +282,8 @@ class Scanner:
         # the character test first: the search runs only where a wave dash or space precedes
         if (item.second is None and not item.in_list and not item.open_end
                 and self.s[start - 1:start] in _BEFORE_OPEN_START and start
-                and (lead := OPEN_START.search(self.s, max(0, start - 8), start)) is not None):
+                and (lead := patterns.OPEN_START.search(self.s, max(0, start - 8), start))
+                is not None):
             start, item.open_start = lead.start(), True
             if (until := UNTIL.match(self.s, item.item_end)) is not None:
                 item.item_end = until.end()
@@ -331,12 +336,16 @@ class Scanner:
     def check(self, first: Point, second: Point | None, r1: Resolved, r2: Resolved, text: str,
               span: tuple[int, int]) -> None:
         """The era and weekday checks of both ends of a period just recorded."""
+        # The tests before each call are the checks' own first ones: most points need none.
         for point, resolved in ((first, r1), (second, r2)):
             if point is None:
                 continue
-            if (warning := check_era(point, resolved, text, span)) is not None:
+            if resolved.era is not None and (point.era_year is not None
+                                             or point.eraless is not None) and (
+                    warning := check_era(point, resolved, text, span)) is not None:
                 self.warnings.append(warning)
-            if (warning := check_bracket_era(point, resolved, text, span)) is not None:
+            if point.bracket_era is not None and (
+                    warning := check_bracket_era(point, resolved, text, span)) is not None:
                 self.warnings.append(warning)
             if point.weekdays is not None and resolved.precision == "day":
                 whole = (r1.start, r2.end) if point is second and first.weekdays is None else None
@@ -356,10 +365,17 @@ def find_dates(text: str, fiscal_year: int | None = None) -> DateResult:
     Without it they are date-unresolved warnings. Never raises.
     """
     # Sentences with nothing a date could start at return here, after one regex search.
-    s = text.translate(FULLWIDTH_TO_ASCII) if FULLWIDTH.search(text) else text
-    anchor = ANCHOR.search(s)
+    anchor = ANCHOR.search(text)
     if anchor is None:
         return EMPTY
+    s = text
+    # A full-width character where ANCHOR stopped, or after it: the whole text is read
+    # translated, from its start (平成２４年 starts before its first full-width digit).
+    if text[anchor.start()] >= WIDE_FIRST or FULLWIDTH.search(text, anchor.start()):
+        s = text.translate(FULLWIDTH_TO_ASCII)
+        anchor = ANCHOR.search(s)
+        if anchor is None:
+            return EMPTY
     try:
         return Scanner(text, s, fiscal_year).run(anchor)
     except Exception as exc:  # a safety net: a bug must not stop a pipeline, nor hide
