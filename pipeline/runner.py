@@ -38,7 +38,7 @@ from pipeline.inputs import (
     refuse_output_folders,
     with_layout,
 )
-from pipeline.manifest import manifest_entry, write_descriptions
+from pipeline.manifest import InputList, manifest_entry, write_descriptions
 from pipeline.model import Issue, RejectRecord
 from pipeline.months import columns_to_event_months
 from pipeline.outputs import TableSink
@@ -79,7 +79,11 @@ class RunResult:
     reject_reasons: list[str] = field(default_factory=list)
     reused: int = 0
     warnings: list[Issue] = field(default_factory=list)
+    # manifest.json's contents less its per-input list, which grows with the data and is
+    # streamed to disk (manifest.InputList); of that list the run keeps counts only
     manifest: dict[str, Any] = field(default_factory=dict)
+    inputs_listed: int = 0
+    inputs_with_table: int = 0
 
 
 def extract_file(item: InputFile) -> ReportResult:
@@ -207,7 +211,7 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
                              if name in ("events", "entries", "partners") else None)
              for name, columns in TABLES.items()}
     partners = PartnerTable()
-    manifest_inputs: list[dict[str, Any]] = []
+    manifest_inputs = InputList(staging)
     used_ids: dict[str, int] = {}
     seen_events: dict[tuple[Any, ...], str] = {}
     year: int | object | None = object()
@@ -234,6 +238,7 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
         for sink in sinks.values():
             sink.close()
     except BaseException:
+        manifest_inputs.remove()
         for sink in sinks.values():
             sink.abort()
         shutil.rmtree(staging, ignore_errors=True)
@@ -244,6 +249,8 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
             outputs.update(sink.commit())
         result.manifest = write_descriptions(staging, outputs, manifest_inputs,
                                              result.warnings)
+        result.inputs_listed = manifest_inputs.count
+        result.inputs_with_table = manifest_inputs.with_table
         # What the run made but an earlier run left (an Excel copy without --excel, a
         # single Parquet file beside a partitioned one) goes: it would no longer match.
         commit.publish(staging, out_dir, commit.owned_names(TABLES))
