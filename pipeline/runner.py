@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import cache, commit
+from pipeline import cache, commit, unchanged
 from pipeline.cache import ReportResult, StoredReport, code_version
 from pipeline.duplicates import (
     Duplicate,
@@ -178,7 +178,8 @@ def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions |
     commit.make_out_dir(out_dir)
     with commit.output_lock(out_dir, wait=options.wait, notify=notify):
         commit.refuse_links(out_dir, [*commit.owned_names(TABLES), str(cache.CACHE_FILE.parent),
-                                      str(cache.CACHE_FILE), f"{cache.CACHE_FILE}-journal"])
+                                      str(cache.CACHE_FILE), f"{cache.CACHE_FILE}-journal",
+                                      str(unchanged.STATE_FILE)])
         for done in commit.recover(out_dir, commit.owned_names(TABLES)):
             if notify is not None:
                 notify(done)
@@ -194,9 +195,7 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
          progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None,
          found_warnings: list[Issue], version: str,
          duplicates: Sequence[Duplicate] = ()) -> RunResult:
-    duplicates_of: dict[str, list[Duplicate]] = {}
-    for duplicate in duplicates:
-        duplicates_of.setdefault(duplicate.first.name, []).append(duplicate)
+    duplicates_of = _by_first(duplicates)
     summaries_iter = _first_pass(files, store, options, version)
     if progress is not None:
         summaries_iter = progress(summaries_iter, len(files))
@@ -205,6 +204,11 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
     by_name = {item.name: item for item in files}
 
     result = RunResult(files=len(files) + len(duplicates), warnings=list(found_warnings))
+    print_ = _ordinary_fingerprint(summaries, store, options,
+                                   unusual=bool(duplicates or found_warnings))
+    if _outputs_in_place(out_dir, store, print_, len(summaries), result):
+        return result  # nothing to read or write (unchanged.py)
+    unchanged.forget(out_dir)
     staging = commit.new_staging(out_dir)  # laid out as the outputs; moved in at the end
     sinks = {name: TableSink(staging, name, columns, excel=options.excel,
                              partition_by=options.partition_by
@@ -255,7 +259,38 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
         # single Parquet file beside a partitioned one) goes: it would no longer match.
         commit.publish(staging, out_dir, commit.owned_names(TABLES))
     store.keep_only({s.key for s in summaries})
+    _record(out_dir, store, print_, result)
     return result
+
+
+def _ordinary_fingerprint(summaries: list[Summary], store: cache.ReportCache,
+                          options: RunOptions, unusual: bool) -> str:
+    """The fingerprint (unchanged.py) of a run with nothing out of the ordinary, every
+    report reused; "" for any other run."""
+    if unusual or store.rejected or options.force or not all(s.reused for s in summaries):
+        return ""
+    return unchanged.fingerprint([s.key for s in summaries], options)
+
+
+def _outputs_in_place(out_dir: Path, store: cache.ReportCache, print_: str, reused: int,
+                      result: RunResult) -> bool:
+    if not print_ or not unchanged.check(out_dir, store, print_, result):
+        return False
+    result.reused = reused
+    return True
+
+
+def _record(out_dir: Path, store: cache.ReportCache, print_: str, result: RunResult) -> None:
+    # not when a cache entry was found damaged while reading: its warning is in the manifest
+    if print_ and not store.rejected:
+        unchanged.record(out_dir, store, print_, result)
+
+
+def _by_first(duplicates: Sequence[Duplicate]) -> dict[str, list[Duplicate]]:
+    duplicates_of: dict[str, list[Duplicate]] = {}
+    for duplicate in duplicates:
+        duplicates_of.setdefault(duplicate.first.name, []).append(duplicate)
+    return duplicates_of
 
 
 def cache_rejected(name: str) -> Issue:

@@ -8,6 +8,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from pipeline.outputs import json_bytes
 from pipeline.runner import RunOptions, RunResult, run
 from tests.conftest import REPORT
@@ -78,3 +80,32 @@ def test_adding_a_report_gives_a_full_runs_outputs(tmp_path: Path) -> None:
         assert manifests[0] == manifests[1]
         for folder in (tmp_path / "in", grown, full):
             shutil.rmtree(folder)
+
+
+def test_a_run_with_nothing_changed_reads_and_writes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import runner
+
+    _reports(tmp_path / "in", 4)
+    (tmp_path / "in" / "r001.txt").write_text(  # a reject and a warning to carry over
+        (tmp_path / "in" / "r001.txt").read_text(encoding="utf-8")
+        + "\tこの行は表ではない\t\t\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run([tmp_path / "in"], out)
+    second = run([tmp_path / "in"], out)  # reuses every report: records the outputs
+    before = _files(out)
+    calls: list[str] = []
+    monkeypatch.setattr(runner.TableSink, "write_columns",
+                        lambda *a, **k: calls.append("write"))
+    third = run([tmp_path / "in"], out)
+    assert not calls and _files(out) == before
+    assert third == second and second.rejects and second.reused == 4
+    # an output changed behind the run's back: the run writes the tables again
+    monkeypatch.undo()
+    (out / "events.csv").write_bytes(b"changed")
+    fourth = run([tmp_path / "in"], out)
+    assert _files(out) == before and fourth == second
+    # other options, or a changed input: not the same run
+    run([tmp_path / "in"], out, RunOptions(partition_by="fiscal_year"))
+    assert "events/" in " ".join(_files(out))
+    assert run([tmp_path / "in"], out) == second and _files(out) == before
