@@ -7,7 +7,8 @@ Generates SMALL and LARGE reports (benchmarks/corpus.py) and prints, each with m
     `--jobs 2`, `--force`) at LARGE over SMALL, against 1.2 per x4 data (scaled as
     1.2 ** log4(LARGE / SMALL));
   - adding one report: a run after one new report joins LARGE already extracted in the
-    output folder, over a full run of the same folder (`--jobs 1`), against 10%;
+    output folder, over a full run of the same folder (`--jobs 1`), against 10%; and,
+    for information, a run with nothing changed (after one that reused every report);
   - every core used: the throughput of `--jobs 2` over `--jobs 1` on LARGE, against 1.7x.
 Every run is a child process (benchmarks/bench_run.py's `measure`: wall time, and the
 largest VmHWM of the process tree sampled from /proc). With R rounds the runs interleave
@@ -66,6 +67,7 @@ def main(small: int, large: int, rounds: int) -> None:
         peaks: dict[tuple[int, int], list[float]] = {}
         walls: dict[int, list[float]] = {1: [], 2: []}
         added: list[float] = []
+        same: list[float] = []
         for round_ in range(rounds):
             for jobs in (1, 2):
                 for size, folder in corpora.items():
@@ -77,6 +79,8 @@ def main(small: int, large: int, rounds: int) -> None:
                     if size == large and jobs == 1:  # out holds LARGE extracted: add one
                         _add_one(folder, round_)
                         added.append(_run(folder, out, 1, force=False)[0] / wall)
+                        _run(folder, out, 1, force=False)  # every report reused: recorded
+                        same.append(_run(folder, out, 1, force=False)[0] / wall)
                     shutil.rmtree(out)
     print(f"pipeline run, {small} and {large} reports (benchmarks/corpus.py), {rounds} round(s)")
     for jobs in (1, 2):
@@ -88,6 +92,8 @@ def main(small: int, large: int, rounds: int) -> None:
               f"{_verdict(statistics.median(ratios) <= memory_target)}")
     print(f"adding one report to {large}: run time over a full run's {_spread(added)}, "
           f"target <= 0.10: {_verdict(statistics.median(added) <= 0.10)}")
+    print(f"nothing changed, {large + 1} reports (after a run that reused every report): run "
+          f"time over a full run's {_spread(same)}")
     speedups = [a / b for a, b in zip(walls[1], walls[2], strict=True)]
     print(f"every core used, {large} reports: --jobs 1 {statistics.median(walls[1]):.1f} s, "
           f"--jobs 2 {statistics.median(walls[2]):.1f} s; throughput ratio "
