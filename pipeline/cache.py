@@ -198,6 +198,10 @@ class ReportCache:
         message = b"".join(len(part).to_bytes(8, "big") + part for part in parts)
         return hmac.digest(self._key, message, "sha256").hex()
 
+    def sign(self, label: bytes, payload: bytes) -> str:
+        """An HMAC of `payload` under this user's key, for other state kept in .cache."""
+        return self._mac(label, payload)
+
     def _year_mac(self, key: str, fiscal_year: int | None) -> str:
         return self._mac(b"year", key.encode(), str(fiscal_year).encode())
 

@@ -131,12 +131,6 @@ class DiffResult:
 
 # ---- reading -----------------------------------------------------------------------------
 
-def _has_table(item: Record) -> bool:
-    """Whether one extracted input (its manifest entry) read a table: any row, read or not."""
-    counts = item.get("counts", {})
-    return "error" not in item and bool(counts.get("entries") or counts.get("rejects"))
-
-
 def load(path: Path, workdir: Path, layout: Path | None = None) -> dict[str, pa.Table]:
     """Events, periods and entries of an output folder, or of reports extracted into workdir
     (with `layout` as `pipeline run --layout`)."""
@@ -155,8 +149,7 @@ def load(path: Path, workdir: Path, layout: Path | None = None) -> dict[str, pa.
             raise DiffError(f"{path}: no reports and no events.parquet or events.csv")
         if result.unreadable:
             raise DiffError(result.unreadable[0].message)
-        if not result.events and not any(_has_table(i) for i in result.manifest.get(
-                "inputs", [])):
+        if not result.events and not result.inputs_with_table:
             raise DiffError(f"{path}: no report table found, so there is nothing to compare")
     try:
         return {name: read_table(folder, name)

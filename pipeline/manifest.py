@@ -5,6 +5,9 @@ hashes; the warnings. Written last, beside datapackage.json, so it describes wha
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,8 @@ from pipeline.events import report_government
 from pipeline.model import Extraction, Issue
 from pipeline.months import months_by_event
 from pipeline.outputs import json_bytes, write_atomic
+
+_INPUTS_FILE = ".manifest-inputs.part"  # in the staging folder; gone before publish
 
 
 def manifest_entry(name: str, data: bytes, extraction: Extraction | Issue) -> dict[str, Any]:
@@ -49,21 +54,72 @@ def manifest_entry(name: str, data: bytes, extraction: Extraction | Issue) -> di
     return entry
 
 
+class InputList:
+    """The manifest's per-input list, which grows with the data: each entry is written to a
+    file in the staging folder as it comes (already in manifest.json's layout, at its depth)
+    and spliced into manifest.json at the end, so the run holds only counts."""
 
-def write_descriptions(out_dir: Path, outputs: dict[str, Any],
-                       manifest_inputs: list[dict[str, Any]],
+    def __init__(self, staging: Path) -> None:
+        self.path = staging / _INPUTS_FILE
+        self._file = self.path.open("wb")
+        self.count = 0
+        self.with_table = 0  # entries that read a table (any row, read or rejected)
+
+    def append(self, entry: dict[str, Any]) -> None:
+        text = "    " + json.dumps(entry, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        self._file.write((",\n" + text if self.count else text).encode("utf-8"))
+        self.count += 1
+        counts = entry.get("counts", {})
+        self.with_table += "error" not in entry and bool(
+            counts.get("entries") or counts.get("rejects"))
+
+    def close(self) -> None:
+        self._file.close()
+
+    def remove(self) -> None:
+        self._file.close()
+        self.path.unlink(missing_ok=True)
+
+
+def write_descriptions(out_dir: Path, outputs: dict[str, Any], inputs: InputList,
                        warnings: list[Issue]) -> dict[str, Any]:
-    """Write datapackage.json and manifest.json (which lists the first); the manifest."""
+    """Write datapackage.json and manifest.json (which lists the first); the manifest,
+    without its per-input list (manifest.json has it)."""
     package = json_bytes(datapackage(outputs))
     write_atomic(out_dir / "datapackage.json", package)
     outputs["datapackage.json"] = {"sha256": hashlib.sha256(package).hexdigest(),
                                    "bytes": len(package)}
     manifest = {
         "pipeline_version": __version__,
-        "inputs": manifest_inputs,
+        "inputs": [],
         "warnings": [{"source_file": w.source_file, "source_line": w.source_line,
                       "code": w.code, "message": w.message} for w in warnings],
         "outputs": dict(sorted(outputs.items())),
     }
-    write_atomic(out_dir / "manifest.json", json_bytes(manifest))
+    _write_spliced(out_dir / "manifest.json", json_bytes(manifest), inputs)
+    del manifest["inputs"]
     return manifest
+
+
+def _write_spliced(path: Path, document: bytes, inputs: InputList) -> None:
+    """Write `document` (json_bytes of a manifest whose inputs are []) with the streamed
+    entries in place of the empty list: the bytes json_bytes would give for the full list."""
+    inputs.close()
+    marker = b'\n  "inputs": [],\n'
+    cut = document.index(marker) + len(b'\n  "inputs": [')
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        with temporary.open("wb") as out:
+            out.write(document[:cut])
+            if inputs.count:
+                out.write(b"\n")
+                with inputs.path.open("rb") as streamed:
+                    shutil.copyfileobj(streamed, out, 1 << 20)
+                out.write(b"\n  ")
+            out.write(document[cut:])
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    finally:
+        inputs.remove()

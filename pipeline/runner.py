@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import cache, commit
+from pipeline import cache, commit, unchanged
 from pipeline.cache import ReportResult, StoredReport, code_version
 from pipeline.duplicates import (
     Duplicate,
@@ -38,7 +38,7 @@ from pipeline.inputs import (
     refuse_output_folders,
     with_layout,
 )
-from pipeline.manifest import manifest_entry, write_descriptions
+from pipeline.manifest import InputList, manifest_entry, write_descriptions
 from pipeline.model import Issue, RejectRecord
 from pipeline.months import columns_to_event_months
 from pipeline.outputs import TableSink
@@ -79,7 +79,11 @@ class RunResult:
     reject_reasons: list[str] = field(default_factory=list)
     reused: int = 0
     warnings: list[Issue] = field(default_factory=list)
+    # manifest.json's contents less its per-input list, which grows with the data and is
+    # streamed to disk (manifest.InputList); of that list the run keeps counts only
     manifest: dict[str, Any] = field(default_factory=dict)
+    inputs_listed: int = 0
+    inputs_with_table: int = 0
 
 
 def extract_file(item: InputFile) -> ReportResult:
@@ -174,7 +178,8 @@ def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions |
     commit.make_out_dir(out_dir)
     with commit.output_lock(out_dir, wait=options.wait, notify=notify):
         commit.refuse_links(out_dir, [*commit.owned_names(TABLES), str(cache.CACHE_FILE.parent),
-                                      str(cache.CACHE_FILE), f"{cache.CACHE_FILE}-journal"])
+                                      str(cache.CACHE_FILE), f"{cache.CACHE_FILE}-journal",
+                                      str(unchanged.STATE_FILE)])
         for done in commit.recover(out_dir, commit.owned_names(TABLES)):
             if notify is not None:
                 notify(done)
@@ -190,9 +195,7 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
          progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None,
          found_warnings: list[Issue], version: str,
          duplicates: Sequence[Duplicate] = ()) -> RunResult:
-    duplicates_of: dict[str, list[Duplicate]] = {}
-    for duplicate in duplicates:
-        duplicates_of.setdefault(duplicate.first.name, []).append(duplicate)
+    duplicates_of = _by_first(duplicates)
     summaries_iter = _first_pass(files, store, options, version)
     if progress is not None:
         summaries_iter = progress(summaries_iter, len(files))
@@ -201,13 +204,18 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
     by_name = {item.name: item for item in files}
 
     result = RunResult(files=len(files) + len(duplicates), warnings=list(found_warnings))
+    print_ = _ordinary_fingerprint(summaries, store, options,
+                                   unusual=bool(duplicates or found_warnings))
+    if _outputs_in_place(out_dir, store, print_, len(summaries), result):
+        return result  # nothing to read or write (unchanged.py)
+    unchanged.forget(out_dir)
     staging = commit.new_staging(out_dir)  # laid out as the outputs; moved in at the end
     sinks = {name: TableSink(staging, name, columns, excel=options.excel,
                              partition_by=options.partition_by
                              if name in ("events", "entries", "partners") else None)
              for name, columns in TABLES.items()}
     partners = PartnerTable()
-    manifest_inputs: list[dict[str, Any]] = []
+    manifest_inputs = InputList(staging)
     used_ids: dict[str, int] = {}
     seen_events: dict[tuple[Any, ...], str] = {}
     year: int | object | None = object()
@@ -234,6 +242,7 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
         for sink in sinks.values():
             sink.close()
     except BaseException:
+        manifest_inputs.remove()
         for sink in sinks.values():
             sink.abort()
         shutil.rmtree(staging, ignore_errors=True)
@@ -244,11 +253,44 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
             outputs.update(sink.commit())
         result.manifest = write_descriptions(staging, outputs, manifest_inputs,
                                              result.warnings)
+        result.inputs_listed = manifest_inputs.count
+        result.inputs_with_table = manifest_inputs.with_table
         # What the run made but an earlier run left (an Excel copy without --excel, a
         # single Parquet file beside a partitioned one) goes: it would no longer match.
         commit.publish(staging, out_dir, commit.owned_names(TABLES))
     store.keep_only({s.key for s in summaries})
+    _record(out_dir, store, print_, result)
     return result
+
+
+def _ordinary_fingerprint(summaries: list[Summary], store: cache.ReportCache,
+                          options: RunOptions, unusual: bool) -> str:
+    """The fingerprint (unchanged.py) of a run with nothing out of the ordinary, every
+    report reused; "" for any other run."""
+    if unusual or store.rejected or options.force or not all(s.reused for s in summaries):
+        return ""
+    return unchanged.fingerprint([s.key for s in summaries], options)
+
+
+def _outputs_in_place(out_dir: Path, store: cache.ReportCache, print_: str, reused: int,
+                      result: RunResult) -> bool:
+    if not print_ or not unchanged.check(out_dir, store, print_, result):
+        return False
+    result.reused = reused
+    return True
+
+
+def _record(out_dir: Path, store: cache.ReportCache, print_: str, result: RunResult) -> None:
+    # not when a cache entry was found damaged while reading: its warning is in the manifest
+    if print_ and not store.rejected:
+        unchanged.record(out_dir, store, print_, result)
+
+
+def _by_first(duplicates: Sequence[Duplicate]) -> dict[str, list[Duplicate]]:
+    duplicates_of: dict[str, list[Duplicate]] = {}
+    for duplicate in duplicates:
+        duplicates_of.setdefault(duplicate.first.name, []).append(duplicate)
+    return duplicates_of
 
 
 def cache_rejected(name: str) -> Issue:

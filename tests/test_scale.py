@@ -1,0 +1,111 @@
+"""Scale: what grows with the number of reports is streamed, not held; a run that adds a
+report to a folder gives the tables a full run gives."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.outputs import json_bytes
+from pipeline.runner import RunOptions, RunResult, run
+from tests.conftest import REPORT
+
+
+def _reports(folder: Path, count: int, start: int = 0) -> None:
+    """`count` distinct reports: the real one with a note line of its own each."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = REPORT.read_text(encoding="utf-8").rstrip("\n")
+    for index in range(start, start + count):
+        (folder / f"r{index:03d}.txt").write_text(f"{text}\n※資料番号 {index:05d}\n",
+                                                   encoding="utf-8")
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and not p.relative_to(out).as_posix().startswith(".")}
+
+
+def test_run_result_holds_counts_not_per_input_lists(tmp_path: Path) -> None:
+    _reports(tmp_path / "in", 5)
+    result = run([tmp_path / "in"], tmp_path / "out")
+    lists = {f.name for f in dataclasses.fields(RunResult)
+             if isinstance(getattr(result, f.name), list)}
+    # only what a run must say at its end (problem files, warnings, reject reasons)
+    assert lists == {"unreadable", "missing_year", "warnings", "reject_reasons"}
+    assert "inputs" not in result.manifest
+    assert (result.inputs_listed, result.inputs_with_table) == (5, 5)
+
+
+def test_streamed_manifest_is_what_writing_it_whole_gives(tmp_path: Path) -> None:
+    _reports(tmp_path / "in", 4)
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")  # an input with an error entry
+    run([tmp_path / "in"], tmp_path / "out")
+    written = (tmp_path / "out" / "manifest.json").read_bytes()
+    document = json.loads(written)
+    assert len(document["inputs"]) == 5
+    assert json_bytes(document) == written
+    assert not list((tmp_path / "out").rglob(".manifest-inputs*"))
+
+
+def test_streamed_manifest_with_only_a_damaged_input(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(b"\xff\xfe not a report")
+    run([tmp_path / "in"], tmp_path / "out")
+    written = (tmp_path / "out" / "manifest.json").read_bytes()
+    assert json_bytes(json.loads(written)) == written
+
+
+def test_adding_a_report_gives_a_full_runs_outputs(tmp_path: Path) -> None:
+    for options in (RunOptions(), RunOptions(partition_by="fiscal_year")):
+        _reports(tmp_path / "in", 6)
+        grown, full = tmp_path / "grown", tmp_path / "full"
+        run([tmp_path / "in"], grown, options)
+        _reports(tmp_path / "in", 1, start=6)  # one new report
+        (tmp_path / "in" / "r002.txt").write_text(  # and one changed
+            REPORT.read_text(encoding="utf-8").rstrip("\n") + "\n※改訂\n", encoding="utf-8")
+        again = run([tmp_path / "in"], grown, options)
+        assert again.reused == 5
+        run([tmp_path / "in"], full, RunOptions(jobs=1, force=True,
+                                                 partition_by=options.partition_by))
+        mine, theirs = _files(grown), _files(full)
+        manifests = [json.loads(files.pop("manifest.json")) for files in (mine, theirs)]
+        assert mine == theirs
+        for manifest in manifests:  # the only difference: which inputs were reused
+            for item in manifest["inputs"]:
+                item.pop("reused")
+        assert manifests[0] == manifests[1]
+        for folder in (tmp_path / "in", grown, full):
+            shutil.rmtree(folder)
+
+
+def test_a_run_with_nothing_changed_reads_and_writes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import runner
+
+    _reports(tmp_path / "in", 4)
+    (tmp_path / "in" / "r001.txt").write_text(  # a reject and a warning to carry over
+        (tmp_path / "in" / "r001.txt").read_text(encoding="utf-8")
+        + "\tこの行は表ではない\t\t\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run([tmp_path / "in"], out)
+    second = run([tmp_path / "in"], out)  # reuses every report: records the outputs
+    before = _files(out)
+    calls: list[str] = []
+    monkeypatch.setattr(runner.TableSink, "write_columns",
+                        lambda *a, **k: calls.append("write"))
+    third = run([tmp_path / "in"], out)
+    assert not calls and _files(out) == before
+    assert third == second and second.rejects and second.reused == 4
+    # an output changed behind the run's back: the run writes the tables again
+    monkeypatch.undo()
+    (out / "events.csv").write_bytes(b"changed")
+    fourth = run([tmp_path / "in"], out)
+    assert _files(out) == before and fourth == second
+    # other options, or a changed input: not the same run
+    run([tmp_path / "in"], out, RunOptions(partition_by="fiscal_year"))
+    assert "events/" in " ".join(_files(out))
+    assert run([tmp_path / "in"], out) == second and _files(out) == before
