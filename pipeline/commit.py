@@ -1,7 +1,7 @@
 """One run per output folder at a time, and a commit that is all or nothing.
 
 A run writes its files into a fresh staging folder inside the output folder
-(`.staging-XXXX/`), laid out exactly as the outputs will be. When every file is complete
+(`.staging-<random>/`), laid out exactly as the outputs will be. When every file is complete
 it writes `journal.json` into that folder with one rename — the commit point — and then
 moves each file into the output folder, `manifest.json` last, and removes the files the
 previous run wrote (those its manifest lists) that this run did not make (the `excel/`

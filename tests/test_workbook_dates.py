@@ -148,3 +148,41 @@ def test_a_format_longer_than_excel_allows_is_not_read() -> None:
     from pipeline.sources.workbook import date_cell_to_text
 
     assert date_cell_to_text(AUG, 'yyyy"年"m"月"' + "@" * 300) == ("2023-08-01", False)
+
+
+def _with_builtin_format_id(data: bytes, format_id: int) -> bytes:
+    """The workbook as Japanese Excel writes a built-in date format: the cell style names
+    only its id, with no format string in the file."""
+    import re
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/styles.xml":
+                text = re.sub(r'<numFmt numFmtId="\d+"[^>]*/>', "", content.decode("utf-8"))
+                text = re.sub(r'<xf numFmtId="1[6-9]\d"', f'<xf numFmtId="{format_id}"', text)
+                assert f'numFmtId="{format_id}"' in text
+                content = text.encode("utf-8")
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("format_id", "date_text", "end", "precision"), [
+    (34, "2023年8月", dt.date(2023, 8, 31), "month"),        # yyyy"年"m"月"
+    (52, "2023年8月", dt.date(2023, 8, 31), "month"),
+    (27, "令和5年8月1日", dt.date(2023, 8, 1), "day"),       # [$-411]ge.m.d
+    (28, "令和5年8月1日", dt.date(2023, 8, 1), "day"),       # ggge"年"m"月"d"日"
+    (31, "2023-08-01", dt.date(2023, 8, 1), "day"),          # yyyy"年"m"月"d"日"
+])
+def test_a_japanese_builtin_date_format_is_a_date(format_id: int, date_text: str,
+                                                  end: dt.date, precision: str) -> None:
+    """Regression: a cell in one of Japanese Excel's built-in date formats (a bare id, no
+    format string in the file) came out as its serial number, 45139, read as no date."""
+    extraction = _extract(_with_builtin_format_id(_xlsx('yyyy"年"m"月"d"日"'), format_id),
+                          "builtin.xlsx")
+    assert [(e.date_text, e.date_start, e.date_end, e.date_precision)
+            for e in extraction.events] == [(date_text, dt.date(2023, 8, 1), end, precision)]
+    assert not extraction.issues

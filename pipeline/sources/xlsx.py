@@ -46,6 +46,8 @@ _ROWS, _COLUMNS = 1_048_576, 16_384  # Excel's grid: what A:A or 1:1 covers
 # A cell's value is a handful of elements (v, f, is/r/t); more is damage, and would be
 # held in memory until the cell ends.
 _MAX_CELL_ELEMENTS = 10_000
+# What a damaged ZIP makes zipfile and lxml raise (NotImplementedError: a compression method
+# zipfile does not know); each is file-unreadable, never a crash.
 _ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, KeyError,
            NotImplementedError, EOFError, RuntimeError, zlib.error, etree.XMLSyntaxError)
 
@@ -181,14 +183,33 @@ def _drop_read(element: Any) -> None:
             del parent[0]
 
 
+# Built-in number formats that Japanese Excel writes as bare ids, with no format string in
+# the file (ECMA-376 Part 1, 18.8.30, the ja-JP list). openpyxl knows only the
+# locale-neutral ids, so without these a date cell came out as its serial number (41112).
+# Only the date formats: the time ids (32, 33, 55, 56) stay numbers as before.
+JAPANESE_DATE_FORMATS = {
+    27: '[$-411]ge.m.d', 28: '[$-411]ggge"年"m"月"d"日"', 29: '[$-411]ggge"年"m"月"d"日"',
+    30: "m/d/yy", 31: 'yyyy"年"m"月"d"日"', 34: 'yyyy"年"m"月"', 35: 'm"月"d"日"',
+    36: '[$-411]ge.m.d', 50: '[$-411]ge.m.d', 51: '[$-411]ggge"年"m"月"d"日"',
+    52: 'yyyy"年"m"月"', 53: 'm"月"d"日"', 54: '[$-411]ggge"年"m"月"d"日"',
+    57: '[$-411]ge.m.d', 58: '[$-411]ggge"年"m"月"d"日"',
+}
+
+
 def date_styles(book: Any) -> dict[int, str]:
-    """Style id -> number format of each cell style openpyxl reads as a date."""
+    """Style id -> number format of each cell style read as a date: those openpyxl reads
+    as dates, and those of a Japanese built-in date format (added to the book's date
+    styles, so that its cell parser turns their serial numbers into dates)."""
+    for style_id, style in enumerate(book._cell_styles):
+        if style.numFmtId in JAPANESE_DATE_FORMATS:
+            book._date_formats.add(style_id)
     formats = {}
     for style_id in book._date_formats:
         number = book._cell_styles[style_id].numFmtId
         formats[style_id] = (book._number_formats[number - BUILTIN_FORMATS_MAX_SIZE]
                              if number >= BUILTIN_FORMATS_MAX_SIZE
-                             else builtin_format_code(number) or "")
+                             else JAPANESE_DATE_FORMATS.get(number)
+                             or builtin_format_code(number) or "")
     return formats
 
 
