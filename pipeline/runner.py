@@ -12,7 +12,7 @@ import errno
 import hashlib
 import os
 import shutil
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,15 +113,23 @@ def extract_file(item: InputFile) -> ReportResult:
     return result
 
 
-def _extract_payload(item: InputFile) -> tuple[int | None, str, bytes]:
-    """Worker: extract one report and hand back its result as the cache's JSON (small IPC,
-    and the main process stores it without decoding), with the sha256 of the bytes it read."""
+Payload = tuple[int | None, str, bytes]
+# How the per-report stage is run over the inputs: map(function, items), results in the
+# items' order. The default is a process pool (or plain map with --jobs 1); a caller may
+# pass another engine's map, e.g. a Dask bag's (README, "Beyond one machine").
+Mapper = Callable[[Callable[[InputFile], Payload], list[InputFile]], Iterable[Payload]]
+
+
+def extract_payload(item: InputFile) -> Payload:
+    """The per-report stage, a pure function of one input's bytes: extract it and hand back
+    (fiscal year, sha256 of the bytes read, the result as the cache's JSON). Small to send
+    between processes, and the main process stores it without decoding."""
     result = extract_file(item)
     return result.fiscal_year, result.manifest.get("sha256", ""), cache.dump(result)
 
 
 def _first_pass(files: list[InputFile], store: cache.ReportCache,
-                options: RunOptions, version: str) -> Iterator[Summary]:
+                options: RunOptions, version: str, mapper: Mapper | None) -> Iterator[Summary]:
     """Find each report in the cache, or extract it (in worker processes) into the cache."""
     todo: list[tuple[InputFile, str]] = []
     for item in files:
@@ -136,17 +144,19 @@ def _first_pass(files: list[InputFile], store: cache.ReportCache,
         else:
             todo.append((item, key))
     items = [item for item, _ in todo]
-    if options.jobs <= 1 or len(items) < 2:
-        yield from _store(todo, map(_extract_payload, items), store, version)
-        return
-    with ProcessPoolExecutor(max_workers=options.jobs) as pool:
-        chunk = max(1, min(64, len(items) // (options.jobs * 8)))
-        yield from _store(todo, pool.map(_extract_payload, items, chunksize=chunk), store,
-                          version)
+    if mapper is not None:
+        yield from _store(todo, iter(mapper(extract_payload, items)), store, version)
+    elif options.jobs <= 1 or len(items) < 2:
+        yield from _store(todo, map(extract_payload, items), store, version)
+    else:
+        with ProcessPoolExecutor(max_workers=options.jobs) as pool:
+            chunk = max(1, min(64, len(items) // (options.jobs * 8)))
+            yield from _store(todo, pool.map(extract_payload, items, chunksize=chunk), store,
+                              version)
 
 
 def _store(todo: list[tuple[InputFile, str]],
-           extracted: Iterator[tuple[int | None, str, bytes]],
+           extracted: Iterator[Payload],
            store: cache.ReportCache, version: str) -> Iterator[Summary]:
     for (item, key), (year, sha, payload) in zip(todo, extracted, strict=True):
         if sha:  # key the result by the bytes actually read, even if the file just changed
@@ -157,10 +167,11 @@ def _store(todo: list[tuple[InputFile, str]],
 
 def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions | None = None,
         progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None = None,
-        notify: Callable[[str], None] | None = None) -> RunResult:
+        notify: Callable[[str], None] | None = None, mapper: Mapper | None = None) -> RunResult:
     """Extract every report under `inputs` and write the tables and manifest to `out_dir`.
     `notify` hears what is worth a line on a terminal: waiting for another run, and what
-    an interrupted earlier run left that this one finished or removed."""
+    an interrupted earlier run left that this one finished or removed. `mapper` runs the
+    per-report stage (extract_payload) over the inputs in place of this run's own pool."""
     options = options or RunOptions()
     paths, out_dir = [Path(p) for p in inputs], Path(out_dir)
     commit.check_out_dir(out_dir, paths)
@@ -186,7 +197,7 @@ def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions |
         store = cache.ReportCache(out_dir)
         try:
             return _run(files, out_dir, options, store, progress, found_warnings, version,
-                        duplicates)
+                        duplicates, mapper)
         finally:
             store.close()
 
@@ -194,9 +205,9 @@ def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions |
 def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cache.ReportCache,
          progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None,
          found_warnings: list[Issue], version: str,
-         duplicates: Sequence[Duplicate] = ()) -> RunResult:
+         duplicates: Sequence[Duplicate] = (), mapper: Mapper | None = None) -> RunResult:
     duplicates_of = _by_first(duplicates)
-    summaries_iter = _first_pass(files, store, options, version)
+    summaries_iter = _first_pass(files, store, options, version, mapper)
     if progress is not None:
         summaries_iter = progress(summaries_iter, len(files))
     summaries = sorted(summaries_iter, key=lambda s: (s.fiscal_year or 0, s.name))
