@@ -27,6 +27,7 @@ import secrets
 import sqlite3
 import stat
 import unicodedata
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -189,6 +190,9 @@ class ReportCache:
             # the payload last: reading the small columns never walks through it
             db.execute("create table reports (key text primary key, fiscal_year integer, "
                        "year_mac text not null, mac text not null, payload blob not null)")
+        # one fiscal year's tables as the write stage made them (segments.py)
+        db.execute("create table if not exists segments (fingerprint text primary key, "
+                   "mac text not null, payload blob not null)")
         db.execute("select count(*) from reports").fetchone()
         return db
 
@@ -248,10 +252,37 @@ class ReportCache:
             return None
         return stored
 
-    def keep_only(self, keys: set[str]) -> None:
+    def put_segment(self, fingerprint: str, payload: bytes) -> None:
+        self._db.execute("insert or replace into segments values (?, ?, ?)",
+                         (fingerprint, self._mac(b"segment", fingerprint.encode(), payload),
+                          payload))
+
+    def get_segment(self, fingerprint: str) -> bytes | None:
+        """A segment's payload, or None when there is none or its HMAC does not match
+        (then its fingerprint is remembered in `rejected`)."""
+        row = self._db.execute("select payload, mac from segments where fingerprint = ?",
+                               (fingerprint,)).fetchone()
+        if row is None:
+            return None
+        payload, mac = row
+        if (not isinstance(payload, bytes) or not isinstance(mac, str) or not
+                hmac.compare_digest(mac, self._mac(b"segment", fingerprint.encode(), payload))):
+            self.rejected.add(fingerprint)
+            return None
+        return payload
+
+    def keep_only(self, keys: AbstractSet[str], segments: AbstractSet[str] = frozenset()) -> None:
         """Drop entries no input of this run used, so the cache does not grow without end."""
-        stale = [(k,) for (k,) in self._db.execute("select key from reports") if k not in keys]
-        self._db.executemany("delete from reports where key = ?", stale)
+        for table, column, kept in (("reports", "key", keys),
+                                    ("segments", "fingerprint", segments)):
+            stale = [(k,) for (k,) in self._db.execute(f"select {column} from {table}")
+                     if k not in kept]
+            self._db.executemany(f"delete from {table} where {column} = ?", stale)
+
+    @property
+    def key(self) -> bytes:
+        """The HMAC key, for a worker process that opens this cache too."""
+        return self._key
 
     def commit(self) -> None:
         self._db.commit()

@@ -54,6 +54,17 @@ def manifest_entry(name: str, data: bytes, extraction: Extraction | Issue) -> di
     return entry
 
 
+def render_entry(entry: dict[str, Any]) -> str:
+    """One input's entry as manifest.json holds it, indented to its depth in the list."""
+    return "    " + json.dumps(entry, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+
+
+def read_a_table(entry: dict[str, Any]) -> bool:
+    """Whether the input read a table: any row, read or rejected."""
+    counts = entry.get("counts", {})
+    return "error" not in entry and bool(counts.get("entries") or counts.get("rejects"))
+
+
 class InputList:
     """The manifest's per-input list, which grows with the data: each entry is written to a
     file in the staging folder as it comes (already in manifest.json's layout, at its depth)
@@ -66,12 +77,15 @@ class InputList:
         self.with_table = 0  # entries that read a table (any row, read or rejected)
 
     def append(self, entry: dict[str, Any]) -> None:
-        text = "    " + json.dumps(entry, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        self.append_fragment(render_entry(entry), 1, read_a_table(entry))
+
+    def append_fragment(self, text: str, count: int, with_table: int) -> None:
+        """Entries already rendered (render_entry, joined by ",\n"), as a segment keeps them."""
+        if not count:
+            return
         self._file.write((",\n" + text if self.count else text).encode("utf-8"))
-        self.count += 1
-        counts = entry.get("counts", {})
-        self.with_table += "error" not in entry and bool(
-            counts.get("entries") or counts.get("rejects"))
+        self.count += count
+        self.with_table += with_table
 
     def close(self) -> None:
         self._file.close()

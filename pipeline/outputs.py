@@ -54,6 +54,15 @@ def records_to_columns(records: Sequence[tuple[Any, ...]], columns: Sequence[Col
     return table
 
 
+def columns_to_batch(columns: Columns, schema: Any) -> Any:
+    """Columns (records_to_columns' form) -> one Arrow record batch of `schema`."""
+    import pyarrow as pa  # lazy: see arrow_without_pandas
+
+    arrays = [pa.array(values, type=field.type)  # date32 takes the day numbers as they are
+              for values, field in zip(columns, schema, strict=True)]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
 class _NoPandas:
     """An import hook that answers `import pandas` with ModuleNotFoundError."""
 
@@ -138,7 +147,6 @@ class TableSink:
             self._excel_stream = path.open("w", encoding="utf-8-sig", newline="")
             self._excel = csv.writer(self._excel_stream, lineterminator="\r\n")
             self._excel.writerow(self.names)
-        self._dates = [i for i, (_, kind, _) in enumerate(columns) if kind == "date"]
         self._pending: Columns = [[] for _ in self.names]
         self._pending_rows = 0
         self._writer: Any = None
@@ -162,36 +170,39 @@ class TableSink:
     def write_columns(self, columns: Columns) -> None:
         """Append rows given as columns (dates as days since 1970, see records_to_columns)."""
         count = len(columns[0]) if columns else 0
-        if not count:
-            return
-        self.rows += count
-        if self._excel_stream is not None:
-            self._write_excel(columns)
-        if self.partition_by is None:
-            self._extend(columns, 0, count)
-        else:
-            values = columns[self._partition_index]
-            start = 0
-            for end in [*(i for i in range(1, count) if values[i] != values[i - 1]), count]:
-                if values[start] != self._partition_value:
-                    self._flush()
-                    self._open_partition(values[start])
-                self._extend(columns, start, end)
-                start = end
+        for pending, column in zip(self._pending, columns, strict=True):
+            pending.extend(column)
+        self._pending_rows += count
         if self._pending_rows >= BATCH_ROWS:
             self._flush()
 
-    def _extend(self, columns: Columns, start: int, end: int) -> None:
-        for pending, column in zip(self._pending, columns, strict=True):
-            pending.extend(column[start:end])
-        self._pending_rows += end - start
+    def write_batch(self, batch: Any) -> None:
+        """Append an Arrow record batch of this table's schema: to the CSV, the Excel copy
+        and Parquet (a row group each, or one per partition value it holds)."""
+        if not batch.num_rows:
+            return
+        self.rows += batch.num_rows
+        if self._excel_stream is not None:
+            self._write_excel(batch)
+        self._csv.write_batch(batch)
+        if self.partition_by is None:
+            if self._writer is None:
+                self._writer = self._open_single()
+            self._writer.write_batch(batch)
+            return
+        values = batch.column(self._partition_index).to_pylist()
+        start = 0
+        for end in [*(i for i in range(1, len(values)) if values[i] != values[i - 1]),
+                    len(values)]:
+            if values[start] != self._partition_value:
+                self._open_partition(values[start])
+            self._writer.write_batch(batch.slice(start, end - start)
+                                     .drop_columns([self.partition_by]))
+            start = end
 
-    def _write_excel(self, columns: Columns) -> None:
-        converted = list(columns)
-        for index in self._dates:
-            converted[index] = [None if d is None else dt.date.fromordinal(d + EPOCH)
-                                for d in columns[index]]
-        self._excel.writerows([excel_value(v) for v in row] for row in zip(*converted, strict=True))
+    def _write_excel(self, batch: Any) -> None:
+        columns = [column.to_pylist() for column in batch.columns]  # dates as datetime.date
+        self._excel.writerows([excel_value(v) for v in row] for row in zip(*columns, strict=True))
 
     def _open_partition(self, value: Any) -> None:
         if self._writer is not None:
@@ -206,21 +217,12 @@ class TableSink:
         self._partition_value = value
 
     def _flush(self) -> None:
-        import pyarrow as pa  # lazy: see arrow_without_pandas
-
         if not self._pending_rows:
             return
-        arrays = [pa.array(values, type=field.type)  # date32 takes the day numbers as they are
-                  for values, field in zip(self._pending, self._schema, strict=True)]
-        batch = pa.RecordBatch.from_arrays(arrays, schema=self._schema)
-        self._csv.write_batch(batch)
-        if self.partition_by is not None:
-            batch = batch.drop_columns([self.partition_by])
-        elif self._writer is None:
-            self._writer = self._open_single()
-        self._writer.write_batch(batch)
+        batch = columns_to_batch(self._pending, self._schema)
         self._pending = [[] for _ in self.names]
         self._pending_rows = 0
+        self.write_batch(batch)
 
     def _open_single(self) -> Any:
         return self._pq.ParquetWriter(self._parquet_path, self._schema, compression="zstd")

@@ -3,32 +3,26 @@ one set of tables for all of them.
 
 Two passes keep memory flat however many reports there are: the first extracts each
 report and stores its records in the cache, keeping only a small summary; the second
-reads the records back in output order and streams them to the table writers.
+makes one segment per fiscal year from those records (segments.py: built in parallel,
+or read back from the cache when none of its reports changed) and streams the segments'
+tables, in order, to the table writers.
 """
 
 from __future__ import annotations
 
-import errno
 import hashlib
+import itertools
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import cache, commit, unchanged
-from pipeline.cache import ReportResult, StoredReport, code_version
-from pipeline.duplicates import (
-    Duplicate,
-    drop_duplicates,
-    duplicate_manifest,
-    duplicate_warning,
-    overlap_warnings,
-)
-from pipeline.extract import extract_bytes
-from pipeline.ids import keep_ids_unique
+from pipeline import cache, commit, segments, unchanged
+from pipeline.cache import code_version
+from pipeline.duplicates import Duplicate, drop_duplicates
 from pipeline.inputs import (
     InputError,
     InputFile,
@@ -38,15 +32,11 @@ from pipeline.inputs import (
     refuse_output_folders,
     with_layout,
 )
-from pipeline.manifest import InputList, manifest_entry, write_descriptions
-from pipeline.model import Issue, RejectRecord
-from pipeline.months import columns_to_event_months
+from pipeline.manifest import InputList, write_descriptions
+from pipeline.model import Issue
 from pipeline.outputs import TableSink
-from pipeline.partners import PartnerTable
+from pipeline.per_report import Mapper, Payload, extract_payload
 from pipeline.schema import TABLES
-
-_EVENT_ID = [name for name, _, _ in TABLES["events"]].index("event_id")
-_REJECT_REASON = [name for name, _, _ in TABLES["rejects"]].index("reason")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,48 +74,6 @@ class RunResult:
     manifest: dict[str, Any] = field(default_factory=dict)
     inputs_listed: int = 0
     inputs_with_table: int = 0
-
-
-def extract_file(item: InputFile) -> ReportResult:
-    """One input -> its records; never raises for a damaged or unreadable file."""
-    try:
-        data = read_input(item)
-    except OSError as error:
-        why = ("became a symbolic link after the folder was read; not followed"
-               if error.errno == errno.ELOOP and not item.follow else error.strerror)
-        issue = Issue("file-unreadable", f"{item.name}: {why}", "error", item.name, 0)
-        return ReportResult(item.name, None, {"name": item.name, "error": {
-            "code": issue.code, "message": issue.message}}, error=issue)
-    extraction = extract_bytes(data, item.name, item.vocabulary)
-    manifest = manifest_entry(item.name, data, extraction)
-    if isinstance(extraction, Issue):
-        reject = RejectRecord(item.name, 0, f"{extraction.code}: {extraction.message}", "")
-        return ReportResult(item.name, None, manifest, rejects=[reject], error=extraction)
-    result = ReportResult(item.name, manifest["fiscal_year"], manifest,
-                          entries=extraction.entries, events=extraction.events,
-                          periods=extraction.periods, extras=extraction.extras)
-    for issue in extraction.issues:
-        if issue.severity == "reject":
-            result.rejects.append(RejectRecord(issue.source_file, issue.source_line,
-                                               f"{issue.code}: {issue.message}", issue.raw))
-        else:
-            result.warnings.append(issue)
-    return result
-
-
-Payload = tuple[int | None, str, bytes]
-# How the per-report stage is run over the inputs: map(function, items), results in the
-# items' order. The default is a process pool (or plain map with --jobs 1); a caller may
-# pass another engine's map, e.g. a Dask bag's (README, "Beyond one machine").
-Mapper = Callable[[Callable[[InputFile], Payload], list[InputFile]], Iterable[Payload]]
-
-
-def extract_payload(item: InputFile) -> Payload:
-    """The per-report stage, a pure function of one input's bytes: extract it and hand back
-    (fiscal year, sha256 of the bytes read, the result as the cache's JSON). Small to send
-    between processes, and the main process stores it without decoding."""
-    result = extract_file(item)
-    return result.fiscal_year, result.manifest.get("sha256", ""), cache.dump(result)
 
 
 def _first_pass(files: list[InputFile], store: cache.ReportCache,
@@ -225,31 +173,12 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
                              partition_by=options.partition_by
                              if name in ("events", "entries", "partners") else None)
              for name, columns in TABLES.items()}
-    partners = PartnerTable()
     manifest_inputs = InputList(staging)
-    used_ids: dict[str, int] = {}
-    seen_events: dict[tuple[Any, ...], str] = {}
-    year: int | object | None = object()
+    plans = _plans(summaries, by_name, duplicates_of)
     try:
-        for summary in summaries:
-            report = store.get(summary.key)
-            if report is None:  # an unreadable cache entry: extract the report again
-                report = cache.to_stored(extract_file(by_name[summary.name]))
-            reused = summary.reused and summary.key not in store.rejected
-            if summary.key in store.rejected:
-                result.warnings.append(cache_rejected(summary.name))
-            if report.fiscal_year != year:  # ids can only collide within one fiscal year
-                used_ids, seen_events, year = {}, {}, report.fiscal_year
-            overlaps = overlap_warnings(report, seen_events)
-            keep_ids_unique(report.tables, used_ids)
-            manifest_inputs.append({**report.manifest, "reused": reused})
-            result.reused += reused
-            _write_report(report, sinks, partners, result)
-            result.warnings.extend(overlaps)
-            for duplicate in duplicates_of.get(report.name, []):  # listed beside the first
-                manifest_inputs.append(duplicate_manifest(duplicate))
-                result.warnings.append(duplicate_warning(duplicate))
-        sinks["partners"].write(partners.records())
+        for segment in segments.produce(plans, store, out_dir, jobs=options.jobs,
+                                        force=options.force):
+            _merge(segment, sinks, manifest_inputs, result)
         for sink in sinks.values():
             sink.close()
     except BaseException:
@@ -258,6 +187,8 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
             sink.abort()
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    result.reused = sum(s.reused and s.key not in store.rejected for s in summaries)
+    result.warnings.extend(_cache_warnings(plans, store.rejected))
     outputs: dict[str, Any] = {}
     with commit.interrupts_deferred():  # the renames below go together or not at all
         for sink in sinks.values():
@@ -269,7 +200,7 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
         # What the run made but an earlier run left (an Excel copy without --excel, a
         # single Parquet file beside a partitioned one) goes: it would no longer match.
         commit.publish(staging, out_dir, commit.owned_names(TABLES))
-    store.keep_only({s.key for s in summaries})
+    store.keep_only({s.key for s in summaries}, {plan.fingerprint for plan in plans})
     _record(out_dir, store, print_, result)
     return result
 
@@ -309,23 +240,45 @@ def cache_rejected(name: str) -> Issue:
                  "by this user's pipeline (HMAC mismatch); extracted again", "warning", name, 0)
 
 
-def _write_report(report: StoredReport, sinks: dict[str, TableSink], partners: PartnerTable,
-                  result: RunResult) -> None:
-    """Stream one report's tables to the writers and tally what the summary line says."""
-    if report.error is not None:
-        result.unreadable.append(report.error)
-    elif report.fiscal_year is None:
-        result.missing_year.append(report.name)
-    for name, columns in report.tables.items():
-        sinks[name].write_columns(columns)
-    sinks["event_months"].write(columns_to_event_months(report.tables["events"],
-                                                        report.tables["periods"]))
-    partners.add_columns(report.tables["entries"])
-    result.warnings.extend(report.warnings)
-    result.events += len(report.tables["events"][_EVENT_ID])
-    rejects = report.tables["rejects"]
-    result.rejects += len(rejects[0])
-    result.reject_reasons.extend(rejects[_REJECT_REASON])
+def _plans(summaries: list[Summary], by_name: dict[str, InputFile],
+           duplicates_of: dict[str, list[Duplicate]]) -> list[segments.Plan]:
+    """One segment per fiscal year, its reports in output order (summaries' order)."""
+    plans: list[segments.Plan] = []
+    for year, group in itertools.groupby(summaries, key=lambda s: s.fiscal_year):
+        plans.append(segments.Plan(year, tuple(
+            segments.Member(by_name[s.name], s.key, s.reused,
+                            tuple(duplicates_of.get(s.name, ()))) for s in group)))
+    return plans
+
+
+def _merge(segment: segments.Segment, sinks: dict[str, TableSink], inputs: InputList,
+           result: RunResult) -> None:
+    """Stream one segment's tables to the writers and tally what the summary line says."""
+    for name, sink in sinks.items():
+        for batch in segment.batches(name):
+            sink.write_batch(batch)
+    meta = segment.meta
+    inputs.append_fragment(meta["inputs"], meta["inputs_count"], meta["inputs_with_table"])
+    result.events += meta["events"]
+    result.rejects += meta["rejects"]
+    result.reject_reasons.extend(meta["reject_reasons"])
+    result.unreadable.extend(map(segments.issue_from_list, meta["unreadable"]))
+    result.missing_year.extend(meta["missing_year"])
+    result.warnings.extend(map(segments.issue_from_list, meta["warnings"]))
+
+
+def _cache_warnings(plans: list[segments.Plan], rejected: set[str]) -> Iterator[Issue]:
+    """What the cache held but did not serve (damaged, or not this user's pipeline's own),
+    in output order; said last, after the reports' own warnings."""
+    for plan in plans:
+        if plan.fingerprint in rejected:
+            year = "unknown" if plan.fiscal_year is None else plan.fiscal_year
+            yield Issue("cache-entry-rejected", f"the cached tables of fiscal year {year} were "
+                        "damaged or not made by this user's pipeline (HMAC mismatch); built "
+                        "again from the reports", "warning", "", 0)
+        for member in plan.members:
+            if member.key in rejected:
+                yield cache_rejected(member.item.name)
 
 
 def default_jobs() -> int:

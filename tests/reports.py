@@ -13,6 +13,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -176,6 +177,22 @@ def output_files(out: Path) -> dict[str, bytes]:
 
 def run_quiet(*argv: str) -> int:
     return main(["run", *argv, "--quiet"])
+
+
+def record_extractions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the inputs the runs that follow extract (rather than reuse), in the
+    order they are extracted. Runs must extract in this process: `--jobs 1`."""
+    from pipeline import per_report
+
+    names: list[str] = []
+    original = per_report.extract_bytes
+
+    def recording(data: bytes, name: str, *rest: Any) -> Any:
+        names.append(name)
+        return original(data, name, *rest)
+
+    monkeypatch.setattr(per_report, "extract_bytes", recording)
+    return names
 
 
 # ---- the report's parts, in every format -------------------------------------------------

@@ -15,7 +15,7 @@ import pytest
 from pipeline import cache
 from pipeline.cache import code_version
 from tests.conftest import REPORT
-from tests.reports import output_files, run_quiet
+from tests.reports import output_files, record_extractions, run_quiet
 
 DB = Path(".cache") / "reports.sqlite3"
 NAME = REPORT.name
@@ -44,22 +44,56 @@ def _tables(files: dict[str, bytes]) -> dict[str, bytes]:
     return {k: v for k, v in files.items() if k != "manifest.json"}
 
 
+def _forget_segments(out: Path) -> None:
+    """Drop the stored fiscal-year segments (segments.py), so that the next run reads the
+    reports' own cached results: the rows these tests plant."""
+    with sqlite3.connect(out / DB) as db:
+        db.execute("delete from segments")
+
+
 def _manifest(out: Path) -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     return loaded
 
 
-def test_a_planted_pickle_in_the_current_cache_is_never_run(tmp_path: Path) -> None:
+def test_a_planted_pickle_in_the_current_cache_is_never_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder, out, first = _first_run(tmp_path)
     marker = tmp_path / "pickle-ran"
     with sqlite3.connect(out / DB) as db:
         db.execute("update reports set payload = ?", (pickle.dumps(_Plant(marker)),))
-    assert run_quiet(str(folder), "--out", str(out)) == 0
+    _forget_segments(out)
+    extracted = record_extractions(monkeypatch)
+    assert run_quiet(str(folder), "--out", str(out), "--jobs", "1") == 0
     assert not marker.exists()
     assert _tables(output_files(out)) == _tables(first)
-    manifest = _manifest(out)
-    assert [i["reused"] for i in manifest["inputs"]] == [False]
-    assert [w["code"] for w in manifest["warnings"]] == ["cache-entry-rejected"]
+    assert extracted == [NAME]
+    assert [w["code"] for w in _manifest(out)["warnings"]] == ["cache-entry-rejected"]
+
+
+@pytest.mark.parametrize("planted", ["pickle", "forged"])
+def test_a_planted_segment_is_never_run_nor_served(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, planted: str) -> None:
+    """The stored fiscal-year tables (segments.py) are data under the same HMAC: a pickle
+    planted there is never loaded, a well-formed segment made without this user's key is
+    not served; the segment is built again from the reports, with a warning."""
+    folder, out, first = _first_run(tmp_path)
+    marker = tmp_path / "pickle-ran"
+    with sqlite3.connect(out / DB) as db:
+        (payload,) = db.execute("select payload from segments").fetchone()
+        forged = payload.replace("知事本局".encode(), "FORGED__".encode())
+        assert forged != payload or planted == "pickle"
+        db.execute("update segments set payload = ?", (
+            pickle.dumps(_Plant(marker)) if planted == "pickle" else forged,))
+    extracted = record_extractions(monkeypatch)
+    assert run_quiet(str(folder), "--out", str(out), "--jobs", "1") == 0
+    assert not marker.exists()
+    assert extracted == []  # the reports' own cached results were good
+    assert _tables(output_files(out)) == _tables(first)
+    assert b"FORGED" not in (out / "events.csv").read_bytes()
+    warnings = _manifest(out)["warnings"]
+    assert [w["code"] for w in warnings] == ["cache-entry-rejected"]
+    assert "fiscal year 2012" in warnings[0]["message"]
 
 
 def test_a_cache_of_pickles_keyed_as_the_old_pipeline_keyed_them_is_never_run(
@@ -94,28 +128,33 @@ def test_a_well_formed_forged_row_is_not_served(tmp_path: Path) -> None:
         descriptions[0] = "FORGED"
         db.execute("update reports set payload = ?",
                    (json.dumps(document, ensure_ascii=False).encode(),))
+    _forget_segments(out)
     assert run_quiet(str(folder), "--out", str(out)) == 0
     assert b"FORGED" not in (out / "events.csv").read_bytes()
     assert _tables(output_files(out)) == _tables(first)
     assert [w["code"] for w in _manifest(out)["warnings"]] == ["cache-entry-rejected"]
 
 
-def test_a_forged_fiscal_year_is_not_used_to_order_the_outputs(tmp_path: Path) -> None:
+def test_a_forged_fiscal_year_is_not_used_to_order_the_outputs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder, out, first = _first_run(tmp_path)
     with sqlite3.connect(out / DB) as db:
         db.execute("update reports set fiscal_year = 1999")
-    assert run_quiet(str(folder), "--out", str(out)) == 0
+    extracted = record_extractions(monkeypatch)
+    assert run_quiet(str(folder), "--out", str(out), "--jobs", "1") == 0
     assert _tables(output_files(out)) == _tables(first)
+    assert extracted == [NAME]
     manifest = _manifest(out)
-    assert [i["reused"] for i in manifest["inputs"]] == [False]
     assert [w["code"] for w in manifest["warnings"]] == ["cache-entry-rejected"]
 
 
-def test_an_untouched_cache_is_reused_without_warnings(tmp_path: Path) -> None:
+def test_an_untouched_cache_is_reused_without_warnings(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder, out, first = _first_run(tmp_path)
-    assert run_quiet(str(folder), "--out", str(out)) == 0
+    extracted = record_extractions(monkeypatch)
+    assert run_quiet(str(folder), "--out", str(out), "--jobs", "1") == 0
+    assert extracted == []
     manifest = _manifest(out)
-    assert [i["reused"] for i in manifest["inputs"]] == [True]
     assert manifest["warnings"] == []
     assert _tables(output_files(out)) == _tables(first)
 
@@ -139,8 +178,9 @@ def test_a_key_file_others_can_write_is_not_trusted(
     os.chmod(path, 0o666)
     assert cache.secret_key() != key
     folder, out, _ = _first_run(tmp_path)
-    assert run_quiet(str(folder), "--out", str(out)) == 0
-    assert [i["reused"] for i in _manifest(out)["inputs"]] == [False]
+    extracted = record_extractions(monkeypatch)
+    assert run_quiet(str(folder), "--out", str(out), "--jobs", "1") == 0
+    assert extracted == [NAME]
 
 
 def test_a_key_file_that_is_a_symlink_is_not_followed(
@@ -173,8 +213,9 @@ def test_an_entry_made_with_another_users_key_is_not_served(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "alice"))
     folder, out, first = _first_run(tmp_path)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "bob"))
-    assert run_quiet(str(folder), "--out", str(out)) == 0
+    extracted = record_extractions(monkeypatch)
+    assert run_quiet(str(folder), "--out", str(out), "--jobs", "1") == 0
+    assert extracted == [NAME]
     manifest = _manifest(out)
-    assert [i["reused"] for i in manifest["inputs"]] == [False]
     assert [w["code"] for w in manifest["warnings"]] == ["cache-entry-rejected"]
     assert _tables(output_files(out)) == _tables(first)

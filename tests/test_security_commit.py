@@ -61,13 +61,7 @@ def _pipeline(*argv: str, env: dict[str, str] | None = None,
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
-    """The output files, with each input's `reused` flag (which says whether this run took
-    it from the cache, the one way a re-run's manifest may differ) set to false."""
-    files = output_files(out)
-    if "manifest.json" in files:
-        files["manifest.json"] = files["manifest.json"].replace(b'"reused": true',
-                                                                b'"reused": false')
-    return files
+    return output_files(out)
 
 
 def _leftovers(out: Path) -> list[str]:

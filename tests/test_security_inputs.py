@@ -125,7 +125,7 @@ def test_a_file_swapped_for_a_link_after_discovery_is_not_read_through_it(
         tmp_path: Path, folder: Path) -> None:
     """Between finding the files and reading them, someone who can write the input folder
     replaces a report with a link to a private file: the read refuses, naming the file."""
-    from pipeline.runner import extract_file
+    from pipeline.per_report import extract_file
 
     secret = tmp_path / "id_ed25519"
     secret.write_text(SECRET, encoding="utf-8")

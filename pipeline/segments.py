@@ -1,0 +1,269 @@
+"""Fiscal-year segments: the unit the write stage builds, caches and builds in parallel.
+
+Event ids and the report-overlap warnings depend on the other reports of the same fiscal
+year (ids.py, duplicates.py) and on nothing else, so the outputs are made one fiscal year
+at a time. A segment is one fiscal year's tables, as compact Parquet, with what the
+manifest and the run's summary say of it, made from its reports' cached results. It is
+kept in the cache under a fingerprint of those reports, and every run, full or not,
+streams the segments' tables into the output files in order: a run that adds or changes
+one report builds one segment again and reads the others back, and its outputs are the
+bytes a full run writes (issue 15). Segments are independent, so --jobs builds them in
+parallel, each worker with its own connection to the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline import cache
+from pipeline.duplicates import (
+    Duplicate,
+    duplicate_manifest,
+    duplicate_warning,
+    overlap_warnings,
+)
+from pipeline.ids import keep_ids_unique
+from pipeline.inputs import InputFile
+from pipeline.manifest import read_a_table, render_entry
+from pipeline.model import Issue
+from pipeline.months import columns_to_event_months
+from pipeline.outputs import BATCH_ROWS, Columns, arrow_schema, columns_to_batch, records_to_columns
+from pipeline.partners import PartnerTable
+from pipeline.per_report import extract_file
+from pipeline.schema import TABLES
+
+_EVENT_ID = [name for name, _, _ in TABLES["events"]].index("event_id")
+_REJECT_REASON = [name for name, _, _ in TABLES["rejects"]].index("reason")
+_ISSUE = ("code", "message", "severity", "source_file", "source_line", "raw")
+_META_LENGTH = 8  # bytes: the length of the JSON that opens a segment's payload
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One report of a segment, with the inputs that are byte copies of it."""
+
+    item: InputFile
+    key: str  # its cache key
+    reused: bool  # its result came from the cache, not from this run's extraction
+    duplicates: tuple[Duplicate, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    fiscal_year: int | None
+    members: tuple[Member, ...]
+
+    @property
+    def fingerprint(self) -> str:
+        """What the segment's bytes depend on: its reports' cache keys (name, bytes, code
+        version, layout) in order, and the byte copies listed beside them."""
+        return hashlib.sha256(json.dumps(
+            [[m.key, m.item.name, [[d.item.name, d.sha256, d.size] for d in m.duplicates]]
+             for m in self.members], ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass(slots=True)
+class Segment:
+    """A segment as the merge reads it: its summary and each table's Parquet bytes."""
+
+    fingerprint: str
+    meta: dict[str, Any]
+    tables: dict[str, bytes]
+    rejected: list[str] = field(default_factory=list)  # cache keys not served while building
+
+    def batches(self, table: str) -> Iterator[Any]:
+        import pyarrow.parquet as pq  # lazy: see outputs.arrow_without_pandas
+
+        yield from pq.ParquetFile(io.BytesIO(self.tables[table])).iter_batches(BATCH_ROWS)
+
+
+def encode(segment: Segment) -> bytes:
+    """meta's length, meta as JSON (with each table's place), then the tables' bytes."""
+    places, offset = {}, 0
+    for name, data in segment.tables.items():
+        places[name] = [offset, len(data)]
+        offset += len(data)
+    meta = json.dumps({**segment.meta, "tables": places}, ensure_ascii=False).encode(
+        "utf-8", "surrogatepass")
+    return b"".join([len(meta).to_bytes(_META_LENGTH, "big"), meta, *segment.tables.values()])
+
+
+def decode(fingerprint: str, payload: bytes) -> Segment:
+    """encode's inverse; ValueError, KeyError or TypeError when it is not one."""
+    length = int.from_bytes(payload[:_META_LENGTH], "big")
+    meta = json.loads(payload[_META_LENGTH:_META_LENGTH + length].decode("utf-8",
+                                                                         "surrogatepass"))
+    body = payload[_META_LENGTH + length:]
+    places = meta.pop("tables")
+    if set(places) != set(TABLES):
+        raise ValueError("a segment without every table")
+    tables = {name: body[start:start + size] for name, (start, size) in places.items()}
+    if any(len(data) != places[name][1] for name, data in tables.items()):
+        raise ValueError("a segment cut short")
+    return Segment(fingerprint, meta, tables)
+
+
+def issue_from_list(values: Sequence[Any]) -> Issue:
+    return Issue(*values)
+
+
+def _issue_list(issue: Issue) -> list[Any]:
+    return [getattr(issue, name) for name in _ISSUE]
+
+
+class _ParquetBuffer:
+    """One table of a segment: Python columns in, zstd Parquet bytes out, in batches of
+    BATCH_ROWS rows so that a large fiscal year is never held as Python objects."""
+
+    def __init__(self, name: str) -> None:
+        import pyarrow.parquet as pq  # lazy: see outputs.arrow_without_pandas
+
+        self.columns = TABLES[name]
+        self._schema = arrow_schema(self.columns)
+        self._sink = io.BytesIO()
+        self._writer = pq.ParquetWriter(self._sink, self._schema, compression="zstd")
+        self._pending: Columns = [[] for _ in self.columns]
+        self._rows = 0
+
+    def add(self, columns: Columns) -> None:
+        for pending, column in zip(self._pending, columns, strict=True):
+            pending.extend(column)
+        self._rows += len(columns[0]) if columns else 0
+        if self._rows >= BATCH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._rows:
+            self._writer.write_batch(columns_to_batch(self._pending, self._schema))
+            self._pending, self._rows = [[] for _ in self.columns], 0
+
+    def finish(self) -> bytes:
+        self._flush()
+        self._writer.close()
+        return self._sink.getvalue()
+
+
+def build(plan: Plan, store: cache.ReportCache) -> Segment:
+    """Make a segment from its reports' cached results (extracting again any whose cached
+    result cannot be served), in output order, as the full run always did."""
+    tables = {name: _ParquetBuffer(name) for name in TABLES}
+    partners = PartnerTable()
+    meta: dict[str, Any] = {"events": 0, "rejects": 0, "reject_reasons": [], "unreadable": [],
+                            "missing_year": [], "warnings": [], "inputs_count": 0,
+                            "inputs_with_table": 0}
+    entries: list[str] = []
+    rejected: list[str] = []
+    used_ids: dict[str, int] = {}
+    seen_events: dict[tuple[Any, ...], str] = {}
+    for member in plan.members:
+        report = store.get(member.key)
+        if report is None:  # none, or not served (HMAC mismatch): extract it again
+            if member.key in store.rejected:
+                rejected.append(member.key)
+            report = cache.to_stored(extract_file(member.item))
+        overlaps = overlap_warnings(report, seen_events)
+        keep_ids_unique(report.tables, used_ids)
+        _add_report(report, tables, partners, meta, entries)
+        meta["warnings"].extend(_issue_list(w) for w in overlaps)
+        for duplicate in member.duplicates:  # listed beside the input they copy
+            entry = duplicate_manifest(duplicate)
+            entries.append(render_entry(entry))
+            meta["inputs_with_table"] += read_a_table(entry)
+            meta["warnings"].append(_issue_list(duplicate_warning(duplicate)))
+    tables["partners"].add(records_to_columns(partners.records(), TABLES["partners"]))
+    meta["inputs_count"] = len(entries)
+    meta["inputs"] = ",\n".join(entries)
+    return Segment(plan.fingerprint, meta, {name: t.finish() for name, t in tables.items()},
+                   rejected)
+
+
+def _add_report(report: cache.StoredReport, tables: dict[str, _ParquetBuffer],
+                partners: PartnerTable, meta: dict[str, Any], entries: list[str]) -> None:
+    if report.error is not None:
+        meta["unreadable"].append(_issue_list(report.error))
+    elif report.fiscal_year is None:
+        meta["missing_year"].append(report.name)
+    for name, columns in report.tables.items():
+        tables[name].add(columns)
+    tables["event_months"].add(records_to_columns(
+        columns_to_event_months(report.tables["events"], report.tables["periods"]),
+        TABLES["event_months"]))
+    partners.add_columns(report.tables["entries"])
+    entries.append(render_entry(report.manifest))
+    meta["inputs_with_table"] += read_a_table(report.manifest)
+    meta["warnings"].extend(_issue_list(w) for w in report.warnings)
+    meta["events"] += len(report.tables["events"][_EVENT_ID])
+    meta["rejects"] += len(report.tables["rejects"][0])
+    meta["reject_reasons"].extend(report.tables["rejects"][_REJECT_REASON])
+
+
+def _build_in_worker(job: tuple[Plan, Path, bytes]) -> bytes:
+    plan, out_dir, key = job
+    store = cache.ReportCache(out_dir, key=key)
+    try:
+        segment = build(plan, store)
+    finally:
+        store.close()
+    # the keys not served travel in the meta, so the payload is all that crosses over
+    return encode(Segment(segment.fingerprint, {**segment.meta, "rejected": segment.rejected},
+                          segment.tables))
+
+
+def produce(plans: Sequence[Plan], store: cache.ReportCache, out_dir: Path, *, jobs: int,
+            force: bool) -> Iterator[Segment]:
+    """Each plan's segment, in order: from the cache when every report of it was reused
+    and the cache holds it, else built (in `jobs` processes) and stored. A stored segment
+    that is not this user's pipeline's own (HMAC mismatch) is built again, and its
+    fingerprint left in store.rejected for the run to warn about."""
+    cached: dict[int, Segment] = {}
+    todo: list[int] = []
+    for index, plan in enumerate(plans):
+        segment = None
+        if not force and all(member.reused for member in plan.members):
+            segment = _cached(plan.fingerprint, store)
+        if segment is None:
+            todo.append(index)
+        else:
+            cached[index] = segment
+    built = _build_all([plans[i] for i in todo], store, out_dir, jobs)
+    for index, plan in enumerate(plans):
+        segment = cached.get(index) or next(built)
+        if index not in cached:
+            store.put_segment(plan.fingerprint, encode(segment))
+            # now: workers still reading the cache never meet a long-held write lock
+            store.commit()
+            store.rejected.update(segment.rejected)
+        yield segment
+
+
+def _cached(fingerprint: str, store: cache.ReportCache) -> Segment | None:
+    payload = store.get_segment(fingerprint)
+    if payload is None:
+        return None
+    try:
+        return decode(fingerprint, payload)
+    except (ValueError, KeyError, TypeError, IndexError):  # our own, yet unreadable
+        store.rejected.add(fingerprint)
+        return None
+
+
+def _build_all(plans: list[Plan], store: cache.ReportCache, out_dir: Path,
+               jobs: int) -> Iterator[Segment]:
+    if jobs <= 1 or len(plans) < 2:
+        for plan in plans:
+            yield build(plan, store)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for plan, payload in zip(plans, pool.map(_build_in_worker,
+                                                  [(p, out_dir, store.key) for p in plans]),
+                                 strict=True):
+            segment = decode(plan.fingerprint, payload)
+            segment.rejected = segment.meta.pop("rejected")
+            yield segment
