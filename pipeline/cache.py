@@ -190,6 +190,10 @@ class ReportCache:
             # the payload last: reading the small columns never walks through it
             db.execute("create table reports (key text primary key, fiscal_year integer, "
                        "year_mac text not null, mac text not null, payload blob not null)")
+        # What the first pass asks of every report, readable without the rows' payloads:
+        # large pages full of payloads made each lookup read tens of kilobytes.
+        db.execute("create index if not exists reports_year on reports "
+                   "(key, fiscal_year, year_mac)")
         # one fiscal year's tables as the write stage made them (segments.py)
         db.execute("create table if not exists segments (fingerprint text primary key, "
                    "mac text not null, payload blob not null)")
@@ -256,6 +260,10 @@ class ReportCache:
         self._db.execute("insert or replace into segments values (?, ?, ?)",
                          (fingerprint, self._mac(b"segment", fingerprint.encode(), payload),
                           payload))
+
+    def has_segment(self, fingerprint: str) -> bool:
+        return self._db.execute("select 1 from segments where fingerprint = ?",
+                                (fingerprint,)).fetchone() is not None
 
     def get_segment(self, fingerprint: str) -> bytes | None:
         """A segment's payload, or None when there is none or its HMAC does not match

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.cache import StoredReport
-from pipeline.inputs import InputFile
+from pipeline.inputs import InputFile, read_input
 from pipeline.model import Issue
 from pipeline.schema import TABLES
 
@@ -32,19 +32,23 @@ class Duplicate:
     size: int
 
 
-def drop_duplicates(files: Sequence[InputFile]) -> tuple[list[InputFile], list[Duplicate]]:
+def drop_duplicates(files: Sequence[InputFile], shas: dict[str, str] | None = None
+                    ) -> tuple[list[InputFile], list[Duplicate]]:
     """Inputs with the same bytes as an earlier one (by name) are read once: a report saved
-    twice under two names would otherwise count every event twice."""
+    twice under two names would otherwise count every event twice. `shas`, if given, is
+    filled with each readable input's sha256 (the run keys its cache with them)."""
     first_of: dict[str, InputFile] = {}
     kept: list[InputFile] = []
     duplicates: list[Duplicate] = []
     for item in files:
         try:
-            data = item.path.read_bytes()
+            data = read_input(item)
         except OSError:  # extract_file reports why
             kept.append(item)
             continue
         sha = hashlib.sha256(data).hexdigest()
+        if shas is not None:
+            shas[item.name] = sha
         if sha in first_of:
             duplicates.append(Duplicate(item, first_of[sha], sha, len(data)))
         else:

@@ -18,8 +18,6 @@ from pipeline.model import Extraction, Issue
 from pipeline.months import months_by_event
 from pipeline.outputs import json_bytes, write_atomic
 
-_INPUTS_FILE = ".manifest-inputs.part"  # in the staging folder; gone before publish
-
 
 def manifest_entry(name: str, data: bytes, extraction: Extraction | Issue) -> dict[str, Any]:
     """One input's manifest entry: its bytes' hash, what was read and how many records."""
@@ -65,22 +63,22 @@ def read_a_table(entry: dict[str, Any]) -> bool:
     return "error" not in entry and bool(counts.get("entries") or counts.get("rejects"))
 
 
-class InputList:
-    """The manifest's per-input list, which grows with the data: each entry is written to a
-    file in the staging folder as it comes (already in manifest.json's layout, at its depth)
-    and spliced into manifest.json at the end, so the run holds only counts."""
+class Spool:
+    """A list of manifest.json that grows with the data (its inputs, its warnings): each
+    item is written to a file in the staging folder as it comes, already in manifest.json's
+    layout at its depth, and spliced into manifest.json at the end; the run keeps counts."""
 
-    def __init__(self, staging: Path) -> None:
-        self.path = staging / _INPUTS_FILE
+    def __init__(self, staging: Path, name: str) -> None:
+        self.path = staging / f".manifest-{name}.part"
         self._file = self.path.open("wb")
         self.count = 0
-        self.with_table = 0  # entries that read a table (any row, read or rejected)
+        self.with_table = 0  # inputs that read a table (any row, read or rejected)
 
     def append(self, entry: dict[str, Any]) -> None:
         self.append_fragment(render_entry(entry), 1, read_a_table(entry))
 
-    def append_fragment(self, text: str, count: int, with_table: int) -> None:
-        """Entries already rendered (render_entry, joined by ",\n"), as a segment keeps them."""
+    def append_fragment(self, text: str, count: int, with_table: int = 0) -> None:
+        """Items already rendered (render_entry, joined by ",\n"), as a segment keeps them."""
         if not count:
             return
         self._file.write((",\n" + text if self.count else text).encode("utf-8"))
@@ -95,45 +93,56 @@ class InputList:
         self.path.unlink(missing_ok=True)
 
 
-def write_descriptions(out_dir: Path, outputs: dict[str, Any], inputs: InputList,
-                       warnings: list[Issue]) -> dict[str, Any]:
-    """Write datapackage.json and manifest.json (which lists the first); the manifest,
-    without its per-input list (manifest.json has it)."""
+def warning_item(issue: Issue) -> dict[str, Any]:
+    """A warning as manifest.json lists it."""
+    return {"source_file": issue.source_file, "source_line": issue.source_line,
+            "code": issue.code, "message": issue.message}
+
+
+def write_descriptions(out_dir: Path, outputs: dict[str, Any], inputs: Spool,
+                       warnings: Spool) -> dict[str, Any]:
+    """Write datapackage.json and manifest.json (which lists the first); return the
+    manifest without its per-input and warning lists (manifest.json has them)."""
     package = json_bytes(datapackage(outputs))
     write_atomic(out_dir / "datapackage.json", package)
     outputs["datapackage.json"] = {"sha256": hashlib.sha256(package).hexdigest(),
                                    "bytes": len(package)}
-    manifest = {
+    manifest: dict[str, Any] = {
         "pipeline_version": __version__,
         "inputs": [],
-        "warnings": [{"source_file": w.source_file, "source_line": w.source_line,
-                      "code": w.code, "message": w.message} for w in warnings],
+        "warnings": [],
         "outputs": dict(sorted(outputs.items())),
     }
-    _write_spliced(out_dir / "manifest.json", json_bytes(manifest), inputs)
-    del manifest["inputs"]
+    _write_spliced(out_dir / "manifest.json", json_bytes(manifest),
+                   {"inputs": inputs, "warnings": warnings})
+    del manifest["inputs"], manifest["warnings"]
     return manifest
 
 
-def _write_spliced(path: Path, document: bytes, inputs: InputList) -> None:
-    """Write `document` (json_bytes of a manifest whose inputs are []) with the streamed
-    entries in place of the empty list: the bytes json_bytes would give for the full list."""
-    inputs.close()
-    marker = b'\n  "inputs": [],\n'
-    cut = document.index(marker) + len(b'\n  "inputs": [')
+def _write_spliced(path: Path, document: bytes, spools: dict[str, Spool]) -> None:
+    """Write `document` (json_bytes of a manifest whose lists are []) with each spool's
+    items in place of its empty list: the bytes json_bytes would give for the full lists."""
+    for spool in spools.values():
+        spool.close()
     temporary = path.with_name(f".{path.name}.tmp")
     try:
         with temporary.open("wb") as out:
-            out.write(document[:cut])
-            if inputs.count:
-                out.write(b"\n")
-                with inputs.path.open("rb") as streamed:
-                    shutil.copyfileobj(streamed, out, 1 << 20)
-                out.write(b"\n  ")
-            out.write(document[cut:])
+            start = 0
+            for key, spool in spools.items():
+                marker = f'\n  "{key}": [],\n'.encode()
+                cut = document.index(marker, start) + len(marker) - len(b"],\n")
+                out.write(document[start:cut])
+                if spool.count:
+                    out.write(b"\n")
+                    with spool.path.open("rb") as streamed:
+                        shutil.copyfileobj(streamed, out, 1 << 20)
+                    out.write(b"\n  ")
+                start = cut
+            out.write(document[start:])
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     finally:
-        inputs.remove()
+        for spool in spools.values():
+            spool.remove()

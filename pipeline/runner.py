@@ -10,12 +10,11 @@ tables, in order, to the table writers.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,16 +26,20 @@ from pipeline.inputs import (
     InputError,
     InputFile,
     discover,
-    read_input,
     refuse_empty_folders,
     refuse_output_folders,
     with_layout,
 )
-from pipeline.manifest import InputList, write_descriptions
+from pipeline.manifest import Spool, warning_item, write_descriptions
 from pipeline.model import Issue
 from pipeline.outputs import TableSink
 from pipeline.per_report import Mapper, Payload, extract_payload
 from pipeline.schema import TABLES
+
+_WRITE_THREADS = 2
+# largest first, so that events (the most work) starts at once and the rest fill the other
+_BY_SIZE = ("events", "event_months", "periods", "entries", "partners", "rejects", "extras")
+assert sorted(_BY_SIZE) == sorted(TABLES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +79,13 @@ class RunResult:
     inputs_with_table: int = 0
 
 
-def _first_pass(files: list[InputFile], store: cache.ReportCache,
+def _first_pass(files: list[InputFile], shas: dict[str, str], store: cache.ReportCache,
                 options: RunOptions, version: str, mapper: Mapper | None) -> Iterator[Summary]:
-    """Find each report in the cache, or extract it (in worker processes) into the cache."""
+    """Find each report in the cache (by the sha256 of its bytes, `shas`), or extract it
+    (in worker processes) into the cache."""
     todo: list[tuple[InputFile, str]] = []
     for item in files:
-        try:
-            sha = hashlib.sha256(read_input(item)).hexdigest()
-        except OSError:
-            sha = "unreadable"  # extract_file reports why
+        sha = shas.get(item.name, "unreadable")  # unreadable: extract_file reports why
         key = cache.cache_key(version, item.name, sha)
         found, year = store.fiscal_year(key) if not options.force else (False, None)
         if found and sha != "unreadable":
@@ -129,7 +130,8 @@ def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions |
     found_warnings: list[Issue] = []
     found = discover(paths, skip=out_dir, warnings=found_warnings)
     refuse_empty_folders(paths, found, out_dir)
-    files, duplicates = drop_duplicates(found)
+    shas: dict[str, str] = {}
+    files, duplicates = drop_duplicates(found, shas)
     version = code_version()
     if options.layout is not None:
         files, digest = with_layout(files, options.layout)
@@ -144,18 +146,19 @@ def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions |
                 notify(done)
         store = cache.ReportCache(out_dir)
         try:
-            return _run(files, out_dir, options, store, progress, found_warnings, version,
-                        duplicates, mapper)
+            return _run(files, shas, out_dir, options, store, progress, found_warnings,
+                        version, duplicates, mapper)
         finally:
             store.close()
 
 
-def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cache.ReportCache,
+def _run(files: list[InputFile], shas: dict[str, str], out_dir: Path, options: RunOptions,
+         store: cache.ReportCache,
          progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None,
          found_warnings: list[Issue], version: str,
          duplicates: Sequence[Duplicate] = (), mapper: Mapper | None = None) -> RunResult:
     duplicates_of = _by_first(duplicates)
-    summaries_iter = _first_pass(files, store, options, version, mapper)
+    summaries_iter = _first_pass(files, shas, store, options, version, mapper)
     if progress is not None:
         summaries_iter = progress(summaries_iter, len(files))
     summaries = sorted(summaries_iter, key=lambda s: (s.fiscal_year or 0, s.name))
@@ -173,28 +176,39 @@ def _run(files: list[InputFile], out_dir: Path, options: RunOptions, store: cach
                              partition_by=options.partition_by
                              if name in ("events", "entries", "partners") else None)
              for name, columns in TABLES.items()}
-    manifest_inputs = InputList(staging)
+    manifest_inputs, manifest_warnings = Spool(staging, "inputs"), Spool(staging, "warnings")
     plans = _plans(summaries, by_name, duplicates_of)
     try:
-        for segment in segments.produce(plans, store, out_dir, jobs=options.jobs,
-                                        force=options.force):
-            _merge(segment, sinks, manifest_inputs, result)
+        for warning in found_warnings:
+            manifest_warnings.append(warning_item(warning))
+        with ThreadPoolExecutor(max_workers=_WRITE_THREADS) as threads:
+            for segment in segments.produce(plans, store, out_dir, jobs=options.jobs,
+                                            force=options.force):
+                _merge(segment, sinks, threads, result)
+                manifest_inputs.append_fragment(segment.meta["inputs"],
+                                                segment.meta["inputs_count"],
+                                                segment.meta["inputs_with_table"])
+                manifest_warnings.append_fragment(segment.meta["warnings_text"],
+                                                  len(segment.meta["warnings"]))
+        for warning in _cache_warnings(plans, store.rejected):
+            manifest_warnings.append(warning_item(warning))
+            result.warnings.append(warning)
         for sink in sinks.values():
             sink.close()
     except BaseException:
         manifest_inputs.remove()
+        manifest_warnings.remove()
         for sink in sinks.values():
             sink.abort()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     result.reused = sum(s.reused and s.key not in store.rejected for s in summaries)
-    result.warnings.extend(_cache_warnings(plans, store.rejected))
     outputs: dict[str, Any] = {}
     with commit.interrupts_deferred():  # the renames below go together or not at all
         for sink in sinks.values():
             outputs.update(sink.commit())
         result.manifest = write_descriptions(staging, outputs, manifest_inputs,
-                                             result.warnings)
+                                             manifest_warnings)
         result.inputs_listed = manifest_inputs.count
         result.inputs_with_table = manifest_inputs.with_table
         # What the run made but an earlier run left (an Excel copy without --excel, a
@@ -251,14 +265,18 @@ def _plans(summaries: list[Summary], by_name: dict[str, InputFile],
     return plans
 
 
-def _merge(segment: segments.Segment, sinks: dict[str, TableSink], inputs: InputList,
+def _merge(segment: segments.Segment, sinks: dict[str, TableSink], threads: Executor,
            result: RunResult) -> None:
-    """Stream one segment's tables to the writers and tally what the summary line says."""
-    for name, sink in sinks.items():
+    """Stream one segment's tables to the writers and tally what the summary line says.
+    The tables are written side by side: pyarrow encodes CSV and Parquet without holding
+    the GIL, and events alone is more than half the work."""
+    def write(name: str) -> None:
         for batch in segment.batches(name):
-            sink.write_batch(batch)
+            sinks[name].write_batch(batch)
+
+    for done in [threads.submit(write, name) for name in _BY_SIZE]:
+        done.result()  # each sink is written by one thread at a time, segment by segment
     meta = segment.meta
-    inputs.append_fragment(meta["inputs"], meta["inputs_count"], meta["inputs_with_table"])
     result.events += meta["events"]
     result.rejects += meta["rejects"]
     result.reject_reasons.extend(meta["reject_reasons"])

@@ -81,7 +81,7 @@ def test_a_planted_segment_is_never_run_nor_served(
     marker = tmp_path / "pickle-ran"
     with sqlite3.connect(out / DB) as db:
         (payload,) = db.execute("select payload from segments").fetchone()
-        forged = payload.replace("知事本局".encode(), "FORGED__".encode())
+        forged = payload.replace("知事本局".encode(), b"FORGED__")
         assert forged != payload or planted == "pickle"
         db.execute("update segments set payload = ?", (
             pickle.dumps(_Plant(marker)) if planted == "pickle" else forged,))
