@@ -30,6 +30,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 LOCK_FILE = ".lock"
 STAGING_PREFIX = ".staging-"
@@ -198,7 +199,7 @@ def earlier_outputs(out_dir: Path, owned: Iterable[str]) -> set[str]:
     or it is not one pipeline run writes: then no file in the folder is a run's."""
     owned = set(owned)
     try:
-        manifest = json.loads((out_dir / _LAST).read_bytes())
+        manifest = _manifest_outline((out_dir / _LAST).read_bytes())
     except (OSError, ValueError):
         return set()
     if not (isinstance(manifest, dict) and {"pipeline_version", "inputs", "outputs"}
@@ -206,6 +207,22 @@ def earlier_outputs(out_dir: Path, owned: Iterable[str]) -> set[str]:
         return set()
     return {_LAST} | {name for name in manifest["outputs"]
                       if isinstance(name, str) and _is_output_path(name, owned)}
+
+
+def _manifest_outline(data: bytes) -> Any:
+    """manifest.json's top-level keys with its "outputs" read, without its per-input list:
+    loaded whole, the list of 32,000 inputs alone took hundreds of megabytes. A manifest
+    laid out as a run writes it (json_bytes) has each top-level key on a line of its own
+    at a two-space indent, which no JSON string can contain (a newline in one is escaped);
+    any other manifest is loaded whole."""
+    keys = [key for key in ("pipeline_version", "inputs", "outputs")
+            if f'\n  "{key}": '.encode() in data]
+    marker = b'\n  "outputs": '
+    if len(keys) < 3 or not data.startswith(b"{") or data.count(marker) != 1:
+        return json.loads(data)
+    start = data.index(marker) + len(marker)
+    outputs, _ = json.JSONDecoder().raw_decode(data[start:].decode("utf-8"))
+    return {key: None for key in keys} | {"outputs": outputs}
 
 
 def _through_link(out_dir: Path, name: str) -> Path | None:

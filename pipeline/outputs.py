@@ -150,6 +150,8 @@ class TableSink:
         self._pending: Columns = [[] for _ in self.names]
         self._pending_rows = 0
         self._writer: Any = None
+        self._gathered: list[Any] = []  # Arrow batches for the next Parquet row group
+        self._gathered_rows = 0
         self._partition_value: Any = object()
         self._partition_dir: Path | None = None
         if partition_by is None:
@@ -177,8 +179,9 @@ class TableSink:
             self._flush()
 
     def write_batch(self, batch: Any) -> None:
-        """Append an Arrow record batch of this table's schema: to the CSV, the Excel copy
-        and Parquet (a row group each, or one per partition value it holds)."""
+        """Append an Arrow record batch of this table's schema: to the CSV and the Excel
+        copy at once; to Parquet in row groups of BATCH_ROWS rows (or what a partition
+        holds), gathered from the batches as Arrow, compact beside Python objects."""
         if not batch.num_rows:
             return
         self.rows += batch.num_rows
@@ -186,19 +189,34 @@ class TableSink:
             self._write_excel(batch)
         self._csv.write_batch(batch)
         if self.partition_by is None:
-            if self._writer is None:
-                self._writer = self._open_single()
-            self._writer.write_batch(batch)
+            self._gather(batch)
             return
         values = batch.column(self._partition_index).to_pylist()
         start = 0
         for end in [*(i for i in range(1, len(values)) if values[i] != values[i - 1]),
                     len(values)]:
             if values[start] != self._partition_value:
+                self._write_gathered()
                 self._open_partition(values[start])
-            self._writer.write_batch(batch.slice(start, end - start)
-                                     .drop_columns([self.partition_by]))
+            self._gather(batch.slice(start, end - start).drop_columns([self.partition_by]))
             start = end
+
+    def _gather(self, batch: Any) -> None:
+        self._gathered.append(batch)
+        self._gathered_rows += batch.num_rows
+        if self._gathered_rows >= BATCH_ROWS:
+            self._write_gathered()
+
+    def _write_gathered(self) -> None:
+        import pyarrow as pa  # lazy: see arrow_without_pandas
+
+        if not self._gathered:
+            return
+        if self._writer is None:
+            self._writer = self._open_single()
+        self._writer.write_table(pa.Table.from_batches(self._gathered),
+                                 row_group_size=self._gathered_rows)
+        self._gathered, self._gathered_rows = [], 0
 
     def _write_excel(self, batch: Any) -> None:
         columns = [column.to_pylist() for column in batch.columns]  # dates as datetime.date
@@ -229,6 +247,7 @@ class TableSink:
 
     def close(self) -> None:
         self._flush()
+        self._write_gathered()
         if self._writer is None and self.partition_by is None:
             self._writer = self._open_single()  # an empty table is still a valid file
         if self._writer is not None:

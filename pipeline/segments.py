@@ -34,7 +34,7 @@ from pipeline.inputs import InputFile
 from pipeline.manifest import read_a_table, render_entry, warning_item
 from pipeline.model import Issue
 from pipeline.months import columns_to_event_months
-from pipeline.outputs import BATCH_ROWS, Columns, arrow_schema, columns_to_batch, records_to_columns
+from pipeline.outputs import Columns, arrow_schema, columns_to_batch, records_to_columns
 from pipeline.partners import PartnerTable
 from pipeline.per_report import extract_file
 from pipeline.schema import TABLES
@@ -43,6 +43,10 @@ _EVENT_ID = [name for name, _, _ in TABLES["events"]].index("event_id")
 _REJECT_REASON = [name for name, _, _ in TABLES["rejects"]].index("reason")
 _ISSUE = ("code", "message", "severity", "source_file", "source_line", "raw")
 _META_LENGTH = 8  # bytes: the length of the JSON that opens a segment's payload
+# Rows of Python objects held per table while a segment is built: a few hundred bytes a
+# value, so a thousand rows at a time keep the build's memory small whatever a year holds;
+# the writers gather the batches into larger Parquet row groups as Arrow (outputs.py).
+_BUILD_ROWS = 1_024
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +124,7 @@ def _issue_list(issue: Issue) -> list[Any]:
 
 class _TableBuffer:
     """One table of a segment: Python columns in, LZ4-compressed Arrow IPC bytes out, in
-    batches of BATCH_ROWS rows, so that a large fiscal year is never held as Python objects."""
+    batches of _BUILD_ROWS rows, so that a fiscal year is never held as Python objects."""
 
     def __init__(self, name: str) -> None:
         import pyarrow as pa  # lazy: see outputs.arrow_without_pandas
@@ -137,7 +141,7 @@ class _TableBuffer:
         for pending, column in zip(self._pending, columns, strict=True):
             pending.extend(column)
         self._rows += len(columns[0]) if columns else 0
-        if self._rows >= BATCH_ROWS:
+        if self._rows >= _BUILD_ROWS:
             self._flush()
 
     def _flush(self) -> None:
