@@ -30,6 +30,7 @@ from pipeline.inputs import (
     refuse_output_folders,
     with_layout,
 )
+from pipeline.issue_log import IssueLog
 from pipeline.manifest import Spool, warning_item, write_descriptions
 from pipeline.model import Issue
 from pipeline.outputs import TableSink
@@ -71,7 +72,7 @@ class RunResult:
     rejects: int = 0
     reject_reasons: list[str] = field(default_factory=list)
     reused: int = 0
-    warnings: list[Issue] = field(default_factory=list)
+    warnings: IssueLog = field(default_factory=IssueLog)  # on disk: see issue_log.py
     # manifest.json's contents less its per-input list, which grows with the data and is
     # streamed to disk (manifest.InputList); of that list the run keeps counts only
     manifest: dict[str, Any] = field(default_factory=dict)
@@ -165,7 +166,7 @@ def _run(files: list[InputFile], shas: dict[str, str], out_dir: Path, options: R
     store.commit()
     by_name = {item.name: item for item in files}
 
-    result = RunResult(files=len(files) + len(duplicates), warnings=list(found_warnings))
+    result = RunResult(files=len(files) + len(duplicates), warnings=IssueLog(found_warnings))
     print_ = _ordinary_fingerprint(summaries, store, options,
                                    unusual=bool(duplicates or found_warnings))
     if _outputs_in_place(out_dir, store, print_, len(summaries), result):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.cache import CACHE_FILE, ReportCache
+from pipeline.issue_log import IssueLog
 from pipeline.model import Issue
 from pipeline.outputs import file_digest, write_atomic
 
@@ -72,7 +73,7 @@ def check(out_dir: Path, store: ReportCache, print_: str, result: RunResult) -> 
                                                    state["rejects"])
     result.reject_reasons, result.missing_year = state["reject_reasons"], state["missing_year"]
     result.unreadable = [Issue(*(i[k] for k in _ISSUE)) for i in state["unreadable"]]
-    result.warnings = [Issue(*(i[k] for k in _ISSUE)) for i in state["warnings"]]
+    result.warnings = IssueLog(Issue(*(i[k] for k in _ISSUE)) for i in state["warnings"])
     result.manifest = state["manifest"]
     result.inputs_listed, result.inputs_with_table = (state["inputs_listed"],
                                                       state["inputs_with_table"])

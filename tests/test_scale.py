@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.issue_log import IssueLog
+from pipeline.model import Issue
 from pipeline.outputs import json_bytes
 from pipeline.runner import RunOptions, RunResult, run
 from tests.conftest import REPORT
@@ -34,8 +36,10 @@ def test_run_result_holds_counts_not_per_input_lists(tmp_path: Path) -> None:
     result = run([tmp_path / "in"], tmp_path / "out")
     lists = {f.name for f in dataclasses.fields(RunResult)
              if isinstance(getattr(result, f.name), list)}
-    # only what a run must say at its end (problem files, warnings, reject reasons)
-    assert lists == {"unreadable", "missing_year", "warnings", "reject_reasons"}
+    # only what a run must say at its end (problem files, reject reasons); the warnings,
+    # many more, wait on disk (issue_log.py)
+    assert lists == {"unreadable", "missing_year", "reject_reasons"}
+    assert isinstance(result.warnings, IssueLog)
     assert "inputs" not in result.manifest
     assert (result.inputs_listed, result.inputs_with_table) == (5, 5)
 
@@ -103,3 +107,12 @@ def test_a_run_with_nothing_changed_reads_and_writes_nothing(
     run([tmp_path / "in"], out, RunOptions(partition_by="fiscal_year"))
     assert "events/" in " ".join(_files(out))
     assert run([tmp_path / "in"], out) == second and _files(out) == before
+
+
+def test_the_warning_log_gives_back_what_it_was_given() -> None:
+    issues = [Issue("date-missing", f"a.txt:{n}: 平成{n}年 \ud800", "warning", "a.txt", n, "x\ny")
+              for n in range(3)]
+    log = IssueLog(issues[:1])
+    log.extend(issues[1:])
+    assert len(log) == 3 and log and list(log) == issues and list(log) == issues
+    assert log == IssueLog(issues) and log != IssueLog(issues[:2]) and not IssueLog()
