@@ -88,11 +88,12 @@ def command_run(args: argparse.Namespace) -> int:
     # Lazy, for speed: the run's modules load pyarrow, which `pipeline dates` never needs.
     from pipeline.commit import WAITING, OutputError
     from pipeline.inputs import InputError, NoReportsError
-    from pipeline.outputs import arrow_without_pandas
+    from pipeline.outputs import arrow_on_malloc, arrow_without_pandas
     from pipeline.runner import RunOptions, default_jobs, run
 
     if args.own_process:  # no caller's pandas objects for pyarrow to recognise
         arrow_without_pandas()
+        arrow_on_malloc()
     inputs = args.inputs or [Path("raw")]
     if args.jobs is not None and args.jobs < 1:
         print("pipeline run: error: --jobs must be at least 1", file=sys.stderr)

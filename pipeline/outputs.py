@@ -90,6 +90,17 @@ def arrow_without_pandas() -> None:
         sys.meta_path.remove(_NoPandas)
 
 
+def arrow_on_malloc() -> None:
+    """Have pyarrow allocate with the C library's malloc rather than its bundled mimalloc,
+    which kept freed memory: a run's peak memory grew with the largest fiscal year (176
+    against 126 MiB for 1,000 reports of one year, ARROW_DEFAULT_MEMORY_POOL=system, no
+    slower here). Process-wide, so only for a process of our own (the command line);
+    worker processes forked from it inherit it."""
+    import pyarrow  # lazy: see arrow_without_pandas
+
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+
+
 def arrow_schema(columns: Sequence[Column], drop: str | None = None) -> Any:
     import pyarrow as pa  # lazy: arrow_without_pandas must run before pyarrow first loads
 

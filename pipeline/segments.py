@@ -75,28 +75,32 @@ class Plan:
 
 @dataclass(slots=True)
 class Segment:
-    """A segment as the merge reads it: its summary and each table's Parquet bytes."""
+    """A segment as stored (`payload`, encode's bytes) and as the merge reads it: its
+    summary and each table's LZ4 Arrow IPC stream (views into the payload: no copies)."""
 
     fingerprint: str
+    payload: bytes
     meta: dict[str, Any]
-    tables: dict[str, bytes]
+    tables: dict[str, memoryview]
     rejected: list[str] = field(default_factory=list)  # cache keys not served while building
 
     def batches(self, table: str) -> Iterator[Any]:
         import pyarrow as pa  # lazy: see outputs.arrow_without_pandas
 
-        yield from pa.ipc.open_stream(self.tables[table])
+        yield from pa.ipc.open_stream(pa.py_buffer(self.tables[table]))
 
 
-def encode(segment: Segment) -> bytes:
-    """meta's length, meta as JSON (with each table's place), then the tables' bytes."""
+def encode(meta: dict[str, Any], tables: dict[str, Any]) -> bytes:
+    """meta's length, meta as JSON (with each table's place), then the tables' bytes
+    (anything with the buffer protocol)."""
     places, offset = {}, 0
-    for name, data in segment.tables.items():
-        places[name] = [offset, len(data)]
-        offset += len(data)
-    meta = json.dumps({**segment.meta, "tables": places}, ensure_ascii=False).encode(
+    for name, data in tables.items():
+        size = memoryview(data).nbytes
+        places[name] = [offset, size]
+        offset += size
+    text = json.dumps({**meta, "tables": places}, ensure_ascii=False).encode(
         "utf-8", "surrogatepass")
-    return b"".join([len(meta).to_bytes(_META_LENGTH, "big"), meta, *segment.tables.values()])
+    return b"".join([len(text).to_bytes(_META_LENGTH, "big"), text, *tables.values()])
 
 
 def decode(fingerprint: str, payload: bytes) -> Segment:
@@ -104,14 +108,14 @@ def decode(fingerprint: str, payload: bytes) -> Segment:
     length = int.from_bytes(payload[:_META_LENGTH], "big")
     meta = json.loads(payload[_META_LENGTH:_META_LENGTH + length].decode("utf-8",
                                                                          "surrogatepass"))
-    body = payload[_META_LENGTH + length:]
+    body = memoryview(payload)[_META_LENGTH + length:]
     places = meta.pop("tables")
     if set(places) != set(TABLES):
         raise ValueError("a segment without every table")
     tables = {name: body[start:start + size] for name, (start, size) in places.items()}
-    if any(len(data) != places[name][1] for name, data in tables.items()):
+    if any(data.nbytes != places[name][1] for name, data in tables.items()):
         raise ValueError("a segment cut short")
-    return Segment(fingerprint, meta, tables)
+    return Segment(fingerprint, payload, meta, tables)
 
 
 def issue_from_list(values: Sequence[Any]) -> Issue:
@@ -149,11 +153,10 @@ class _TableBuffer:
             self._writer.write_batch(columns_to_batch(self._pending, self._schema))
             self._pending, self._rows = [[] for _ in self.columns], 0
 
-    def finish(self) -> bytes:
+    def finish(self) -> Any:
         self._flush()
         self._writer.close()
-        data: bytes = self._sink.getvalue().to_pybytes()
-        return data
+        return self._sink.getvalue()  # a pyarrow Buffer: encode joins it without a copy
 
 
 def build(plan: Plan, store: cache.ReportCache) -> Segment:
@@ -190,8 +193,10 @@ def build(plan: Plan, store: cache.ReportCache) -> Segment:
     # that reuses most segments
     meta["warnings_text"] = ",\n".join(render_entry(warning_item(issue_from_list(w)))
                                        for w in meta["warnings"])
-    return Segment(plan.fingerprint, meta, {name: t.finish() for name, t in tables.items()},
-                   rejected)
+    segment = decode(plan.fingerprint, encode(meta, {name: t.finish()
+                                                     for name, t in tables.items()}))
+    segment.rejected = rejected
+    return segment
 
 
 def _add_report(report: cache.StoredReport, tables: dict[str, _TableBuffer],
@@ -214,16 +219,14 @@ def _add_report(report: cache.StoredReport, tables: dict[str, _TableBuffer],
     meta["reject_reasons"].extend(report.tables["rejects"][_REJECT_REASON])
 
 
-def _build_in_worker(job: tuple[Plan, Path, bytes]) -> bytes:
+def _build_in_worker(job: tuple[Plan, Path, bytes]) -> tuple[list[str], bytes]:
     plan, out_dir, key = job
     store = cache.ReportCache(out_dir, key=key)
     try:
         segment = build(plan, store)
     finally:
         store.close()
-    # the keys not served travel in the meta, so the payload is all that crosses over
-    return encode(Segment(segment.fingerprint, {**segment.meta, "rejected": segment.rejected},
-                          segment.tables))
+    return segment.rejected, segment.payload
 
 
 def produce(plans: Sequence[Plan], store: cache.ReportCache, out_dir: Path, *, jobs: int,
@@ -244,7 +247,7 @@ def produce(plans: Sequence[Plan], store: cache.ReportCache, out_dir: Path, *, j
         segment = None if index in todo else _cached(plan.fingerprint, store)
         if segment is None:  # to build, or found bad while reading: built here
             segment = next(built) if index in todo else build(plan, store)
-            store.put_segment(plan.fingerprint, encode(segment))
+            store.put_segment(plan.fingerprint, segment.payload)
             # now: workers still reading the cache never meet a long-held write lock
             store.commit()
             store.rejected.update(segment.rejected)
@@ -269,9 +272,9 @@ def _build_all(plans: list[Plan], store: cache.ReportCache, out_dir: Path,
             yield build(plan, store)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for plan, payload in zip(plans, pool.map(_build_in_worker,
-                                                  [(p, out_dir, store.key) for p in plans]),
-                                 strict=True):
+        for plan, (rejected, payload) in zip(
+                plans, pool.map(_build_in_worker, [(p, out_dir, store.key) for p in plans]),
+                strict=True):
             segment = decode(plan.fingerprint, payload)
-            segment.rejected = segment.meta.pop("rejected")
+            segment.rejected = rejected
             yield segment
