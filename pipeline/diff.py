@@ -22,11 +22,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.commit import OutputError
+from pipeline.diff_load import DiffError as DiffError  # raised here too, caught by the CLI
+from pipeline.diff_load import Tables, load
 from pipeline.diff_match import match_by_key, pair_similar, partner_key
-from pipeline.folder import FolderError, absent_columns, is_output_folder, read_table
-from pipeline.inputs import InputError, NoReportsError
-from pipeline.runner import RunOptions, run
+from pipeline.folder import absent_columns
 from pipeline.schema import ENTRIES, EVENTS, PERIODS, TABLES
 
 Cause = Literal["source", "extractor", "unknown"]
@@ -40,10 +39,6 @@ ENTRY_POSITION: tuple[str, ...] = ("source_file", "source_line", "table_no", "ro
 # item of a cell changes the hash of every other item read from that cell.
 CAUSE_COLUMN = "source_sha256"
 _SEP = "\x1f"
-
-
-class DiffError(Exception):
-    """An input that cannot be compared: missing, unreadable, or not an extraction."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,34 +124,7 @@ class DiffResult:
                     or self.entries.added or self.entries.removed or self.entries.changed)
 
 
-# ---- reading -----------------------------------------------------------------------------
-
-def load(path: Path, workdir: Path, layout: Path | None = None) -> dict[str, pa.Table]:
-    """Events, periods and entries of an output folder, or of reports extracted into workdir
-    (with `layout` as `pipeline run --layout`)."""
-    if not path.exists():
-        raise DiffError(f"{path}: no such file or folder")
-    folder = path
-    if not is_output_folder(path):
-        folder = workdir
-        try:
-            result = run([path], folder, RunOptions(layout=layout))
-        except (InputError, OutputError) as error:
-            raise DiffError(str(error)) from error
-        except NoReportsError:
-            raise DiffError(f"{path}: no reports and no events.parquet or events.csv") from None
-        if not result.files:
-            raise DiffError(f"{path}: no reports and no events.parquet or events.csv")
-        if result.unreadable:
-            raise DiffError(result.unreadable[0].message)
-        if not result.events and not result.inputs_with_table:
-            raise DiffError(f"{path}: no report table found, so there is nothing to compare")
-    try:
-        return {name: read_table(folder, name)
-                for name in ("events", "periods", "entries", "extras")}
-    except FolderError as error:
-        raise DiffError(str(error)) from error
-
+# ---- reading: pipeline/diff_load.py ---------------------------------------------------
 
 def _check_unique(table: pa.Table, key: str, label: str) -> None:
     if pc.count_distinct(table[key]).as_py() != table.num_rows:
@@ -345,36 +313,45 @@ def check_ignore(ignore: Collection[str]) -> set[str]:
     return set(ignore)
 
 
-def diff_tables(old: dict[str, pa.Table], new: dict[str, pa.Table],
-                ignore: Collection[str] = (), old_label: str = "old",
-                new_label: str = "new") -> DiffResult:
-    """Compare two extractions already loaded as tables (see `load`)."""
+def _skipped(name: str, old: Tables, new: Tables, ignored: set[str],
+             not_compared: list[tuple[str, str, str]]) -> set[str]:
+    """The columns of table `name` not compared: ignored, or absent from a side (noted)."""
+    in_old, in_new = absent_columns(old[name]), absent_columns(new[name])
+    for column in sorted(in_old | in_new):
+        side = " and ".join(s for s, cols in (("OLD", in_old), ("NEW", in_new))
+                            if column in cols)
+        not_compared.append((name, column, side))
+    return ignored | in_old | in_new
+
+
+def diff_tables(old: Tables, new: Tables, ignore: Collection[str] = (),
+                old_label: str = "old", new_label: str = "new") -> DiffResult:
+    """Compare two extractions (see `load`). Once the events are compared only their ids
+    are kept, and only then are the periods and entries read: the peak memory is the
+    events' stage alone, not the sum of every table."""
     ignored = check_ignore(ignore)
-    skip: dict[str, set[str]] = {}
     not_compared: list[tuple[str, str, str]] = []
-    for name in ("events", "periods", "entries"):
-        in_old, in_new = absent_columns(old[name]), absent_columns(new[name])
-        skip[name] = ignored | in_old | in_new
-        for column in sorted(in_old | in_new):
-            side = " and ".join(s for s, cols in (("OLD", in_old), ("NEW", in_new))
-                                if column in cols)
-            not_compared.append((name, column, side))
+    skip = _skipped("events", old, new, ignored, not_compared)
     for label, tables in ((old_label, old), (new_label, new)):
         if "event_id" in absent_columns(tables["events"]):
             raise DiffError(f"{label}: events have no event_id, so they cannot be matched")
         _check_unique(tables["events"], "event_id", label)
-    result = DiffResult(old_label, new_label, ignored=tuple(sorted(ignored)),
-                        not_compared=tuple(not_compared))
-    renamed = _events(old["events"], new["events"], skip["events"], result,
-                      known=CAUSE_COLUMN not in skip["events"] - ignored)
+    result = DiffResult(old_label, new_label, ignored=tuple(sorted(ignored)))
+    renamed = _events(old["events"], new["events"], skip, result,
+                      known=CAUSE_COLUMN not in skip - ignored)
+    for tables in (old, new):
+        tables.keep_only("events", ["event_id"])
+    skip = _skipped("periods", old, new, ignored, not_compared)
     result.periods = _periods(old["periods"], new["periods"], old["events"], new["events"],
-                              renamed, skip["periods"])
+                              renamed, skip)
+    skip = _skipped("entries", old, new, ignored, not_compared)
     old_entries, new_entries = old["entries"], new["entries"]
     if "extras" in old and "extras" in new and (old["extras"].num_rows
                                                 or new["extras"].num_rows):
         old_entries = with_extras(old_entries, old["extras"])
         new_entries = with_extras(new_entries, new["extras"])
-    result.entries = _entries(old_entries, new_entries, skip["entries"])
+    result.entries = _entries(old_entries, new_entries, skip)
+    result.not_compared = tuple(not_compared)
     return result
 
 
@@ -383,8 +360,7 @@ def diff_outputs(old: Path, new: Path, ignore: Collection[str] = (),
     """Compare two output folders, or raw reports (files or folders) extracted first, with
     `layout` as `pipeline run --layout`."""
     check_ignore(ignore)
-    with tempfile.TemporaryDirectory(prefix="pipeline-diff-") as work:
+    with tempfile.TemporaryDirectory(prefix="pipeline-diff-") as work:  # read till the end
         old_tables = load(old, Path(work) / "old", layout)
         new_tables = load(new, Path(work) / "new", layout)
-    return diff_tables(old_tables, new_tables, ignore, str(old), str(new))
-
+        return diff_tables(old_tables, new_tables, ignore, str(old), str(new))
