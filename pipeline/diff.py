@@ -200,27 +200,39 @@ def _period_signatures(periods: pa.Table, ids: Any, ignore: set[str]) -> Any:
     return pc.binary_join_element_wise(*parts, _SEP)
 
 
+def _on_both_sides(ids: set[str], old_events: pa.Table, new_events: pa.Table,
+                   renamed: dict[str, str]) -> set[str]:
+    """Those of `ids` (as the new side names them) whose event is on both sides, or paired."""
+    if not ids:
+        return set()
+    wanted = pa.array(sorted(ids), pa.string())
+
+    def found(events: pa.Table) -> set[str]:
+        column = events["event_id"]
+        return set(column.filter(pc.is_in(column, value_set=wanted)).to_pylist())
+
+    return found(new_events) & (found(old_events) | set(renamed.values()))
+
+
 def _periods(old: pa.Table, new: pa.Table, old_events: pa.Table, new_events: pa.Table,
              renamed: dict[str, str], ignore: set[str]) -> list[PeriodChange]:
-    """Periods of events on both sides (or paired), compared as whole lists per event."""
+    """Periods of events on both sides (or paired), compared as whole lists per event. The
+    signatures of every row are compared, and only the few ids that differ are then kept to
+    those on both sides: cheaper than first cutting 200,000 rows down to those (a signature
+    begins with its id, so the events of one side only cannot make any other differ)."""
     old_ids = old["event_id"]
     if renamed:
         keys = pa.array(list(renamed), pa.string())
         index = pc.index_in(old_ids, value_set=keys)
         old_ids = pc.if_else(pc.is_null(index), old_ids,
                              pc.take(pa.array(list(renamed.values()), pa.string()), index))
-    shared = pc.is_in(old_events["event_id"], value_set=new_events["event_id"].combine_chunks())
-    both = pa.concat_arrays([old_events["event_id"].filter(shared).combine_chunks(),
-                             pa.array(list(renamed.values()), pa.string())])
-    keep_old, keep_new = pc.is_in(old_ids, value_set=both), pc.is_in(new["event_id"],
-                                                                     value_set=both)
-    old, old_ids, new = old.filter(keep_old), pc.filter(old_ids, keep_old), new.filter(keep_new)
     old_sig = _period_signatures(old, old_ids, ignore)
     new_sig = _period_signatures(new, new["event_id"], ignore)
     differing = set(pc.filter(old_ids, pc.invert(pc.is_in(old_sig, value_set=new_sig)))
                     .to_pylist())
     differing |= set(new["event_id"].filter(pc.invert(pc.is_in(new_sig, value_set=old_sig)))
                      .to_pylist())
+    differing = _on_both_sides(differing, old_events, new_events, renamed)
     if not differing:
         return []
     wanted = pa.array(sorted(differing), pa.string())
