@@ -22,10 +22,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.commit import OutputError
 from pipeline.diff_load import DiffError as DiffError  # raised here too, caught by the CLI
-from pipeline.diff_load import Tables, load
-from pipeline.diff_match import match_by_key, pair_similar, partner_key
-from pipeline.folder import absent_columns
+from pipeline.diff_load import Tables
+from pipeline.diff_match import match_by_key, on_both_sides, pair_similar, partner_key
+from pipeline.folder import absent_columns, is_output_folder
+from pipeline.inputs import InputError, NoReportsError
+from pipeline.runner import RunOptions, run
 from pipeline.schema import ENTRIES, EVENTS, PERIODS, TABLES
 
 Cause = Literal["source", "extractor", "unknown"]
@@ -124,7 +127,33 @@ class DiffResult:
                     or self.entries.added or self.entries.removed or self.entries.changed)
 
 
-# ---- reading: pipeline/diff_load.py ---------------------------------------------------
+# ---- reading -----------------------------------------------------------------------------
+
+def load(path: Path, workdir: Path, layout: Path | None = None) -> Tables:
+    """The tables of an output folder, or of reports extracted into workdir (with `layout`
+    as `pipeline run --layout`), which must outlive them. The events are read at once, so
+    that a side without readable events is an error before the other side is read."""
+    if not path.exists():
+        raise DiffError(f"{path}: no such file or folder")
+    folder = path
+    if not is_output_folder(path):
+        folder = workdir
+        try:
+            result = run([path], folder, RunOptions(layout=layout))
+        except (InputError, OutputError) as error:
+            raise DiffError(str(error)) from error
+        except NoReportsError:
+            raise DiffError(f"{path}: no reports and no events.parquet or events.csv") from None
+        if not result.files:
+            raise DiffError(f"{path}: no reports and no events.parquet or events.csv")
+        if result.unreadable:
+            raise DiffError(result.unreadable[0].message)
+        if not result.events and not result.inputs_with_table:
+            raise DiffError(f"{path}: no report table found, so there is nothing to compare")
+    tables = Tables(folder)
+    tables.read("events")  # now: see the docstring
+    return tables
+
 
 def _check_unique(table: pa.Table, key: str, label: str) -> None:
     if pc.count_distinct(table[key]).as_py() != table.num_rows:
@@ -200,20 +229,6 @@ def _period_signatures(periods: pa.Table, ids: Any, ignore: set[str]) -> Any:
     return pc.binary_join_element_wise(*parts, _SEP)
 
 
-def _on_both_sides(ids: set[str], old_events: pa.Table, new_events: pa.Table,
-                   renamed: dict[str, str]) -> set[str]:
-    """Those of `ids` (as the new side names them) whose event is on both sides, or paired."""
-    if not ids:
-        return set()
-    wanted = pa.array(sorted(ids), pa.string())
-
-    def found(events: pa.Table) -> set[str]:
-        column = events["event_id"]
-        return set(column.filter(pc.is_in(column, value_set=wanted)).to_pylist())
-
-    return found(new_events) & (found(old_events) | set(renamed.values()))
-
-
 def _periods(old: pa.Table, new: pa.Table, old_events: pa.Table, new_events: pa.Table,
              renamed: dict[str, str], ignore: set[str]) -> list[PeriodChange]:
     """Periods of events on both sides (or paired), compared as whole lists per event. The
@@ -232,7 +247,7 @@ def _periods(old: pa.Table, new: pa.Table, old_events: pa.Table, new_events: pa.
                     .to_pylist())
     differing |= set(new["event_id"].filter(pc.invert(pc.is_in(new_sig, value_set=old_sig)))
                      .to_pylist())
-    differing = _on_both_sides(differing, old_events, new_events, renamed)
+    differing = on_both_sides(differing, old_events, new_events, renamed)
     if not differing:
         return []
     wanted = pa.array(sorted(differing), pa.string())

@@ -77,6 +77,20 @@ def match_by_key(old: pa.Table, new: pa.Table, key: str, compare: list[str],
                     np.flatnonzero(placed & ~changed))
 
 
+def on_both_sides(ids: set[str], old_events: pa.Table, new_events: pa.Table,
+                  renamed: dict[str, str]) -> set[str]:
+    """Those of `ids` (as the new side names them) whose event is on both sides, or paired."""
+    if not ids:
+        return set()
+    wanted = pa.array(sorted(ids), pa.string())
+
+    def found(events: pa.Table) -> set[str]:
+        column = events["event_id"]
+        return set(column.filter(pc.is_in(column, value_set=wanted)).to_pylist())
+
+    return found(new_events) & (found(old_events) | set(renamed.values()))
+
+
 def partner_key(row: Record) -> tuple[int, str, str]:
     return (row["fiscal_year"] or 0, row["partner_country_code"] or row["partner_country"],
             row["partner_city"])
