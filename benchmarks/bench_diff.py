@@ -16,7 +16,8 @@ met / NOT met.
 
 `long` instead times `pipeline diff` (text and HTML) of the FY2012 report against itself
 with one item made KB kilobytes long and changed by one character in its middle (issue 17:
-quadratic before). Set PIPELINE_CODE to a checkout to time that code instead.
+quadratic before). In both, PIPELINE_CODE=DIR times the pipeline code in DIR (a checkout)
+instead of this one's.
 """
 
 from __future__ import annotations
@@ -196,8 +197,6 @@ LONDON = "・知事のロンドン出張(平成25年1月)"
 
 
 def long_items(sizes: list[int]) -> None:
-    import os
-
     code = Path(os.environ.get("PIPELINE_CODE", ROOT))
     text = (ROOT / "raw" / "fy2012_sister_city_exchanges.txt").read_text(encoding="utf-8")
     unit = "ロンドン市との交流について"  # 13 characters, 39 bytes of UTF-8
@@ -224,7 +223,8 @@ SECONDS, MEGABYTES = 3.0, 700  # issue 15's targets for our diff; MB as 10**6 by
 
 def _measure(child: str, old: Path, new: Path) -> dict[str, Any]:
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", child, str(old), str(new)], cwd=ROOT,
+    code = os.environ.get("PIPELINE_CODE", ROOT)  # the child imports pipeline from its cwd
+    done = subprocess.run([sys.executable, "-c", child, str(old), str(new)], cwd=code,
                           capture_output=True, text=True, check=True)
     figures: dict[str, Any] = json.loads(done.stdout)
     figures["wall"] = time.perf_counter() - started
