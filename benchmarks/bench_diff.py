@@ -17,7 +17,8 @@ met / NOT met.
 `long` instead times `pipeline diff` (text and HTML) of the FY2012 report against itself
 with one item made KB kilobytes long and changed by one character in its middle (issue 17:
 quadratic before). In both, PIPELINE_CODE=DIR times the pipeline code in DIR (a checkout)
-instead of this one's.
+instead of this one's; in the default, PIPELINE_BEFORE=DIR also times DIR's diff in the same
+rounds, interleaved, and prints this code's time and peak over that code's.
 """
 
 from __future__ import annotations
@@ -221,9 +222,8 @@ def long_items(sizes: list[int]) -> None:
 SECONDS, MEGABYTES = 3.0, 700  # issue 15's targets for our diff; MB as 10**6 bytes
 
 
-def _measure(child: str, old: Path, new: Path) -> dict[str, Any]:
-    started = time.perf_counter()
-    code = os.environ.get("PIPELINE_CODE", ROOT)  # the child imports pipeline from its cwd
+def _measure(child: str, code: Path | str, old: Path, new: Path) -> dict[str, Any]:
+    started = time.perf_counter()  # the child imports pipeline from its cwd, code
     done = subprocess.run([sys.executable, "-c", child, str(old), str(new)], cwd=code,
                           capture_output=True, text=True, check=True)
     figures: dict[str, Any] = json.loads(done.stdout)
@@ -263,6 +263,17 @@ def _same_tables(ours: dict[str, Any], theirs: dict[str, Any]) -> bool:
             and theirs["unequal_rows"] == ours["changed"] - ours["reworded"] + ours["moved"])
 
 
+def _before(ours: list[dict[str, Any]], before: list[dict[str, Any]]) -> None:
+    found = ("added", "removed", "changed", "moved", "reworded", "periods", "causes")
+    _report(f"the code in PIPELINE_BEFORE ({os.environ['PIPELINE_BEFORE']})", before)
+    print("  found the same: " + ("yes" if all(before[-1][k] == ours[-1][k] for k in found)
+                                  else f"NO: {[before[-1][k] for k in found]}"))
+    times = [o["seconds"] / b["seconds"] for o, b in zip(ours, before, strict=True)]
+    peaks = [o["peak_kib"] / b["peak_kib"] for o, b in zip(ours, before, strict=True)]
+    print(f"this code over PIPELINE_BEFORE's, per round: time {_spread(times)}x, peak RSS "
+          f"{_spread(peaks)}x")
+
+
 def main(count: int, rounds: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -275,12 +286,15 @@ def main(count: int, rounds: int) -> None:
         print(f"edits: {CHANGES}")
         del old, new
         load = os.getloadavg()
-        runs: dict[str, list[dict[str, Any]]] = {"ours": [], "datacompy": []}
+        code = os.environ.get("PIPELINE_CODE", ROOT)
+        contenders = {"ours": (CHILD, code), "datacompy": (DATACOMPY_CHILD, code)}
+        if os.environ.get("PIPELINE_BEFORE"):
+            contenders["before"] = (CHILD, os.environ["PIPELINE_BEFORE"])
+        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in contenders}
+        names = list(contenders)
         for round_ in range(rounds):  # interleaved, and each goes first in turn
-            order = ["ours", "datacompy"] if round_ % 2 == 0 else ["datacompy", "ours"]
-            for name in order:
-                child = CHILD if name == "ours" else DATACOMPY_CHILD
-                runs[name].append(_measure(child, work / "old", work / "new"))
+            for name in names[round_ % len(names):] + names[:round_ % len(names)]:
+                runs[name].append(_measure(*contenders[name], work / "old", work / "new"))
     ours, theirs = runs["ours"][-1], runs["datacompy"][-1]
     print(f"{rounds} round(s), load average {load[0]:.2f} before, "
           f"{os.getloadavg()[0]:.2f} after (1 minute; 2 cores)")
@@ -297,6 +311,8 @@ def main(count: int, rounds: int) -> None:
           + ("yes (only in old = removed + reworded, only in new = added + reworded, "
              "unequal = changed - reworded + moved)" if _same_tables(ours, theirs)
              else "NO: the counts do not reconcile"))
+    if "before" in runs:
+        _before(runs["ours"], runs["before"])
     time_ratios = [t["seconds"] / o["seconds"] for o, t in zip(runs["ours"], runs["datacompy"],
                                                                strict=True)]
     peak_ratios = [t["peak_kib"] / o["peak_kib"] for o, t in zip(runs["ours"],
