@@ -1,22 +1,33 @@
-"""Benchmark: `diff_outputs` on 200,000 events against 200,000, with a few thousand changes.
+"""Benchmark: `diff_outputs` on 200,000 events against 200,000, with a few thousand changes,
+beside datacompy on the same two events tables (issue 15).
 
-Run with `python benchmarks/bench_diff.py [EVENTS]`; `python benchmarks/bench_diff.py long
-[KB ...]` instead times `pipeline diff` (text and HTML) of the FY2012 report against
-itself with one item made KB kilobytes long and changed by one character in its middle
-(issue 17: quadratic before). Set PIPELINE_CODE to a checkout to time that code instead.
+    python benchmarks/bench_diff.py [EVENTS] [--rounds R]     (default: 200000, 1 round)
+    python benchmarks/bench_diff.py long [KB ...]
 
 The default builds two output folders (Parquet) from the real FY2012 events, varied over
 fiscal years and partner copies so that every id is distinct; the new folder has dates
 corrected, items removed, added, reworded, moved, and values changed without their source
-changing. The diff runs in a fresh child process, so its wall time and peak RSS are the
-diff's own, not the generator's.
+changing. Our diff and datacompy (the `bench` extra; pandas DataFrames read from the two
+events.parquet, joined on event_id) each run in a fresh child process, so their time and
+peak RSS are their own, not the generator's. With R rounds the two interleave, each going
+first in turn; medians are judged and ranges printed. It prints what each found, whether
+the counts reconcile, and issue 15's targets for our diff (under 3 s, under 700 MB) with
+met / NOT met.
+
+`long` instead times `pipeline diff` (text and HTML) of the FY2012 report against itself
+with one item made KB kilobytes long and changed by one character in its middle (issue 17:
+quadratic before). In both, PIPELINE_CODE=DIR times the pipeline code in DIR (a checkout)
+instead of this one's; in the default, PIPELINE_BEFORE=DIR also times DIR's diff in the same
+rounds, interleaved, and prints this code's time and peak over that code's.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -133,27 +144,47 @@ def write(folder: Path, tables: dict[str, list[dict]]) -> None:
                        folder / f"{name}.parquet")
 
 
-# Peak RSS as VmHWM: ru_maxrss survives exec on Linux, so a child would report the peak of
-# the parent that generated the data.
-# CPU seconds too: on a shared machine the wall time includes waiting for a core.
-CHILD = """
+# Both children are measured alike: wall and CPU seconds from after their imports to the
+# end of the comparison (reading the Parquet files included), and peak RSS as VmHWM, whose
+# value after the imports is printed too. VmHWM, not ru_maxrss: ru_maxrss survives exec on
+# Linux, so a child would report the peak of the parent that generated the data. CPU
+# seconds too: on a shared machine the wall time includes waiting for a core.
+MEASURED = """
 import json, resource, sys, time
 from pathlib import Path
-from pipeline.diff import diff_outputs
+{imports}
+def peak_kib():
+    return int(Path("/proc/self/status").read_text().split("VmHWM:")[1].split()[0])
+imports_kib = peak_kib()
 start = time.perf_counter()
 cpu = resource.getrusage(resource.RUSAGE_SELF)
-result = diff_outputs(Path(sys.argv[1]), Path(sys.argv[2]))
+{work}
 seconds = time.perf_counter() - start
 done = resource.getrusage(resource.RUSAGE_SELF)
 cpu = done.ru_utime + done.ru_stime - cpu.ru_utime - cpu.ru_stime
-status = Path("/proc/self/status").read_text().split("VmHWM:")[1]
-print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_rss_mb": int(status.split()[0]) / 1024,
-    "added": len(result.added),
-    "removed": len(result.removed), "changed": len(result.changed),
-    "moved": len(result.moved), "periods": len(result.periods),
-    "causes": sorted({c.cause for c in result.changed})}))
+print(json.dumps({{"seconds": seconds, "cpu": cpu, "peak_kib": peak_kib(),
+                  "imports_kib": imports_kib, **found}}))
 """
-
+CHILD = MEASURED.format(imports="from pipeline.diff import diff_outputs", work="""
+result = diff_outputs(Path(sys.argv[1]), Path(sys.argv[2]))
+found = {"added": len(result.added), "removed": len(result.removed),
+         "changed": len(result.changed), "moved": len(result.moved),
+         "reworded": sum(c.event_id != c.old_event_id for c in result.changed),
+         "periods": len(result.periods), "causes": sorted({c.cause for c in result.changed})}
+""")
+# datacompy on the events tables only (our diff reads periods and entries too), joined on
+# event_id, every other column compared exactly (its defaults: no tolerance, nulls equal).
+DATACOMPY_CHILD = MEASURED.format(imports="import datacompy, pandas as pd", work="""
+old = pd.read_parquet(Path(sys.argv[1]) / "events.parquet")
+new = pd.read_parquet(Path(sys.argv[2]) / "events.parquet")
+compare = datacompy.PandasCompare(old, new, join_columns="event_id")
+found = {"only_old": len(compare.df1_unq_rows), "only_new": len(compare.df2_unq_rows),
+         "both": len(compare.intersect_rows),
+         "unequal_rows": len(compare.intersect_rows) - int(compare.count_matching_rows()),
+         "unequal_columns": {s["column"]: int(s["unequal_cnt"]) for s in compare.column_stats
+                             if s["unequal_cnt"]},
+         "version": datacompy.__version__, "pandas": pd.__version__}
+""")
 
 LONG_CHILD = """
 import contextlib, io, sys, time
@@ -167,8 +198,6 @@ LONDON = "・知事のロンドン出張(平成25年1月)"
 
 
 def long_items(sizes: list[int]) -> None:
-    import os
-
     code = Path(os.environ.get("PIPELINE_CODE", ROOT))
     text = (ROOT / "raw" / "fy2012_sister_city_exchanges.txt").read_text(encoding="utf-8")
     unit = "ロンドン市との交流について"  # 13 characters, 39 bytes of UTF-8
@@ -190,11 +219,62 @@ def long_items(sizes: list[int]) -> None:
                       f"{float(seconds):7.2f} s (exit {exit_code})", flush=True)
 
 
-def main() -> None:
-    if sys.argv[1:2] == ["long"]:
-        long_items([int(kb) for kb in sys.argv[2:]] or [6, 12, 24, 48])
-        return
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+SECONDS, MEGABYTES = 3.0, 700  # issue 15's targets for our diff; MB as 10**6 bytes
+
+
+def _measure(child: str, code: Path | str, old: Path, new: Path) -> dict[str, Any]:
+    started = time.perf_counter()  # the child imports pipeline from its cwd, code
+    done = subprocess.run([sys.executable, "-c", child, str(old), str(new)], cwd=code,
+                          capture_output=True, text=True, check=True)
+    figures: dict[str, Any] = json.loads(done.stdout)
+    figures["wall"] = time.perf_counter() - started
+    figures["peak_mb"] = figures["peak_kib"] * 1024 / 1e6
+    figures["imports_mb"] = figures["imports_kib"] * 1024 / 1e6
+    return figures
+
+
+def _spread(values: list[float], digits: int = 2) -> str:
+    median = statistics.median(values)
+    if len(values) == 1:
+        return f"{median:.{digits}f}"
+    return f"{median:.{digits}f} (range {min(values):.{digits}f}-{max(values):.{digits}f})"
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "NOT met"
+
+
+def _report(name: str, runs: list[dict[str, Any]]) -> None:
+    def values(key: str) -> list[float]:
+        return [r[key] for r in runs]
+
+    print(f"{name}: {_spread(values('seconds'))} s, CPU {_spread(values('cpu'))} s, child "
+          f"process wall {_spread(values('wall'))} s; peak RSS {_spread(values('peak_mb'), 0)} "
+          f"MB = {_spread([r['peak_kib'] / 1024 for r in runs], 0)} MiB (imports alone "
+          f"{_spread(values('imports_mb'), 0)} MB)")
+
+
+def _same_tables(ours: dict[str, Any], theirs: dict[str, Any]) -> bool:
+    """datacompy joins on event_id only: a reworded event (a new id, paired by our diff as
+    one change) is to it a row only in old plus a row only in new, and a moved event is an
+    unequal row like a changed one."""
+    return bool(theirs["only_old"] == ours["removed"] + ours["reworded"]
+            and theirs["only_new"] == ours["added"] + ours["reworded"]
+            and theirs["unequal_rows"] == ours["changed"] - ours["reworded"] + ours["moved"])
+
+
+def _before(ours: list[dict[str, Any]], before: list[dict[str, Any]]) -> None:
+    found = ("added", "removed", "changed", "moved", "reworded", "periods", "causes")
+    _report(f"the code in PIPELINE_BEFORE ({os.environ['PIPELINE_BEFORE']})", before)
+    print("  found the same: " + ("yes" if all(before[-1][k] == ours[-1][k] for k in found)
+                                  else f"NO: {[before[-1][k] for k in found]}"))
+    times = [o["seconds"] / b["seconds"] for o, b in zip(ours, before, strict=True)]
+    peaks = [o["peak_kib"] / b["peak_kib"] for o, b in zip(ours, before, strict=True)]
+    print(f"this code over PIPELINE_BEFORE's, per round: time {_spread(times)}x, peak RSS "
+          f"{_spread(peaks)}x")
+
+
+def main(count: int, rounds: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         old = synthesise(real_tables(work), count)
@@ -204,24 +284,57 @@ def main() -> None:
         print(f"events: {len(old['events']):,} old, {len(new['events']):,} new; "
               f"periods {len(old['periods']):,}; entries {len(old['entries']):,}")
         print(f"edits: {CHANGES}")
-        baseline = subprocess.run([sys.executable, "-c", "import pyarrow, numpy, pipeline.diff;"
-                                   "from pathlib import Path;print(int(Path('/proc/self/status')"
-                                   ".read_text().split('VmHWM:')[1].split()[0]) / 1024)"],
-                                  cwd=ROOT, capture_output=True, text=True, check=True)
-        started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", CHILD, str(work / "old"),
-                               str(work / "new")], cwd=ROOT, capture_output=True, text=True,
-                              check=True)
-        wall = time.perf_counter() - started
-        figures = json.loads(done.stdout)
-        print(f"diff_outputs: {figures['seconds']:.2f} s, CPU {figures['cpu']:.2f} s "
-              f"(child process wall {wall:.2f} s); "
-              f"peak RSS {figures['peak_rss_mb']:.0f} MB (imports alone "
-              f"{float(baseline.stdout):.0f} MB)")
-        print(f"found: {figures['added']} added, {figures['removed']} removed, "
-              f"{figures['changed']} changed, {figures['moved']} moved, periods of "
-              f"{figures['periods']} events; causes {figures['causes']}")
+        del old, new
+        load = os.getloadavg()
+        code = os.environ.get("PIPELINE_CODE", ROOT)
+        contenders = {"ours": (CHILD, code), "datacompy": (DATACOMPY_CHILD, code)}
+        if os.environ.get("PIPELINE_BEFORE"):
+            contenders["before"] = (CHILD, os.environ["PIPELINE_BEFORE"])
+        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in contenders}
+        names = list(contenders)
+        for round_ in range(rounds):  # interleaved, and each goes first in turn
+            for name in names[round_ % len(names):] + names[:round_ % len(names)]:
+                runs[name].append(_measure(*contenders[name], work / "old", work / "new"))
+    ours, theirs = runs["ours"][-1], runs["datacompy"][-1]
+    print(f"{rounds} round(s), load average {load[0]:.2f} before, "
+          f"{os.getloadavg()[0]:.2f} after (1 minute; 2 cores)")
+    _report("pipeline diff (diff_outputs; events, periods, entries)", runs["ours"])
+    print(f"  found: {ours['added']} added, {ours['removed']} removed, {ours['changed']} "
+          f"changed ({ours['reworded']} of them reworded, a new event_id), {ours['moved']} "
+          f"moved, periods of {ours['periods']} events; causes {ours['causes']}")
+    _report(f"datacompy {theirs['version']} (pandas {theirs['pandas']}; events only, joined "
+            "on event_id)", runs["datacompy"])
+    print(f"  found: {theirs['only_old']} rows only in old, {theirs['only_new']} only in new, "
+          f"{theirs['unequal_rows']} of {theirs['both']} joined rows unequal; unequal per "
+          f"column {theirs['unequal_columns']}")
+    print("  the same tables, the same differences: "
+          + ("yes (only in old = removed + reworded, only in new = added + reworded, "
+             "unequal = changed - reworded + moved)" if _same_tables(ours, theirs)
+             else "NO: the counts do not reconcile"))
+    if "before" in runs:
+        _before(runs["ours"], runs["before"])
+    time_ratios = [t["seconds"] / o["seconds"] for o, t in zip(runs["ours"], runs["datacompy"],
+                                                               strict=True)]
+    peak_ratios = [t["peak_kib"] / o["peak_kib"] for o, t in zip(runs["ours"],
+                                                                 runs["datacompy"], strict=True)]
+    print(f"datacompy over pipeline diff, per round: time {_spread(time_ratios)}x, peak RSS "
+          f"{_spread(peak_ratios)}x")
+    seconds = statistics.median(r["seconds"] for r in runs["ours"])
+    peak = statistics.median(r["peak_mb"] for r in runs["ours"])
+    print(f"target: pipeline diff of {count:,} events against {count:,} in under {SECONDS:.0f} "
+          f"s: median {seconds:.2f} s, {_verdict(seconds < SECONDS)}")
+    print(f"target: ... and under {MEGABYTES} MB: median peak RSS {peak:.0f} MB, "
+          f"{_verdict(peak < MEGABYTES)}")
 
 
 if __name__ == "__main__":
-    main()
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["long"]:
+        long_items([int(kb) for kb in arguments[1:]] or [6, 12, 24, 48])
+        sys.exit()
+    rounds = 1
+    if "--rounds" in arguments:
+        at = arguments.index("--rounds")
+        rounds = int(arguments[at + 1])
+        del arguments[at:at + 2]
+    main(int(arguments[0]) if arguments else 200_000, rounds)

@@ -23,8 +23,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.commit import OutputError
-from pipeline.diff_match import match_by_key, pair_similar, partner_key
-from pipeline.folder import FolderError, absent_columns, is_output_folder, read_table
+from pipeline.diff_load import DiffError as DiffError  # raised here too, caught by the CLI
+from pipeline.diff_load import Tables
+from pipeline.diff_match import match_by_key, on_both_sides, pair_similar, partner_key
+from pipeline.folder import absent_columns, is_output_folder
 from pipeline.inputs import InputError, NoReportsError
 from pipeline.runner import RunOptions, run
 from pipeline.schema import ENTRIES, EVENTS, PERIODS, TABLES
@@ -40,10 +42,6 @@ ENTRY_POSITION: tuple[str, ...] = ("source_file", "source_line", "table_no", "ro
 # item of a cell changes the hash of every other item read from that cell.
 CAUSE_COLUMN = "source_sha256"
 _SEP = "\x1f"
-
-
-class DiffError(Exception):
-    """An input that cannot be compared: missing, unreadable, or not an extraction."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +129,10 @@ class DiffResult:
 
 # ---- reading -----------------------------------------------------------------------------
 
-def load(path: Path, workdir: Path, layout: Path | None = None) -> dict[str, pa.Table]:
-    """Events, periods and entries of an output folder, or of reports extracted into workdir
-    (with `layout` as `pipeline run --layout`)."""
+def load(path: Path, workdir: Path, layout: Path | None = None) -> Tables:
+    """The tables of an output folder, or of reports extracted into workdir (with `layout`
+    as `pipeline run --layout`), which must outlive them. The events are read at once, so
+    that a side without readable events is an error before the other side is read."""
     if not path.exists():
         raise DiffError(f"{path}: no such file or folder")
     folder = path
@@ -151,11 +150,9 @@ def load(path: Path, workdir: Path, layout: Path | None = None) -> dict[str, pa.
             raise DiffError(result.unreadable[0].message)
         if not result.events and not result.inputs_with_table:
             raise DiffError(f"{path}: no report table found, so there is nothing to compare")
-    try:
-        return {name: read_table(folder, name)
-                for name in ("events", "periods", "entries", "extras")}
-    except FolderError as error:
-        raise DiffError(str(error)) from error
+    tables = Tables(folder)
+    tables.read("events")  # now: see the docstring
+    return tables
 
 
 def _check_unique(table: pa.Table, key: str, label: str) -> None:
@@ -234,25 +231,23 @@ def _period_signatures(periods: pa.Table, ids: Any, ignore: set[str]) -> Any:
 
 def _periods(old: pa.Table, new: pa.Table, old_events: pa.Table, new_events: pa.Table,
              renamed: dict[str, str], ignore: set[str]) -> list[PeriodChange]:
-    """Periods of events on both sides (or paired), compared as whole lists per event."""
+    """Periods of events on both sides (or paired), compared as whole lists per event. The
+    signatures of every row are compared, and only the few ids that differ are then kept to
+    those on both sides: cheaper than first cutting 200,000 rows down to those (a signature
+    begins with its id, so the events of one side only cannot make any other differ)."""
     old_ids = old["event_id"]
     if renamed:
         keys = pa.array(list(renamed), pa.string())
         index = pc.index_in(old_ids, value_set=keys)
         old_ids = pc.if_else(pc.is_null(index), old_ids,
                              pc.take(pa.array(list(renamed.values()), pa.string()), index))
-    shared = pc.is_in(old_events["event_id"], value_set=new_events["event_id"].combine_chunks())
-    both = pa.concat_arrays([old_events["event_id"].filter(shared).combine_chunks(),
-                             pa.array(list(renamed.values()), pa.string())])
-    keep_old, keep_new = pc.is_in(old_ids, value_set=both), pc.is_in(new["event_id"],
-                                                                     value_set=both)
-    old, old_ids, new = old.filter(keep_old), pc.filter(old_ids, keep_old), new.filter(keep_new)
     old_sig = _period_signatures(old, old_ids, ignore)
     new_sig = _period_signatures(new, new["event_id"], ignore)
     differing = set(pc.filter(old_ids, pc.invert(pc.is_in(old_sig, value_set=new_sig)))
                     .to_pylist())
     differing |= set(new["event_id"].filter(pc.invert(pc.is_in(new_sig, value_set=old_sig)))
                      .to_pylist())
+    differing = on_both_sides(differing, old_events, new_events, renamed)
     if not differing:
         return []
     wanted = pa.array(sorted(differing), pa.string())
@@ -345,36 +340,45 @@ def check_ignore(ignore: Collection[str]) -> set[str]:
     return set(ignore)
 
 
-def diff_tables(old: dict[str, pa.Table], new: dict[str, pa.Table],
-                ignore: Collection[str] = (), old_label: str = "old",
-                new_label: str = "new") -> DiffResult:
-    """Compare two extractions already loaded as tables (see `load`)."""
+def _skipped(name: str, old: Tables, new: Tables, ignored: set[str],
+             not_compared: list[tuple[str, str, str]]) -> set[str]:
+    """The columns of table `name` not compared: ignored, or absent from a side (noted)."""
+    in_old, in_new = absent_columns(old[name]), absent_columns(new[name])
+    for column in sorted(in_old | in_new):
+        side = " and ".join(s for s, cols in (("OLD", in_old), ("NEW", in_new))
+                            if column in cols)
+        not_compared.append((name, column, side))
+    return ignored | in_old | in_new
+
+
+def diff_tables(old: Tables, new: Tables, ignore: Collection[str] = (),
+                old_label: str = "old", new_label: str = "new") -> DiffResult:
+    """Compare two extractions (see `load`). Once the events are compared only their ids
+    are kept, and only then are the periods and entries read: the peak memory is the
+    events' stage alone, not the sum of every table."""
     ignored = check_ignore(ignore)
-    skip: dict[str, set[str]] = {}
     not_compared: list[tuple[str, str, str]] = []
-    for name in ("events", "periods", "entries"):
-        in_old, in_new = absent_columns(old[name]), absent_columns(new[name])
-        skip[name] = ignored | in_old | in_new
-        for column in sorted(in_old | in_new):
-            side = " and ".join(s for s, cols in (("OLD", in_old), ("NEW", in_new))
-                                if column in cols)
-            not_compared.append((name, column, side))
+    skip = _skipped("events", old, new, ignored, not_compared)
     for label, tables in ((old_label, old), (new_label, new)):
         if "event_id" in absent_columns(tables["events"]):
             raise DiffError(f"{label}: events have no event_id, so they cannot be matched")
         _check_unique(tables["events"], "event_id", label)
-    result = DiffResult(old_label, new_label, ignored=tuple(sorted(ignored)),
-                        not_compared=tuple(not_compared))
-    renamed = _events(old["events"], new["events"], skip["events"], result,
-                      known=CAUSE_COLUMN not in skip["events"] - ignored)
+    result = DiffResult(old_label, new_label, ignored=tuple(sorted(ignored)))
+    renamed = _events(old["events"], new["events"], skip, result,
+                      known=CAUSE_COLUMN not in skip - ignored)
+    for tables in (old, new):
+        tables.keep_only("events", ["event_id"])
+    skip = _skipped("periods", old, new, ignored, not_compared)
     result.periods = _periods(old["periods"], new["periods"], old["events"], new["events"],
-                              renamed, skip["periods"])
+                              renamed, skip)
+    skip = _skipped("entries", old, new, ignored, not_compared)
     old_entries, new_entries = old["entries"], new["entries"]
     if "extras" in old and "extras" in new and (old["extras"].num_rows
                                                 or new["extras"].num_rows):
         old_entries = with_extras(old_entries, old["extras"])
         new_entries = with_extras(new_entries, new["extras"])
-    result.entries = _entries(old_entries, new_entries, skip["entries"])
+    result.entries = _entries(old_entries, new_entries, skip)
+    result.not_compared = tuple(not_compared)
     return result
 
 
@@ -383,8 +387,7 @@ def diff_outputs(old: Path, new: Path, ignore: Collection[str] = (),
     """Compare two output folders, or raw reports (files or folders) extracted first, with
     `layout` as `pipeline run --layout`."""
     check_ignore(ignore)
-    with tempfile.TemporaryDirectory(prefix="pipeline-diff-") as work:
+    with tempfile.TemporaryDirectory(prefix="pipeline-diff-") as work:  # read till the end
         old_tables = load(old, Path(work) / "old", layout)
         new_tables = load(new, Path(work) / "new", layout)
-    return diff_tables(old_tables, new_tables, ignore, str(old), str(new))
-
+        return diff_tables(old_tables, new_tables, ignore, str(old), str(new))
