@@ -84,8 +84,10 @@ def main(sizes: list[int], at: int, rounds: int) -> None:
         added: dict[str, list[float]] = {"single files": [], "partitioned by fiscal year": []}
         same: list[float] = []
         for round_ in range(rounds):
-            for jobs in (1, 2):
-                for size in sizes:
+            for size in sizes:
+                # the two --jobs runs back to back, in turn first: a machine whose speed
+                # drifts over minutes (a shared host) then moves both alike
+                for jobs in (1, 2) if round_ % 2 == 0 else (2, 1):
                     out = root / f"out{size}-{jobs}"
                     wall, peak = _run(corpora[size], out, jobs)
                     peaks.setdefault((size, jobs), []).append(peak)
