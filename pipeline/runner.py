@@ -14,7 +14,7 @@ import itertools
 import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,10 +37,20 @@ from pipeline.outputs import TableSink
 from pipeline.per_report import Mapper, Payload, extract_payload
 from pipeline.schema import TABLES
 
-_WRITE_THREADS = 2
-# largest first, so that events (the most work) starts at once and the rest fill the other
-_BY_SIZE = ("events", "event_months", "periods", "entries", "partners", "rejects", "extras")
-assert sorted(_BY_SIZE) == sorted(TABLES)
+# The tables each writing thread takes (runner._merge): events alone, the rest together.
+_LANES = (("events",), ("event_months", "periods", "entries", "partners", "rejects", "extras"))
+assert sorted(name for lane in _LANES for name in lane) == sorted(TABLES)
+
+
+@dataclass(slots=True)
+class _Lanes:
+    threads: tuple[Executor, ...]
+    pending: list[Future[None]] = field(default_factory=list)  # the last segment's writes
+
+    def finish(self) -> None:
+        for done in self.pending:
+            done.result()
+        self.pending = []
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,15 +193,17 @@ def _run(files: list[InputFile], shas: dict[str, str], out_dir: Path, options: R
     try:
         for warning in found_warnings:
             manifest_warnings.append(warning_item(warning))
-        with ThreadPoolExecutor(max_workers=_WRITE_THREADS) as threads:
+        with ThreadPoolExecutor(1) as first, ThreadPoolExecutor(1) as second:
+            lanes = _Lanes((first, second))
             for segment in segments.produce(plans, store, out_dir, jobs=options.jobs,
                                             force=options.force):
-                _merge(segment, sinks, threads, result)
+                _merge(segment, sinks, lanes, result)
                 manifest_inputs.append_fragment(segment.meta["inputs"],
                                                 segment.meta["inputs_count"],
                                                 segment.meta["inputs_with_table"])
                 manifest_warnings.append_fragment(segment.meta["warnings_text"],
                                                   len(segment.meta["warnings"]))
+            lanes.finish()
         for warning in _cache_warnings(plans, store.rejected):
             manifest_warnings.append(warning_item(warning))
             result.warnings.append(warning)
@@ -267,17 +279,23 @@ def _plans(summaries: list[Summary], by_name: dict[str, InputFile],
     return plans
 
 
-def _merge(segment: segments.Segment, sinks: dict[str, TableSink], threads: Executor,
+def _merge(segment: segments.Segment, sinks: dict[str, TableSink], lanes: _Lanes,
            result: RunResult) -> None:
     """Stream one segment's tables to the writers and tally what the summary line says.
     The tables are written side by side: pyarrow encodes CSV and Parquet without holding
-    the GIL, and events alone is more than half the work."""
-    def write(name: str) -> None:
-        for batch in segment.batches(name):
-            sinks[name].write_batch(batch)
+    the GIL, and events alone is about half the work, so it has a lane (one thread) of its
+    own and every other table shares the second. Each lane writes its tables in segment
+    order; a lane may run one segment ahead of the other, not more."""
+    def write(names: tuple[str, ...]) -> None:
+        for name in names:
+            for batch in segment.batches(name):
+                sinks[name].write_batch(batch)
 
-    for done in [threads.submit(write, name) for name in _BY_SIZE]:
-        done.result()  # each sink is written by one thread at a time, segment by segment
+    submitted = [lane.submit(write, names) for lane, names in zip(lanes.threads, _LANES,
+                                                                     strict=True)]
+    for done in lanes.pending:
+        done.result()
+    lanes.pending = submitted
     meta = segment.meta
     result.events += meta["events"]
     result.rejects += meta["rejects"]
