@@ -48,6 +48,7 @@ CACHE_FILE = Path(".cache") / "reports.sqlite3"
 KEY_FILE = "cache-key"
 _TABLE_NAMES = ("entries", "events", "periods", "rejects", "extras")
 _COLUMNS = ["key", "fiscal_year", "year_mac", "mac", "payload"]  # the reports table's
+_SEGMENT_COLUMNS = ["fingerprint", "mac", "payload"]
 
 
 @dataclass(slots=True)
@@ -167,11 +168,18 @@ def secret_key() -> bytes:
 class ReportCache:
     """key -> (fiscal year, JSON ReportResult, HMACs), in DIR/.cache/reports.sqlite3."""
 
-    def __init__(self, out_dir: Path, key: bytes | None = None) -> None:
+    def __init__(self, out_dir: Path, key: bytes | None = None, *,
+                 worker: bool = False) -> None:
+        """`worker`: a process that reads the cache beside the run's own (segments.py):
+        it waits for the run's writes, and never repairs the file another process has open
+        (sqlite3.OperationalError, "database is locked", is a DatabaseError too)."""
         self.path = out_dir / CACHE_FILE
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._key = key if key is not None else secret_key()
         self.rejected: set[str] = set()  # keys of entries found but not served
+        if worker:
+            self._db = sqlite3.connect(self.path, timeout=600)
+            return
         try:
             self._db = self._open()
         except sqlite3.DatabaseError:
@@ -179,7 +187,7 @@ class ReportCache:
             self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path)
+        db = sqlite3.connect(self.path, timeout=600)
         # Pages large enough for most payloads: a row read is then one page, not a chain
         # of overflow pages (only takes effect when the file is new).
         db.execute("pragma page_size = 65536")
@@ -194,9 +202,12 @@ class ReportCache:
         # large pages full of payloads made each lookup read tens of kilobytes.
         db.execute("create index if not exists reports_year on reports "
                    "(key, fiscal_year, year_mac)")
-        # one fiscal year's tables as the write stage made them (segments.py)
-        db.execute("create table if not exists segments (fingerprint text primary key, "
-                   "mac text not null, payload blob not null)")
+        # one fiscal year's tables as the write stage made them (segments.py); a table of
+        # another shape (planted, or an earlier pipeline's) is replaced, never trusted
+        if [row[1] for row in db.execute("pragma table_info(segments)")] != _SEGMENT_COLUMNS:
+            db.execute("drop table if exists segments")
+            db.execute("create table segments (fingerprint text primary key, "
+                       "mac text not null, payload blob not null)")
         db.execute("select count(*) from reports").fetchone()
         return db
 

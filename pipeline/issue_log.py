@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import weakref
 from collections.abc import Iterable, Iterator
 
 from pipeline.model import Issue
@@ -18,6 +19,7 @@ class IssueLog:
 
     def __init__(self, issues: Iterable[Issue] = ()) -> None:
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the log
+        weakref.finalize(self, self._file.close)  # closed with the log, without a warning
         self._count = 0
         self.extend(issues)
 

@@ -119,8 +119,10 @@ def _store(todo: list[tuple[InputFile, str]],
            extracted: Iterator[Payload],
            store: cache.ReportCache, version: str) -> Iterator[Summary]:
     for (item, key), (year, sha, payload) in zip(todo, extracted, strict=True):
-        if sha:  # key the result by the bytes actually read, even if the file just changed
-            key = cache.cache_key(version, item.name, sha)
+        # Key the result by the bytes actually read, even if the file just changed; a file
+        # that could not be read at all by a key no readable file has, so that the error
+        # is never reused for the file once it can be read.
+        key = cache.cache_key(version, item.name, sha or "unreadable")
         store.put(key, year, payload)
         yield Summary(item.name, year, key, reused=False)
 

@@ -15,9 +15,11 @@ parallel, each worker with its own connection to the cache.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -221,7 +223,7 @@ def _add_report(report: cache.StoredReport, tables: dict[str, _TableBuffer],
 
 def _build_in_worker(job: tuple[Plan, Path, bytes]) -> tuple[list[str], bytes]:
     plan, out_dir, key = job
-    store = cache.ReportCache(out_dir, key=key)
+    store = cache.ReportCache(out_dir, key=key, worker=True)
     try:
         segment = build(plan, store)
     finally:
@@ -242,16 +244,21 @@ def produce(plans: Sequence[Plan], store: cache.ReportCache, out_dir: Path, *, j
     # which to build is known before any is read: a stored segment is rarely found bad
     todo = {index for index, plan in enumerate(plans)
             if not (reusable(plan) and store.has_segment(plan.fingerprint))}
-    built = _build_all([plans[i] for i in sorted(todo)], store, out_dir, jobs)
-    for index, plan in enumerate(plans):
-        segment = None if index in todo else _cached(plan.fingerprint, store)
-        if segment is None:  # to build, or found bad while reading: built here
-            segment = next(built) if index in todo else build(plan, store)
-            store.put_segment(plan.fingerprint, segment.payload)
-            # now: workers still reading the cache never meet a long-held write lock
-            store.commit()
-            store.rejected.update(segment.rejected)
-        yield segment
+    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 and len(todo) > 1 else None
+    try:
+        built = _build_all([plans[i] for i in sorted(todo)], store, out_dir, pool, jobs)
+        for index, plan in enumerate(plans):
+            segment = None if index in todo else _cached(plan.fingerprint, store)
+            if segment is None:  # to build, or found bad while reading: built here
+                segment = next(built) if index in todo else build(plan, store)
+                store.put_segment(plan.fingerprint, segment.payload)
+                # now: workers still reading the cache never meet a long-held write lock
+                store.commit()
+                store.rejected.update(segment.rejected)
+            yield segment
+    finally:
+        if pool is not None:  # also when the run stops early: no worker outlives it
+            pool.shutdown(cancel_futures=True)
 
 
 def _cached(fingerprint: str, store: cache.ReportCache) -> Segment | None:
@@ -266,15 +273,26 @@ def _cached(fingerprint: str, store: cache.ReportCache) -> Segment | None:
 
 
 def _build_all(plans: list[Plan], store: cache.ReportCache, out_dir: Path,
-               jobs: int) -> Iterator[Segment]:
-    if jobs <= 1 or len(plans) < 2:
-        for plan in plans:
-            yield build(plan, store)
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for plan, (rejected, payload) in zip(
-                plans, pool.map(_build_in_worker, [(p, out_dir, store.key) for p in plans]),
-                strict=True):
-            segment = decode(plan.fingerprint, payload)
-            segment.rejected = rejected
-            yield segment
+               pool: ProcessPoolExecutor | None, jobs: int) -> Iterator[Segment]:
+    """The plans' segments in order. With a pool, its workers start here, before the
+    caller's writing threads exist (a process forked beside running threads may inherit a
+    held lock); each worker builds at most one year ahead of the merge, so years built and
+    not yet written never pile up in memory."""
+    if pool is None:
+        return (build(plan, store) for plan in plans)
+    jobs_of = iter([(plan, out_dir, store.key) for plan in plans])
+    ahead = deque(pool.submit(_build_in_worker, job)
+                  for job in itertools.islice(jobs_of, jobs))
+    return _in_order(plans, pool, jobs_of, ahead)
+
+
+def _in_order(plans: list[Plan], pool: ProcessPoolExecutor,
+              jobs_of: Iterator[tuple[Plan, Path, bytes]],
+              ahead: deque[Future[tuple[list[str], bytes]]]) -> Iterator[Segment]:
+    for plan in plans:
+        rejected, payload = ahead.popleft().result()
+        for job in itertools.islice(jobs_of, 1):
+            ahead.append(pool.submit(_build_in_worker, job))
+        segment = decode(plan.fingerprint, payload)
+        segment.rejected = rejected
+        yield segment

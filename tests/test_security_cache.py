@@ -219,3 +219,57 @@ def test_an_entry_made_with_another_users_key_is_not_served(
     manifest = _manifest(out)
     assert [w["code"] for w in manifest["warnings"]] == ["cache-entry-rejected"]
     assert _tables(output_files(out)) == _tables(first)
+
+
+def test_a_segments_table_of_another_shape_is_replaced(tmp_path: Path) -> None:
+    """A planted (or older) segments table whose columns are not ours is dropped and made
+    again, never read and never a crash."""
+    import hashlib
+
+    folder, out, _ = _first_run(tmp_path)
+    with sqlite3.connect(out / DB) as db:
+        db.execute("drop table segments")
+        db.execute("create table segments (fingerprint text primary key, payload blob)")
+    (folder / NAME).write_bytes(REPORT.read_bytes() + "※改訂\n".encode())
+    assert run_quiet(str(folder), "--out", str(out)) == 0
+    with sqlite3.connect(out / DB) as db:
+        columns = [row[1] for row in db.execute("pragma table_info(segments)")]
+    assert columns == ["fingerprint", "mac", "payload"]
+    changed = hashlib.sha256((folder / NAME).read_bytes()).hexdigest()
+    assert [i["sha256"] for i in _manifest(out)["inputs"]] == [changed]  # read, and listed
+
+
+def test_a_worker_never_deletes_a_cache_it_cannot_read(tmp_path: Path) -> None:
+    """A worker process reads the cache the run has open: what it cannot read (locked,
+    damaged) is an error, never a reason to delete the file under the run."""
+    path = tmp_path / DB
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not a database at all" * 100)
+    store = cache.ReportCache(tmp_path, key=b"k" * 32, worker=True)
+    with pytest.raises(sqlite3.DatabaseError):
+        store.get("a key")
+    assert path.read_bytes() == b"not a database at all" * 100
+
+
+def test_a_file_unreadable_while_extracted_is_read_when_it_can_be(tmp_path: Path) -> None:
+    """Its error is not kept under its bytes' key: the next run reads it, as a full run
+    would (a regression: the error was reused while the file read fine)."""
+    from pipeline.runner import RunOptions, run
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / NAME).write_bytes(REPORT.read_bytes())
+
+    def hiding(function: Any, items: list[Any]) -> list[Any]:
+        hidden = folder / "hidden"
+        (folder / NAME).rename(hidden)
+        try:
+            return [function(item) for item in items]
+        finally:
+            hidden.rename(folder / NAME)
+
+    first = run([folder], tmp_path / "out", RunOptions(jobs=1), mapper=hiding)
+    assert [issue.code for issue in first.unreadable] == ["file-unreadable"]
+    again = run([folder], tmp_path / "out", RunOptions(jobs=1))
+    full = run([folder], tmp_path / "full", RunOptions(jobs=1, force=True))
+    assert again.unreadable == [] and again.events == full.events > 0
