@@ -92,8 +92,8 @@ def command_run(args: argparse.Namespace) -> int:
     from pipeline.runner import RunOptions, default_jobs, run
 
     if args.own_process:  # no caller's pandas objects for pyarrow to recognise
+        arrow_on_malloc()  # first: the pool is chosen as pyarrow loads
         arrow_without_pandas()
-        arrow_on_malloc()
     inputs = args.inputs or [Path("raw")]
     if args.jobs is not None and args.jobs < 1:
         print("pipeline run: error: --jobs must be at least 1", file=sys.stderr)

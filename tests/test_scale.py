@@ -116,3 +116,41 @@ def test_the_warning_log_gives_back_what_it_was_given() -> None:
     log.extend(issues[1:])
     assert len(log) == 3 and log and list(log) == issues and list(log) == issues
     assert log == IssueLog(issues) and log != IssueLog(issues[:2]) and not IssueLog()
+
+
+_POOL_SPY = """
+import json, os, sys
+seen = []
+class Spy:  # notes the memory pool asked for at the moment pyarrow first loads
+    @staticmethod
+    def find_spec(name, *_):
+        if name == "pyarrow" and not seen:
+            seen.append(os.environ.get("ARROW_DEFAULT_MEMORY_POOL"))
+sys.meta_path.insert(0, Spy)
+from pipeline.cli import main
+code = main(["run", sys.argv[1], "--out", sys.argv[2], "--quiet"], own_process=True)
+import pyarrow
+print(json.dumps([code, seen, pyarrow.default_memory_pool().backend_name]))
+"""
+
+
+@pytest.mark.parametrize(("chosen", "expected"), [(None, "system"), ("jemalloc", "jemalloc")])
+def test_the_command_line_chooses_pyarrows_pool_before_pyarrow_loads(
+        tmp_path: Path, chosen: str | None, expected: str) -> None:
+    """pyarrow.set_memory_pool alone leaves the IPC, CSV and Parquet code on the bundled
+    allocator, which kept freed memory (outputs.arrow_on_malloc); a user's own choice of
+    pool stays."""
+    import os
+    import subprocess
+    import sys
+
+    _reports(tmp_path / "in", 2)
+    environment = {key: value for key, value in os.environ.items()
+                   if key != "ARROW_DEFAULT_MEMORY_POOL"}
+    if chosen is not None:
+        environment["ARROW_DEFAULT_MEMORY_POOL"] = chosen
+    done = subprocess.run([sys.executable, "-c", _POOL_SPY, str(tmp_path / "in"),
+                           str(tmp_path / "out")], capture_output=True, text=True,
+                          env=environment, check=True)
+    code, seen, backend = json.loads(done.stdout.splitlines()[-1])
+    assert (code, seen, backend) == (0, [expected], expected)
