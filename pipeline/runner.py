@@ -14,7 +14,7 @@ import itertools
 import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,7 +91,8 @@ class RunResult:
 
 
 def _first_pass(files: list[InputFile], shas: dict[str, str], store: cache.ReportCache,
-                options: RunOptions, version: str, mapper: Mapper | None) -> Iterator[Summary]:
+                options: RunOptions, version: str, mapper: Mapper | None,
+                workers: segments.Workers) -> Iterator[Summary]:
     """Find each report in the cache (by the sha256 of its bytes, `shas`), or extract it
     (in worker processes) into the cache."""
     todo: list[tuple[InputFile, str]] = []
@@ -109,10 +110,9 @@ def _first_pass(files: list[InputFile], shas: dict[str, str], store: cache.Repor
     elif options.jobs <= 1 or len(items) < 2:
         yield from _store(todo, map(extract_payload, items), store, version)
     else:
-        with ProcessPoolExecutor(max_workers=options.jobs) as pool:
-            chunk = max(1, min(64, len(items) // (options.jobs * 8)))
-            yield from _store(todo, pool.map(extract_payload, items, chunksize=chunk), store,
-                              version)
+        chunk = max(1, min(64, len(items) // (options.jobs * 8)))
+        yield from _store(todo, workers.pool().map(extract_payload, items, chunksize=chunk),
+                          store, version)
 
 
 def _store(todo: list[tuple[InputFile, str]],
@@ -170,8 +170,23 @@ def _run(files: list[InputFile], shas: dict[str, str], out_dir: Path, options: R
          progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None,
          found_warnings: list[Issue], version: str,
          duplicates: Sequence[Duplicate] = (), mapper: Mapper | None = None) -> RunResult:
+    # one pool for the run: the workers that extracted the reports build the fiscal years
+    workers = segments.Workers(options.jobs)
+    try:
+        return _extract_and_write(files, shas, out_dir, options, store, progress,
+                                  found_warnings, version, duplicates, mapper, workers)
+    finally:
+        workers.shutdown()  # also when the run stops early: no worker outlives it
+
+
+def _extract_and_write(files: list[InputFile], shas: dict[str, str], out_dir: Path,
+                       options: RunOptions, store: cache.ReportCache,
+                       progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None,
+                       found_warnings: list[Issue], version: str,
+                       duplicates: Sequence[Duplicate], mapper: Mapper | None,
+                       workers: segments.Workers) -> RunResult:
     duplicates_of = _by_first(duplicates)
-    summaries_iter = _first_pass(files, shas, store, options, version, mapper)
+    summaries_iter = _first_pass(files, shas, store, options, version, mapper, workers)
     if progress is not None:
         summaries_iter = progress(summaries_iter, len(files))
     summaries = sorted(summaries_iter, key=lambda s: (s.fiscal_year or 0, s.name))
@@ -197,7 +212,7 @@ def _run(files: list[InputFile], shas: dict[str, str], out_dir: Path, options: R
             manifest_warnings.append(warning_item(warning))
         with ThreadPoolExecutor(1) as first, ThreadPoolExecutor(1) as second:
             lanes = _Lanes((first, second))
-            for segment in segments.produce(plans, store, out_dir, jobs=options.jobs,
+            for segment in segments.produce(plans, store, out_dir, workers,
                                             force=options.force):
                 _merge(segment, sinks, lanes, result)
                 manifest_inputs.append_fragment(segment.meta["inputs"],

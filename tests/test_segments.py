@@ -5,14 +5,17 @@ run writes, whatever --jobs, partitioning or byte copies among the inputs."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from pipeline import segments
+from pipeline import runner, segments
 from pipeline.commit import earlier_outputs
+from pipeline.inputs import InputFile
+from pipeline.per_report import Payload
 from pipeline.runner import RunOptions, run
 from pipeline.schema import TABLES
 from tests.reports import output_files, report_for_year
@@ -89,6 +92,42 @@ def test_segments_built_in_worker_processes_give_the_same_bytes(tmp_path: Path) 
     assert output_files(tmp_path / "one") == output_files(tmp_path / "two")
     assert (one.events, len(one.warnings)) == (two.events, len(two.warnings))
     assert one.events > 0 and one.warnings  # the copy's input-duplicate warning at least
+
+
+_PIDS: list[Path] = []  # the file each worker notes its process id in (forked: inherited)
+_EXTRACT = runner.extract_payload
+_BUILD = segments._build_in_worker
+
+
+def _noting_extract(item: InputFile) -> Payload:
+    with _PIDS[0].open("a") as note:
+        note.write(f"extract {os.getpid()}\n")
+    return _EXTRACT(item)
+
+
+def _noting_build(job: tuple[segments.Plan, Path, bytes]) -> tuple[list[str], bytes]:
+    with _PIDS[0].open("a") as note:
+        note.write(f"build {os.getpid()}\n")
+    return _BUILD(job)
+
+
+def test_the_workers_that_extract_the_reports_build_the_years(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One pool for the run (segments.Workers): no second start-up of processes."""
+    _folder(tmp_path / "in")
+    _PIDS.append(tmp_path / "pids.txt")
+    try:
+        monkeypatch.setattr(runner, "extract_payload", _noting_extract)
+        monkeypatch.setattr(segments, "_build_in_worker", _noting_build)
+        run([tmp_path / "in"], tmp_path / "out", RunOptions(jobs=2))
+    finally:
+        _PIDS.clear()
+    noted = [line.split() for line in (tmp_path / "pids.txt").read_text().splitlines()]
+    extracted = {pid for stage, pid in noted if stage == "extract"}
+    built = {pid for stage, pid in noted if stage == "build"}
+    assert len([1 for stage, _ in noted if stage == "build"]) == len(YEARS)
+    assert built and extracted and built <= extracted
+    assert str(os.getpid()) not in extracted | built
 
 
 def test_a_segment_survives_its_encoding(tmp_path: Path) -> None:
