@@ -48,7 +48,7 @@ CACHE_FILE = Path(".cache") / "reports.sqlite3"
 KEY_FILE = "cache-key"
 _TABLE_NAMES = ("entries", "events", "periods", "rejects", "extras")
 _COLUMNS = ["key", "fiscal_year", "year_mac", "mac", "payload"]  # the reports table's
-_SEGMENT_COLUMNS = ["fingerprint", "mac", "payload"]
+_SEGMENT_COLUMNS = ["fingerprint", "part", "last", "mac", "payload"]
 
 
 @dataclass(slots=True)
@@ -202,12 +202,14 @@ class ReportCache:
         # large pages full of payloads made each lookup read tens of kilobytes.
         db.execute("create index if not exists reports_year on reports "
                    "(key, fiscal_year, year_mac)")
-        # one fiscal year's tables as the write stage made them (segments.py); a table of
-        # another shape (planted, or an earlier pipeline's) is replaced, never trusted
+        # one fiscal year's tables as the write stage made them (segments.py), in parts of
+        # bounded size, `last` marking the year's final part; a table of another shape
+        # (planted, or an earlier pipeline's) is replaced, never trusted
         if [row[1] for row in db.execute("pragma table_info(segments)")] != _SEGMENT_COLUMNS:
             db.execute("drop table if exists segments")
-            db.execute("create table segments (fingerprint text primary key, "
-                       "mac text not null, payload blob not null)")
+            db.execute("create table segments (fingerprint text not null, part integer not "
+                       "null, last integer not null, mac text not null, payload blob not "
+                       "null, primary key (fingerprint, part))")
         db.execute("select count(*) from reports").fetchone()
         return db
 
@@ -247,8 +249,8 @@ class ReportCache:
     def get(self, key: str) -> StoredReport | None:
         """The stored report, or None when there is none or it is not this user's
         pipeline's own (HMAC mismatch) or cannot be read: the caller extracts again."""
-        row = self._db.execute("select fiscal_year, payload, mac from reports where key = ?",
-                               (key,)).fetchone()
+        row = self._db.execute("select fiscal_year, cast(payload as blob), mac from reports "
+                               "where key = ?", (key,)).fetchone()
         if row is None:
             return None
         year, payload, mac = row
@@ -267,34 +269,51 @@ class ReportCache:
             return None
         return stored
 
-    def put_segment(self, fingerprint: str, payload: bytes) -> None:
-        self._db.execute("insert or replace into segments values (?, ?, ?)",
-                         (fingerprint, self._mac(b"segment", fingerprint.encode(), payload),
-                          payload))
+    def _part_mac(self, fingerprint: str, part: int, last: bool, payload: bytes) -> str:
+        return self._mac(b"segment", fingerprint.encode(), str(part).encode(),
+                         b"last" if last else b"", payload)
+
+    def forget_segment(self, fingerprint: str) -> None:
+        """Drop a fiscal year's parts, before it is stored again."""
+        self._db.execute("delete from segments where fingerprint = ?", (fingerprint,))
+
+    def put_part(self, fingerprint: str, part: int, last: bool, payload: bytes) -> None:
+        self._db.execute("insert or replace into segments values (?, ?, ?, ?, ?)",
+                         (fingerprint, part, int(last),
+                          self._part_mac(fingerprint, part, last, payload), payload))
 
     def has_segment(self, fingerprint: str) -> bool:
-        return self._db.execute("select 1 from segments where fingerprint = ?",
-                                (fingerprint,)).fetchone() is not None
+        """Whether every part of the year is stored: parts 0 to the last, and no other."""
+        row = self._db.execute("select count(*), max(part), sum(last = 1), "
+                               "max(case when last = 1 then part end) from segments "
+                               "where fingerprint = ?", (fingerprint,)).fetchone()
+        count, highest, lasts, last_part = row
+        return bool(count) and lasts == 1 and last_part == highest == count - 1
 
-    def get_segment(self, fingerprint: str) -> bytes | None:
-        """A segment's payload, or None when there is none or its HMAC does not match
-        (then its fingerprint is remembered in `rejected`)."""
-        row = self._db.execute("select payload, mac from segments where fingerprint = ?",
-                               (fingerprint,)).fetchone()
+    def get_part(self, fingerprint: str, part: int) -> tuple[bytes, bool] | None:
+        """One part's payload and whether it is the year's last, or None when there is
+        none or its HMAC does not match (then the fingerprint is remembered in
+        `rejected`)."""
+        # cast: a text planted there comes back as bytes (and fails its HMAC), not as an
+        # error decoding it
+        row = self._db.execute("select cast(payload as blob), last, mac from segments "
+                               "where fingerprint = ? and part = ?",
+                               (fingerprint, part)).fetchone()
         if row is None:
             return None
-        payload, mac = row
-        if (not isinstance(payload, bytes) or not isinstance(mac, str) or not
-                hmac.compare_digest(mac, self._mac(b"segment", fingerprint.encode(), payload))):
+        payload, last, mac = row
+        if (not isinstance(payload, bytes) or last not in (0, 1) or not isinstance(mac, str)
+                or not hmac.compare_digest(mac, self._part_mac(fingerprint, part, bool(last),
+                                                               payload))):
             self.rejected.add(fingerprint)
             return None
-        return payload
+        return payload, bool(last)
 
     def keep_only(self, keys: AbstractSet[str], segments: AbstractSet[str] = frozenset()) -> None:
         """Drop entries no input of this run used, so the cache does not grow without end."""
         for table, column, kept in (("reports", "key", keys),
                                     ("segments", "fingerprint", segments)):
-            stale = [(k,) for (k,) in self._db.execute(f"select {column} from {table}")
+            stale = [(k,) for (k,) in self._db.execute(f"select distinct {column} from {table}")
                      if k not in kept]
             self._db.executemany(f"delete from {table} where {column} = ?", stale)
 

@@ -36,6 +36,7 @@ from pipeline.model import Issue
 from pipeline.outputs import TableSink
 from pipeline.per_report import Mapper, Payload, extract_payload
 from pipeline.schema import TABLES
+from pipeline.workers import Workers
 
 # The tables each writing thread takes (runner._merge): events alone, the rest together.
 _LANES = (("events",), ("event_months", "periods", "entries", "partners", "rejects", "extras"))
@@ -92,7 +93,7 @@ class RunResult:
 
 def _first_pass(files: list[InputFile], shas: dict[str, str], store: cache.ReportCache,
                 options: RunOptions, version: str, mapper: Mapper | None,
-                workers: segments.Workers) -> Iterator[Summary]:
+                workers: Workers) -> Iterator[Summary]:
     """Find each report in the cache (by the sha256 of its bytes, `shas`), or extract it
     (in worker processes) into the cache."""
     todo: list[tuple[InputFile, str]] = []
@@ -171,7 +172,7 @@ def _run(files: list[InputFile], shas: dict[str, str], out_dir: Path, options: R
          found_warnings: list[Issue], version: str,
          duplicates: Sequence[Duplicate] = (), mapper: Mapper | None = None) -> RunResult:
     # one pool for the run: the workers that extracted the reports build the fiscal years
-    workers = segments.Workers(options.jobs)
+    workers = Workers(options.jobs)
     try:
         return _extract_and_write(files, shas, out_dir, options, store, progress,
                                   found_warnings, version, duplicates, mapper, workers)
@@ -184,7 +185,7 @@ def _extract_and_write(files: list[InputFile], shas: dict[str, str], out_dir: Pa
                        progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None,
                        found_warnings: list[Issue], version: str,
                        duplicates: Sequence[Duplicate], mapper: Mapper | None,
-                       workers: segments.Workers) -> RunResult:
+                       workers: Workers) -> RunResult:
     duplicates_of = _by_first(duplicates)
     summaries_iter = _first_pass(files, shas, store, options, version, mapper, workers)
     if progress is not None:
@@ -207,25 +208,11 @@ def _extract_and_write(files: list[InputFile], shas: dict[str, str], out_dir: Pa
              for name, columns in TABLES.items()}
     manifest_inputs, manifest_warnings = Spool(staging, "inputs"), Spool(staging, "warnings")
     plans = _plans(summaries, by_name, duplicates_of)
+    reused = sum(s.reused for s in summaries)
+    del summaries, by_name  # the plans hold what is left of them (some 200 bytes an input)
     try:
-        for warning in found_warnings:
-            manifest_warnings.append(warning_item(warning))
-        with ThreadPoolExecutor(1) as first, ThreadPoolExecutor(1) as second:
-            lanes = _Lanes((first, second))
-            for segment in segments.produce(plans, store, out_dir, workers,
-                                            force=options.force):
-                _merge(segment, sinks, lanes, result)
-                manifest_inputs.append_fragment(segment.meta["inputs"],
-                                                segment.meta["inputs_count"],
-                                                segment.meta["inputs_with_table"])
-                manifest_warnings.append_fragment(segment.meta["warnings_text"],
-                                                  len(segment.meta["warnings"]))
-            lanes.finish()
-        for warning in _cache_warnings(plans, store.rejected):
-            manifest_warnings.append(warning_item(warning))
-            result.warnings.append(warning)
-        for sink in sinks.values():
-            sink.close()
+        _write_all(plans, sinks, (manifest_inputs, manifest_warnings), found_warnings, store,
+                   out_dir, workers, options, result)
     except BaseException:
         manifest_inputs.remove()
         manifest_warnings.remove()
@@ -233,7 +220,8 @@ def _extract_and_write(files: list[InputFile], shas: dict[str, str], out_dir: Pa
             sink.abort()
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    result.reused = sum(s.reused and s.key not in store.rejected for s in summaries)
+    result.reused = reused - sum(m.reused and m.key in store.rejected  # extracted again
+                                 for plan in plans for m in plan.members)
     outputs: dict[str, Any] = {}
     with commit.interrupts_deferred():  # the renames below go together or not at all
         for sink in sinks.values():
@@ -245,9 +233,37 @@ def _extract_and_write(files: list[InputFile], shas: dict[str, str], out_dir: Pa
         # What the run made but an earlier run left (an Excel copy without --excel, a
         # single Parquet file beside a partitioned one) goes: it would no longer match.
         commit.publish(staging, out_dir, commit.owned_names(TABLES))
-    store.keep_only({s.key for s in summaries}, {plan.fingerprint for plan in plans})
+    store.keep_only({m.key for plan in plans for m in plan.members},
+                    {plan.fingerprint for plan in plans})
     _record(out_dir, store, print_, result)
     return result
+
+
+def _write_all(plans: list[segments.Plan], sinks: dict[str, TableSink],
+               spools: tuple[Spool, Spool], found_warnings: list[Issue],
+               store: cache.ReportCache, out_dir: Path, workers: Workers,
+               options: RunOptions, result: RunResult) -> None:
+    """Every fiscal year's parts into the table writers and the manifest's lists."""
+    manifest_inputs, manifest_warnings = spools
+    for warning in found_warnings:
+        manifest_warnings.append(warning_item(warning))
+    with ThreadPoolExecutor(1) as first, ThreadPoolExecutor(1) as second:
+        lanes = _Lanes((first, second))
+        for segment in segments.produce(plans, store, out_dir, workers, force=options.force):
+            _merge(segment, sinks, lanes, result)
+            manifest_inputs.append_fragment(segment.meta["inputs"],
+                                            segment.meta["inputs_count"],
+                                            segment.meta["inputs_with_table"])
+            manifest_warnings.append_fragment(segment.meta["warnings_text"],
+                                              len(segment.meta["warnings"]))
+        lanes.finish()
+    # before the commit: a worker outliving a run killed there would hold its pipes
+    workers.shutdown()
+    for warning in _cache_warnings(plans, store.rejected):
+        manifest_warnings.append(warning_item(warning))
+        result.warnings.append(warning)
+    for sink in sinks.values():
+        sink.close()
 
 
 def _ordinary_fingerprint(summaries: list[Summary], store: cache.ReportCache,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import tempfile
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -41,6 +42,7 @@ from pipeline.outputs import Columns, arrow_schema, columns_to_batch, records_to
 from pipeline.partners import PartnerTable
 from pipeline.per_report import extract_file
 from pipeline.schema import TABLES
+from pipeline.workers import Workers
 
 _EVENT_ID = [name for name, _, _ in TABLES["events"]].index("event_id")
 _REJECT_REASON = [name for name, _, _ in TABLES["rejects"]].index("reason")
@@ -50,6 +52,11 @@ _META_LENGTH = 8  # bytes: the length of the JSON that opens a segment's payload
 # value, so a thousand rows at a time keep the build's memory small whatever a year holds;
 # the writers gather the batches into larger Parquet row groups as Arrow (outputs.py).
 _BUILD_ROWS = 1_024
+# A year is built, stored and written in parts of at most this many reports or events
+# (the first bound reached, after a whole report): a year of 914 reports built whole took
+# some 70 MB at the peak of the run (the part being built, encoded, stored and written).
+PART_REPORTS = 128
+PART_EVENTS = 8_192
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +93,8 @@ class Segment:
     meta: dict[str, Any]
     tables: dict[str, memoryview]
     rejected: list[str] = field(default_factory=list)  # cache keys not served while building
+    part: int = 0  # its place among the year's parts
+    last: bool = True  # the year's final part (it holds the year's partners table)
 
     def batches(self, table: str) -> Iterator[Any]:
         import pyarrow as pa  # lazy: see outputs.arrow_without_pandas
@@ -162,44 +171,77 @@ class _TableBuffer:
         return self._sink.getvalue()  # a pyarrow Buffer: encode joins it without a copy
 
 
-def build(plan: Plan, store: cache.ReportCache) -> Segment:
-    """Make a segment from its reports' cached results (extracting again any whose cached
-    result cannot be served), in output order, as the full run always did."""
-    tables = {name: _TableBuffer(name) for name in TABLES}
-    partners = PartnerTable()
-    meta: dict[str, Any] = {"events": 0, "rejects": 0, "reject_reasons": [], "unreadable": [],
-                            "missing_year": [], "warnings": [], "inputs_count": 0,
-                            "inputs_with_table": 0}
-    entries: list[str] = []
-    rejected: list[str] = []
-    used_ids: dict[str, int] = {}
-    seen_events: dict[tuple[Any, ...], str] = {}
+@dataclass(slots=True)
+class _YearState:
+    """What a fiscal year's parts share: the ids given out, the events seen (for the
+    overlap warnings) and the partners, which the year's last part lists."""
+
+    used_ids: dict[str, int] = field(default_factory=dict)
+    seen_events: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    partners: PartnerTable = field(default_factory=PartnerTable)
+    rejected: list[str] = field(default_factory=list)
+
+
+class _Part:
+    """The part of a year being built: its tables and what the manifest says of it."""
+
+    def __init__(self) -> None:
+        self.tables = {name: _TableBuffer(name) for name in TABLES}
+        self.meta: dict[str, Any] = {"events": 0, "rejects": 0, "reject_reasons": [],
+                                     "unreadable": [], "missing_year": [], "warnings": [],
+                                     "inputs_count": 0, "inputs_with_table": 0}
+        self.entries: list[str] = []
+        self.reports = 0
+
+    def full(self) -> bool:
+        return self.reports >= PART_REPORTS or self.meta["events"] >= PART_EVENTS
+
+    def finish(self, fingerprint: str, index: int, last: bool) -> Segment:
+        meta = self.meta
+        meta["inputs_count"] = len(self.entries)
+        meta["inputs"] = ",\n".join(self.entries)
+        # as manifest.json lists them: rendering them there costs more than all else in a
+        # run that reuses most segments
+        meta["warnings_text"] = ",\n".join(render_entry(warning_item(issue_from_list(w)))
+                                           for w in meta["warnings"])
+        segment = decode(fingerprint, encode(meta, {name: table.finish()
+                                                    for name, table in self.tables.items()}))
+        segment.part, segment.last = index, last
+        return segment
+
+
+def build(plan: Plan, store: cache.ReportCache) -> Iterator[Segment]:
+    """A fiscal year's parts, in order, from its reports' cached results (extracting again
+    any whose cached result cannot be served), in output order, as the full run always
+    did. A part closes after the report that brings it to PART_REPORTS reports or
+    PART_EVENTS events, if another follows, so what a year's build holds is bounded
+    however large the year, and the same reports always give the same parts. The year's
+    last part also holds its partners table and the cache keys not served (`rejected`)."""
+    year = _YearState()
+    part, index = _Part(), 0
     for member in plan.members:
+        if part.full():  # closed only before another report: the last part is never empty
+            yield part.finish(plan.fingerprint, index, last=False)
+            part, index = _Part(), index + 1
         report = store.get(member.key)
         if report is None:  # none, or not served (HMAC mismatch): extract it again
             if member.key in store.rejected:
-                rejected.append(member.key)
+                year.rejected.append(member.key)
             report = cache.to_stored(extract_file(member.item))
-        overlaps = overlap_warnings(report, seen_events)
-        keep_ids_unique(report.tables, used_ids)
-        _add_report(report, tables, partners, meta, entries)
-        meta["warnings"].extend(_issue_list(w) for w in overlaps)
+        overlaps = overlap_warnings(report, year.seen_events)
+        keep_ids_unique(report.tables, year.used_ids)
+        _add_report(report, part.tables, year.partners, part.meta, part.entries)
+        part.meta["warnings"].extend(_issue_list(w) for w in overlaps)
         for duplicate in member.duplicates:  # listed beside the input they copy
             entry = duplicate_manifest(duplicate)
-            entries.append(render_entry(entry))
-            meta["inputs_with_table"] += read_a_table(entry)
-            meta["warnings"].append(_issue_list(duplicate_warning(duplicate)))
-    tables["partners"].add(records_to_columns(partners.records(), TABLES["partners"]))
-    meta["inputs_count"] = len(entries)
-    meta["inputs"] = ",\n".join(entries)
-    # as manifest.json lists them: rendering them there costs more than all else in a run
-    # that reuses most segments
-    meta["warnings_text"] = ",\n".join(render_entry(warning_item(issue_from_list(w)))
-                                       for w in meta["warnings"])
-    segment = decode(plan.fingerprint, encode(meta, {name: t.finish()
-                                                     for name, t in tables.items()}))
-    segment.rejected = rejected
-    return segment
+            part.entries.append(render_entry(entry))
+            part.meta["inputs_with_table"] += read_a_table(entry)
+            part.meta["warnings"].append(_issue_list(duplicate_warning(duplicate)))
+        part.reports += 1
+    part.tables["partners"].add(records_to_columns(year.partners.records(), TABLES["partners"]))
+    segment = part.finish(plan.fingerprint, index, last=True)
+    segment.rejected = year.rejected
+    yield segment
 
 
 def _add_report(report: cache.StoredReport, tables: dict[str, _TableBuffer],
@@ -222,96 +264,133 @@ def _add_report(report: cache.StoredReport, tables: dict[str, _TableBuffer],
     meta["reject_reasons"].extend(report.tables["rejects"][_REJECT_REASON])
 
 
-def _build_in_worker(job: tuple[Plan, Path, bytes]) -> tuple[list[str], bytes]:
-    plan, out_dir, key = job
+def _build_in_worker(job: tuple[Plan, Path, bytes, Path]) -> tuple[list[str], str,
+                                                                    list[tuple[int, int]]]:
+    """Build a year in a worker process into a file of the run's scratch folder: the
+    parts' payloads one after the other; the file's name and each part's place in it go
+    back, so neither process holds the whole year."""
+    plan, out_dir, key, scratch = job
     store = cache.ReportCache(out_dir, key=key, worker=True)
+    places: list[tuple[int, int]] = []
+    rejected: list[str] = []
     try:
-        segment = build(plan, store)
+        with tempfile.NamedTemporaryFile("wb", dir=scratch, delete=False,
+                                         suffix=".year") as file:
+            offset = 0
+            for segment in build(plan, store):
+                file.write(segment.payload)
+                places.append((offset, len(segment.payload)))
+                offset += len(segment.payload)
+                rejected.extend(segment.rejected)
     finally:
         store.close()
-    return segment.rejected, segment.payload
-
-
-class Workers:
-    """A run's worker processes, started when first needed and kept from the extraction
-    of the reports to the building of the fiscal years: workers started afresh for the
-    years spent a third more CPU on them (8.6 s against 6.6 in one process, 8,000
-    reports). With the fork start method every worker starts at the first task, so a pool
-    first used before the run's writing threads exist never forks beside them."""
-
-    def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
-        self._pool: ProcessPoolExecutor | None = None
-
-    def pool(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs)
-        return self._pool
-
-    def shutdown(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+    return rejected, file.name, places
 
 
 def produce(plans: Sequence[Plan], store: cache.ReportCache, out_dir: Path,
             workers: Workers, *, force: bool) -> Iterator[Segment]:
-    """Each plan's segment, in order: from the cache when every report of it was reused
-    and the cache holds it, else built (in `jobs` processes) and stored. A stored segment
-    that is not this user's pipeline's own (HMAC mismatch) is built again, and its
-    fingerprint left in store.rejected for the run to warn about. One segment is held at a
-    time (and those the workers have built ahead). The caller shuts the workers down."""
+    """Each plan's parts, in order: from the cache when every report of it was reused
+    and the cache holds the whole year, else built (in the workers' processes with
+    --jobs) and stored. A stored part that is not this user's pipeline's own (HMAC
+    mismatch) or cannot be read has the year built again, its parts already given
+    skipped (a build gives the same bytes), and the fingerprint left in store.rejected for
+    the run to warn about. A part is held at a time (and the years the workers have built
+    ahead are in files). The caller shuts the workers down."""
     def reusable(plan: Plan) -> bool:
         return not force and all(member.reused for member in plan.members)
 
-    # which to build is known before any is read: a stored segment is rarely found bad
+    # which to build is known before any is read: a stored part is rarely found bad
     todo = {index for index, plan in enumerate(plans)
             if not (reusable(plan) and store.has_segment(plan.fingerprint))}
     pool = workers.pool() if workers.jobs > 1 and len(todo) > 1 else None
-    built = _build_all([plans[i] for i in sorted(todo)], store, out_dir, pool, workers.jobs)
-    for index, plan in enumerate(plans):
-        segment = None if index in todo else _cached(plan.fingerprint, store)
-        if segment is None:  # to build, or found bad while reading: built here
-            segment = next(built) if index in todo else build(plan, store)
-            store.put_segment(plan.fingerprint, segment.payload)
-            # now: workers still reading the cache never meet a long-held write lock
-            store.commit()
-            store.rejected.update(segment.rejected)
+    with tempfile.TemporaryDirectory(prefix="pipeline-years-") as scratch:
+        built = _build_all([plans[i] for i in sorted(todo)], store, out_dir, pool,
+                           workers.jobs, Path(scratch))
+        for index, plan in enumerate(plans):
+            given = 0
+            if index not in todo:
+                for segment in _cached(plan.fingerprint, store):
+                    given += 1
+                    yield segment
+                if given and segment.last:
+                    continue
+            parts = next(built) if index in todo else build(plan, store)
+            yield from _stored(parts, plan.fingerprint, store, skip=given)
+
+
+def _stored(parts: Iterator[Segment], fingerprint: str, store: cache.ReportCache,
+            skip: int) -> Iterator[Segment]:
+    """Store a year's parts as they come and give them, less the first `skip` (given from
+    the cache before a damaged part was found)."""
+    store.forget_segment(fingerprint)
+    for segment in parts:
+        store.put_part(fingerprint, segment.part, segment.last, segment.payload)
+        # now: workers still reading the cache never meet a long-held write lock
+        store.commit()
+        store.rejected.update(segment.rejected)
+        if segment.part >= skip:
+            yield segment
+
+
+def _cached(fingerprint: str, store: cache.ReportCache) -> Iterator[Segment]:
+    """A stored year's parts in order, up to its last or to the first that cannot be
+    served (then the fingerprint is in store.rejected)."""
+    index = 0
+    while True:
+        found = store.get_part(fingerprint, index)
+        if found is None:
+            store.rejected.add(fingerprint)  # has_segment saw it: changed since, or damaged
+            return
+        payload, last = found
+        try:
+            segment = decode(fingerprint, payload)
+        except (ValueError, KeyError, TypeError, IndexError):  # our own, yet unreadable
+            store.rejected.add(fingerprint)
+            return
+        segment.part, segment.last = index, last
         yield segment
-
-
-def _cached(fingerprint: str, store: cache.ReportCache) -> Segment | None:
-    payload = store.get_segment(fingerprint)
-    if payload is None:
-        return None
-    try:
-        return decode(fingerprint, payload)
-    except (ValueError, KeyError, TypeError, IndexError):  # our own, yet unreadable
-        store.rejected.add(fingerprint)
-        return None
+        if last:
+            return
+        index += 1
 
 
 def _build_all(plans: list[Plan], store: cache.ReportCache, out_dir: Path,
-               pool: ProcessPoolExecutor | None, jobs: int) -> Iterator[Segment]:
-    """The plans' segments in order. With a pool not used before, its workers start here,
-    before the caller's writing threads exist (a process forked beside running threads may
-    inherit a held lock); each worker builds at most one year ahead of the merge, so years
-    built and not yet written never pile up in memory."""
+               pool: ProcessPoolExecutor | None, jobs: int,
+               scratch: Path) -> Iterator[Iterator[Segment]]:
+    """For each plan in order, its parts. With a pool not used before, its workers start
+    here, before the caller's writing threads exist (a process forked beside running
+    threads may inherit a held lock); each worker builds at most one year ahead of the
+    merge, into a file, so years built and not yet written never pile up in memory."""
     if pool is None:
         return (build(plan, store) for plan in plans)
-    jobs_of = iter([(plan, out_dir, store.key) for plan in plans])
+    jobs_of = iter([(plan, out_dir, store.key, scratch) for plan in plans])
     ahead = deque(pool.submit(_build_in_worker, job)
                   for job in itertools.islice(jobs_of, jobs))
     return _in_order(plans, pool, jobs_of, ahead)
 
 
 def _in_order(plans: list[Plan], pool: ProcessPoolExecutor,
-              jobs_of: Iterator[tuple[Plan, Path, bytes]],
-              ahead: deque[Future[tuple[list[str], bytes]]]) -> Iterator[Segment]:
+              jobs_of: Iterator[tuple[Plan, Path, bytes, Path]],
+              ahead: deque[Future[tuple[list[str], str, list[tuple[int, int]]]]]
+              ) -> Iterator[Iterator[Segment]]:
     for plan in plans:
-        rejected, payload = ahead.popleft().result()
+        rejected, name, places = ahead.popleft().result()
         for job in itertools.islice(jobs_of, 1):
             ahead.append(pool.submit(_build_in_worker, job))
-        segment = decode(plan.fingerprint, payload)
-        segment.rejected = rejected
-        yield segment
+        yield _read_parts(plan.fingerprint, Path(name), places, rejected)
+
+
+def _read_parts(fingerprint: str, path: Path, places: list[tuple[int, int]],
+                rejected: list[str]) -> Iterator[Segment]:
+    """A year a worker built, part by part from its file, which goes once read."""
+    try:
+        with path.open("rb") as file:
+            for index, (offset, size) in enumerate(places):
+                file.seek(offset)
+                segment = decode(fingerprint, file.read(size))
+                segment.part, segment.last = index, index == len(places) - 1
+                if segment.last:
+                    segment.rejected = rejected
+                yield segment
+    finally:
+        path.unlink(missing_ok=True)

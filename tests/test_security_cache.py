@@ -228,13 +228,14 @@ def test_a_segments_table_of_another_shape_is_replaced(tmp_path: Path) -> None:
 
     folder, out, _ = _first_run(tmp_path)
     with sqlite3.connect(out / DB) as db:
-        db.execute("drop table segments")
-        db.execute("create table segments (fingerprint text primary key, payload blob)")
+        db.execute("drop table segments")  # the shape before years were stored in parts
+        db.execute("create table segments (fingerprint text primary key, mac text not null, "
+                   "payload blob not null)")
     (folder / NAME).write_bytes(REPORT.read_bytes() + "※改訂\n".encode())
     assert run_quiet(str(folder), "--out", str(out)) == 0
     with sqlite3.connect(out / DB) as db:
         columns = [row[1] for row in db.execute("pragma table_info(segments)")]
-    assert columns == ["fingerprint", "mac", "payload"]
+    assert columns == ["fingerprint", "part", "last", "mac", "payload"]
     changed = hashlib.sha256((folder / NAME).read_bytes()).hexdigest()
     assert [i["sha256"] for i in _manifest(out)["inputs"]] == [changed]  # read, and listed
 

@@ -7,7 +7,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -105,7 +109,8 @@ def _noting_extract(item: InputFile) -> Payload:
     return _EXTRACT(item)
 
 
-def _noting_build(job: tuple[segments.Plan, Path, bytes]) -> tuple[list[str], bytes]:
+def _noting_build(job: tuple[segments.Plan, Path, bytes, Path]
+                  ) -> tuple[list[str], str, list[tuple[int, int]]]:
     with _PIDS[0].open("a") as note:
         note.write(f"build {os.getpid()}\n")
     return _BUILD(job)
@@ -113,7 +118,7 @@ def _noting_build(job: tuple[segments.Plan, Path, bytes]) -> tuple[list[str], by
 
 def test_the_workers_that_extract_the_reports_build_the_years(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """One pool for the run (segments.Workers): no second start-up of processes."""
+    """One pool for the run (workers.Workers): no second start-up of processes."""
     _folder(tmp_path / "in")
     _PIDS.append(tmp_path / "pids.txt")
     try:
@@ -157,3 +162,122 @@ def test_the_previous_outputs_are_read_without_the_input_list(tmp_path: Path) ->
     forged = {**compact, "inputs": [{"name": '\n  "outputs": {"../x": 1}'}]}
     (out / "manifest.json").write_text(json.dumps(forged, indent=2), encoding="utf-8")
     assert earlier_outputs(out, owned) == listed
+
+
+def _csv_and_manifest(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {name: data for name, data in files.items() if not name.endswith(".parquet")}
+
+
+def _parquet_tables(out: Path) -> dict[str, object]:
+    import pyarrow.parquet as pq
+
+    return {path.relative_to(out).as_posix(): pq.read_table(path).to_pylist()
+            for path in sorted(out.rglob("*.parquet"))}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_year_in_parts_gives_the_rows_a_year_built_whole_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """Parts bound what a large year holds in memory; they change nothing a table says.
+    (Parquet's row groups may fall elsewhere, so its files are compared by their rows.)"""
+    _folder(tmp_path / "in")
+    run([tmp_path / "in"], tmp_path / "whole", RunOptions(jobs=jobs))
+    monkeypatch.setattr(segments, "PART_REPORTS", 1)  # every report a part of its own
+    run([tmp_path / "in"], tmp_path / "parts", RunOptions(jobs=jobs))
+    with sqlite3.connect(tmp_path / "parts" / ".cache" / "reports.sqlite3") as db:
+        stored = db.execute("select fingerprint, part, last from segments "
+                            "order by fingerprint, part").fetchall()
+    assert len(stored) == 2 * len(YEARS)  # two reports a year (the copy joins its original)
+    assert sorted(last for _, _, last in stored) == [0, 0, 0, 1, 1, 1]
+    assert (_csv_and_manifest(output_files(tmp_path / "parts"))
+            == _csv_and_manifest(output_files(tmp_path / "whole")))
+    assert _parquet_tables(tmp_path / "parts") == _parquet_tables(tmp_path / "whole")
+
+
+def test_a_run_after_changes_to_years_in_parts_equals_a_full_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(segments, "PART_REPORTS", 1)
+    folder, grown, full = tmp_path / "in", tmp_path / "grown", tmp_path / "full"
+    _folder(folder)
+    run([folder], grown, RunOptions(jobs=2))
+    _change(folder)
+    run([folder], grown, RunOptions(jobs=2))
+    run([folder], full, RunOptions(jobs=1, force=True))
+    assert output_files(grown) == output_files(full)
+
+
+@pytest.mark.parametrize("damage", ["forged", "text", "missing"])
+def test_a_damaged_part_has_its_year_built_again_without_a_row_twice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    """A year's second part found forged (HMAC mismatch) after its first was written, or
+    missing: the year is built again from the reports' cached results, its first part
+    not written twice, and the run says which year's stored tables it did not trust."""
+    monkeypatch.setattr(segments, "PART_REPORTS", 1)
+    folder, out, full = tmp_path / "in", tmp_path / "out", tmp_path / "full"
+    _folder(folder)
+    run([folder], out, RunOptions(jobs=1))
+    run([folder], full, RunOptions(jobs=1, force=True))
+    with sqlite3.connect(out / ".cache" / "reports.sqlite3") as db:
+        fingerprint, = db.execute("select fingerprint from segments where part = 1 "
+                                  "order by fingerprint limit 1").fetchone()
+        if damage != "missing":  # text: what SQLite cannot give back as UTF-8
+            changed = "payload || x'ff'" if damage == "text" else "cast(payload || x'00' as blob)"
+            db.execute(f"update segments set payload = {changed} where part = 1 and "
+                       "fingerprint = ?", (fingerprint,))
+        else:
+            db.execute("delete from segments where part = 1 and fingerprint = ?",
+                       (fingerprint,))
+    built = _built_years(monkeypatch)
+    result = run([folder], out, RunOptions(jobs=1))
+    assert len(built) == 1 and result.reused == 6
+    assert output_files(out)["events.csv"] == output_files(full)["events.csv"]
+    codes = [w.code for w in result.warnings]
+    assert codes.count("cache-entry-rejected") == (damage != "missing")
+    again = run([folder], out, RunOptions(jobs=1))  # stored whole again: nothing to build
+    assert len(built) == 1 and not any(w.code == "cache-entry-rejected" for w in again.warnings)
+    assert output_files(out) == output_files(full)
+
+
+_KILLED_MID_RUN = """
+import multiprocessing, os, signal, sys
+from pipeline import runner
+stored = runner._store
+
+def store_then_die(*args):
+    for summary in stored(*args):
+        print(*[child.pid for child in multiprocessing.active_children()], flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+        yield summary
+
+runner._store = store_then_die
+runner.run([sys.argv[1]], sys.argv[2], runner.RunOptions(jobs=2))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_the_workers_of_a_run_killed_outright_end_with_it(tmp_path: Path) -> None:
+    """No clean-up runs after kill -9: the workers end because their parent did."""
+    _folder(tmp_path / "in")
+    printed = tmp_path / "workers.txt"
+    with printed.open("w") as stdout:  # a file: a worker left alive holds no pipe of ours
+        done = subprocess.run([sys.executable, "-c", _KILLED_MID_RUN, str(tmp_path / "in"),
+                               str(tmp_path / "out")], stdout=stdout, timeout=120)
+    assert done.returncode == -signal.SIGKILL
+    workers = [int(pid) for pid in printed.read_text().split()]
+    assert len(workers) == 2
+    deadline = time.monotonic() + 30
+    try:
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(pid) for pid in workers)
+    finally:
+        for pid in filter(_alive, workers):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its parent's wait is missing
