@@ -146,18 +146,30 @@ def test_a_segment_survives_its_encoding(tmp_path: Path) -> None:
         segments.decode("f" * 64, payload[:-3])
 
 
-def test_the_previous_outputs_are_read_without_the_input_list(tmp_path: Path) -> None:
+@pytest.mark.parametrize("piece", [1 << 20, 7, 1])
+def test_the_previous_outputs_are_read_without_the_input_list(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int) -> None:
+    """Read a piece at a time (commit._READ bytes): a key's line cut between two pieces,
+    whatever the size, is found once."""
+    from pipeline import commit
+
+    monkeypatch.setattr(commit, "_READ", piece)
     _folder(tmp_path / "in")
     out = tmp_path / "out"
     run([tmp_path / "in"], out, RunOptions(jobs=1))
     manifest = json.loads((out / "manifest.json").read_bytes())
     owned = {name.split("/")[0] for name in manifest["outputs"]}
+    loaded_whole: list[int] = []
+    loads = json.loads
+    monkeypatch.setattr(commit.json, "loads", lambda data: loaded_whole.append(1) or loads(data))
     listed = earlier_outputs(out, owned)
     assert listed == {"manifest.json", *manifest["outputs"]}
+    assert loaded_whole == []  # found by its key lines, not loaded
     # a manifest in another layout (compact, keys reordered) is read whole, the same way
     compact = {"outputs": manifest["outputs"], "inputs": [], "pipeline_version": "x"}
     (out / "manifest.json").write_text(json.dumps(compact), encoding="utf-8")
     assert earlier_outputs(out, owned) == listed
+    assert loaded_whole == [1]
     # a string holding the marker's text cannot pass for the key: JSON escapes the newline
     forged = {**compact, "inputs": [{"name": '\n  "outputs": {"../x": 1}'}]}
     (out / "manifest.json").write_text(json.dumps(forged, indent=2), encoding="utf-8")
