@@ -30,7 +30,8 @@ import tempfile
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+
+from pipeline.outline import manifest_outline
 
 LOCK_FILE = ".lock"
 STAGING_PREFIX = ".staging-"
@@ -199,7 +200,7 @@ def earlier_outputs(out_dir: Path, owned: Iterable[str]) -> set[str]:
     or it is not one pipeline run writes: then no file in the folder is a run's."""
     owned = set(owned)
     try:
-        manifest = _manifest_outline(out_dir / _LAST)
+        manifest = manifest_outline(out_dir / _LAST)
     except (OSError, ValueError):
         return set()
     if not (isinstance(manifest, dict) and {"pipeline_version", "inputs", "outputs"}
@@ -207,48 +208,6 @@ def earlier_outputs(out_dir: Path, owned: Iterable[str]) -> set[str]:
         return set()
     return {_LAST} | {name for name in manifest["outputs"]
                       if isinstance(name, str) and _is_output_path(name, owned)}
-
-
-_KEYS = tuple(f'\n  "{key}": '.encode() for key in ("pipeline_version", "inputs", "outputs"))
-_READ = 1 << 20  # bytes: the manifest is scanned a piece at a time
-
-
-def _manifest_outline(path: Path) -> Any:
-    """manifest.json's top-level keys with its "outputs" read, without its per-input list:
-    loaded whole, the list of 32,000 inputs alone took hundreds of megabytes, and even its
-    bytes 55 MB. A manifest laid out as a run writes it (json_bytes) has each top-level
-    key on a line of its own at a two-space indent, which no JSON string can contain (a
-    newline in one is escaped); it is scanned for those lines a piece at a time and read
-    from its "outputs" on. Any other manifest is loaded whole."""
-    places = _key_places(path)
-    with path.open("rb") as file:
-        if (file.read(1) != b"{" or not all(places.values())
-                or len(places[_KEYS[-1]]) != 1):
-            file.seek(0)
-            return json.loads(file.read())
-        file.seek(places[_KEYS[-1]][0] + len(_KEYS[-1]))
-        outputs, _ = json.JSONDecoder().raw_decode(file.read().decode("utf-8"))
-    return {key.decode().strip()[1:-2]: None for key in _KEYS} | {"outputs": outputs}
-
-
-def _key_places(path: Path) -> dict[bytes, list[int]]:
-    """Where in the file each of _KEYS' lines starts, read a piece at a time (a line cut
-    between two pieces found once)."""
-    places: dict[bytes, list[int]] = {key: [] for key in _KEYS}
-    keep = max(map(len, _KEYS)) - 1  # the end of a piece, read again with the next
-    tail, offset = b"", 0  # offset: where `tail` starts in the file
-    with path.open("rb") as file:
-        while piece := file.read(_READ):
-            window = tail + piece
-            for key in _KEYS:
-                start = window.find(key)
-                while start != -1:
-                    if start + len(key) > len(tail):  # not wholly in the part read before
-                        places[key].append(offset + start)
-                    start = window.find(key, start + 1)
-            cut = max(0, len(window) - keep)
-            tail, offset = window[cut:], offset + cut
-    return places
 
 
 def _through_link(out_dir: Path, name: str) -> Path | None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import cache, commit, segments, unchanged
+from pipeline import cache, commit, segments, unchanged, years
 from pipeline.cache import code_version
 from pipeline.duplicates import Duplicate, drop_duplicates
 from pipeline.inputs import (
@@ -249,7 +249,7 @@ def _write_all(plans: list[segments.Plan], sinks: dict[str, TableSink],
         manifest_warnings.append(warning_item(warning))
     with ThreadPoolExecutor(1) as first, ThreadPoolExecutor(1) as second:
         lanes = _Lanes((first, second))
-        for segment in segments.produce(plans, store, out_dir, workers, force=options.force):
+        for segment in years.produce(plans, store, out_dir, workers, force=options.force):
             _merge(segment, sinks, lanes, result)
             manifest_inputs.append_fragment(segment.meta["inputs"],
                                             segment.meta["inputs_count"],
@@ -257,8 +257,8 @@ def _write_all(plans: list[segments.Plan], sinks: dict[str, TableSink],
             manifest_warnings.append_fragment(segment.meta["warnings_text"],
                                               len(segment.meta["warnings"]))
         lanes.finish()
-    # before the commit: a worker outliving a run killed there would hold its pipes
-    workers.shutdown()
+    # produce shut the workers down: a worker outliving a run killed at its commit would
+    # have held its pipes
     for warning in _cache_warnings(plans, store.rejected):
         manifest_warnings.append(warning_item(warning))
         result.warnings.append(warning)

@@ -16,14 +16,9 @@ parallel, each worker with its own connection to the cache.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
-import tempfile
-from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pipeline import cache
@@ -42,7 +37,6 @@ from pipeline.outputs import Columns, arrow_schema, columns_to_batch, records_to
 from pipeline.partners import PartnerTable
 from pipeline.per_report import extract_file
 from pipeline.schema import TABLES
-from pipeline.workers import Workers
 
 _EVENT_ID = [name for name, _, _ in TABLES["events"]].index("event_id")
 _REJECT_REASON = [name for name, _, _ in TABLES["rejects"]].index("reason")
@@ -262,135 +256,3 @@ def _add_report(report: cache.StoredReport, tables: dict[str, _TableBuffer],
     meta["events"] += len(report.tables["events"][_EVENT_ID])
     meta["rejects"] += len(report.tables["rejects"][0])
     meta["reject_reasons"].extend(report.tables["rejects"][_REJECT_REASON])
-
-
-def _build_in_worker(job: tuple[Plan, Path, bytes, Path]) -> tuple[list[str], str,
-                                                                    list[tuple[int, int]]]:
-    """Build a year in a worker process into a file of the run's scratch folder: the
-    parts' payloads one after the other; the file's name and each part's place in it go
-    back, so neither process holds the whole year."""
-    plan, out_dir, key, scratch = job
-    store = cache.ReportCache(out_dir, key=key, worker=True)
-    places: list[tuple[int, int]] = []
-    rejected: list[str] = []
-    try:
-        with tempfile.NamedTemporaryFile("wb", dir=scratch, delete=False,
-                                         suffix=".year") as file:
-            offset = 0
-            for segment in build(plan, store):
-                file.write(segment.payload)
-                places.append((offset, len(segment.payload)))
-                offset += len(segment.payload)
-                rejected.extend(segment.rejected)
-    finally:
-        store.close()
-    return rejected, file.name, places
-
-
-def produce(plans: Sequence[Plan], store: cache.ReportCache, out_dir: Path,
-            workers: Workers, *, force: bool) -> Iterator[Segment]:
-    """Each plan's parts, in order: from the cache when every report of it was reused
-    and the cache holds the whole year, else built (in the workers' processes with
-    --jobs) and stored. A stored part that is not this user's pipeline's own (HMAC
-    mismatch) or cannot be read has the year built again, its parts already given
-    skipped (a build gives the same bytes), and the fingerprint left in store.rejected for
-    the run to warn about. A part is held at a time (and the years the workers have built
-    ahead are in files). The caller shuts the workers down."""
-    def reusable(plan: Plan) -> bool:
-        return not force and all(member.reused for member in plan.members)
-
-    # which to build is known before any is read: a stored part is rarely found bad
-    todo = {index for index, plan in enumerate(plans)
-            if not (reusable(plan) and store.has_segment(plan.fingerprint))}
-    pool = workers.pool() if workers.jobs > 1 and len(todo) > 1 else None
-    with tempfile.TemporaryDirectory(prefix="pipeline-years-") as scratch:
-        built = _build_all([plans[i] for i in sorted(todo)], store, out_dir, pool,
-                           workers.jobs, Path(scratch))
-        for index, plan in enumerate(plans):
-            given = 0
-            if index not in todo:
-                for segment in _cached(plan.fingerprint, store):
-                    given += 1
-                    yield segment
-                if given and segment.last:
-                    continue
-            parts = next(built) if index in todo else build(plan, store)
-            yield from _stored(parts, plan.fingerprint, store, skip=given)
-
-
-def _stored(parts: Iterator[Segment], fingerprint: str, store: cache.ReportCache,
-            skip: int) -> Iterator[Segment]:
-    """Store a year's parts as they come and give them, less the first `skip` (given from
-    the cache before a damaged part was found)."""
-    store.forget_segment(fingerprint)
-    for segment in parts:
-        store.put_part(fingerprint, segment.part, segment.last, segment.payload)
-        # now: workers still reading the cache never meet a long-held write lock
-        store.commit()
-        store.rejected.update(segment.rejected)
-        if segment.part >= skip:
-            yield segment
-
-
-def _cached(fingerprint: str, store: cache.ReportCache) -> Iterator[Segment]:
-    """A stored year's parts in order, up to its last or to the first that cannot be
-    served (then the fingerprint is in store.rejected)."""
-    index = 0
-    while True:
-        found = store.get_part(fingerprint, index)
-        if found is None:
-            store.rejected.add(fingerprint)  # has_segment saw it: changed since, or damaged
-            return
-        payload, last = found
-        try:
-            segment = decode(fingerprint, payload)
-        except (ValueError, KeyError, TypeError, IndexError):  # our own, yet unreadable
-            store.rejected.add(fingerprint)
-            return
-        segment.part, segment.last = index, last
-        yield segment
-        if last:
-            return
-        index += 1
-
-
-def _build_all(plans: list[Plan], store: cache.ReportCache, out_dir: Path,
-               pool: ProcessPoolExecutor | None, jobs: int,
-               scratch: Path) -> Iterator[Iterator[Segment]]:
-    """For each plan in order, its parts. With a pool not used before, its workers start
-    here, before the caller's writing threads exist (a process forked beside running
-    threads may inherit a held lock); each worker builds at most one year ahead of the
-    merge, into a file, so years built and not yet written never pile up in memory."""
-    if pool is None:
-        return (build(plan, store) for plan in plans)
-    jobs_of = iter([(plan, out_dir, store.key, scratch) for plan in plans])
-    ahead = deque(pool.submit(_build_in_worker, job)
-                  for job in itertools.islice(jobs_of, jobs))
-    return _in_order(plans, pool, jobs_of, ahead)
-
-
-def _in_order(plans: list[Plan], pool: ProcessPoolExecutor,
-              jobs_of: Iterator[tuple[Plan, Path, bytes, Path]],
-              ahead: deque[Future[tuple[list[str], str, list[tuple[int, int]]]]]
-              ) -> Iterator[Iterator[Segment]]:
-    for plan in plans:
-        rejected, name, places = ahead.popleft().result()
-        for job in itertools.islice(jobs_of, 1):
-            ahead.append(pool.submit(_build_in_worker, job))
-        yield _read_parts(plan.fingerprint, Path(name), places, rejected)
-
-
-def _read_parts(fingerprint: str, path: Path, places: list[tuple[int, int]],
-                rejected: list[str]) -> Iterator[Segment]:
-    """A year a worker built, part by part from its file, which goes once read."""
-    try:
-        with path.open("rb") as file:
-            for index, (offset, size) in enumerate(places):
-                file.seek(offset)
-                segment = decode(fingerprint, file.read(size))
-                segment.part, segment.last = index, index == len(places) - 1
-                if segment.last:
-                    segment.rejected = rejected
-                yield segment
-    finally:
-        path.unlink(missing_ok=True)

@@ -5,10 +5,16 @@ reports and then builds the fiscal years (segments.py), and that ends with the r
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
+
+# Fork where there is fork: the workers inherit the run's settings (the Arrow memory pool),
+# start at the first task before the writing threads exist, and are the run's children,
+# which _end_with_parent relies on. (Python 3.14 makes forkserver Linux's default.)
+_FORK = "fork" in multiprocessing.get_all_start_methods()
 
 
 def _end_with_parent(parent: int) -> None:
@@ -41,10 +47,12 @@ class Workers:
         self._pool: ProcessPoolExecutor | None = None
 
     def pool(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs,
-                                             initializer=_end_with_parent,
-                                             initargs=(os.getpid(),))
+        if self._pool is None and _FORK:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=multiprocessing.get_context("fork"),
+                initializer=_end_with_parent, initargs=(os.getpid(),))
+        elif self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs)
         return self._pool
 
     def shutdown(self) -> None:

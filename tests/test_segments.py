@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import runner, segments
+from pipeline import runner, segments, years
 from pipeline.commit import earlier_outputs
 from pipeline.inputs import InputFile
 from pipeline.per_report import Payload
@@ -100,7 +100,7 @@ def test_segments_built_in_worker_processes_give_the_same_bytes(tmp_path: Path) 
 
 _PIDS: list[Path] = []  # the file each worker notes its process id in (forked: inherited)
 _EXTRACT = runner.extract_payload
-_BUILD = segments._build_in_worker
+_BUILD = years._build_in_worker
 
 
 def _noting_extract(item: InputFile) -> Payload:
@@ -123,7 +123,7 @@ def test_the_workers_that_extract_the_reports_build_the_years(
     _PIDS.append(tmp_path / "pids.txt")
     try:
         monkeypatch.setattr(runner, "extract_payload", _noting_extract)
-        monkeypatch.setattr(segments, "_build_in_worker", _noting_build)
+        monkeypatch.setattr(years, "_build_in_worker", _noting_build)
         run([tmp_path / "in"], tmp_path / "out", RunOptions(jobs=2))
     finally:
         _PIDS.clear()
@@ -149,11 +149,11 @@ def test_a_segment_survives_its_encoding(tmp_path: Path) -> None:
 @pytest.mark.parametrize("piece", [1 << 20, 7, 1])
 def test_the_previous_outputs_are_read_without_the_input_list(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int) -> None:
-    """Read a piece at a time (commit._READ bytes): a key's line cut between two pieces,
+    """Read a piece at a time (outline._READ bytes): a key's line cut between two pieces,
     whatever the size, is found once."""
-    from pipeline import commit
+    from pipeline import outline
 
-    monkeypatch.setattr(commit, "_READ", piece)
+    monkeypatch.setattr(outline, "_READ", piece)
     _folder(tmp_path / "in")
     out = tmp_path / "out"
     run([tmp_path / "in"], out, RunOptions(jobs=1))
@@ -161,7 +161,7 @@ def test_the_previous_outputs_are_read_without_the_input_list(
     owned = {name.split("/")[0] for name in manifest["outputs"]}
     loaded_whole: list[int] = []
     loads = json.loads
-    monkeypatch.setattr(commit.json, "loads", lambda data: loaded_whole.append(1) or loads(data))
+    monkeypatch.setattr(outline.json, "loads", lambda data: loaded_whole.append(1) or loads(data))
     listed = earlier_outputs(out, owned)
     assert listed == {"manifest.json", *manifest["outputs"]}
     assert loaded_whole == []  # found by its key lines, not loaded
@@ -218,9 +218,10 @@ def test_a_run_after_changes_to_years_in_parts_equals_a_full_run(
     assert output_files(grown) == output_files(full)
 
 
-@pytest.mark.parametrize("damage", ["forged", "text", "missing"])
+@pytest.mark.parametrize(("damage", "jobs"), [("forged", 1), ("text", 1), ("missing", 1),
+                                             ("forged", 2)])
 def test_a_damaged_part_has_its_year_built_again_without_a_row_twice(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str, jobs: int) -> None:
     """A year's second part found forged (HMAC mismatch) after its first was written, or
     missing: the year is built again from the reports' cached results, its first part
     not written twice, and the run says which year's stored tables it did not trust."""
@@ -240,9 +241,13 @@ def test_a_damaged_part_has_its_year_built_again_without_a_row_twice(
             db.execute("delete from segments where part = 1 and fingerprint = ?",
                        (fingerprint,))
     built = _built_years(monkeypatch)
-    result = run([folder], out, RunOptions(jobs=1))
+    result = run([folder], out, RunOptions(jobs=jobs))
     assert len(built) == 1 and result.reused == 6
-    assert output_files(out)["events.csv"] == output_files(full)["events.csv"]
+    damaged, whole = output_files(out), output_files(full)
+    assert ({k: v for k, v in damaged.items() if k != "manifest.json"}
+            == {k: v for k, v in whole.items() if k != "manifest.json"})
+    assert (json.loads(damaged["manifest.json"])["inputs"]
+            == json.loads(whole["manifest.json"])["inputs"])
     codes = [w.code for w in result.warnings]
     assert codes.count("cache-entry-rejected") == (damage != "missing")
     again = run([folder], out, RunOptions(jobs=1))  # stored whole again: nothing to build
@@ -293,3 +298,22 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"  # a zombie has ended; only its parent's wait is missing
+
+
+def test_the_workers_scratch_folders_go_with_the_run_and_a_killed_runs_with_the_next(
+        tmp_path: Path) -> None:
+    """The years built in worker processes wait in a folder beside the cache; a run killed
+    outright leaves it, and the next run removes it (a link there only as a link)."""
+    _folder(tmp_path / "in")
+    out, cache_folder = tmp_path / "out", tmp_path / "out" / ".cache"
+    run([tmp_path / "in"], out, RunOptions(jobs=2, force=True))
+    assert not list(cache_folder.glob("years-*"))
+    (cache_folder / "years-left").mkdir()
+    (cache_folder / "years-left" / "a.year").write_bytes(b"half a year")
+    kept = tmp_path / "elsewhere"
+    kept.mkdir()
+    (kept / "mine.txt").write_text("mine", encoding="utf-8")
+    (cache_folder / "years-link").symlink_to(kept)
+    run([tmp_path / "in"], out, RunOptions(jobs=2, force=True))
+    assert not list(cache_folder.glob("years-*"))
+    assert (kept / "mine.txt").read_text(encoding="utf-8") == "mine"
