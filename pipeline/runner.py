@@ -1,10 +1,11 @@
 """`run`: find the inputs, extract each (in parallel, reusing unchanged ones), and write
 one set of tables for all of them.
 
-Two passes keep memory flat however many reports there are: the first extracts each
-report and stores its records in the cache, keeping only a small summary; the second
-makes one segment per fiscal year from those records (segments.py: built in parallel,
-or read back from the cache when none of its reports changed) and streams the segments'
+Two passes keep what the run holds small however many reports there are (a few hundred
+bytes an input; README, "Scale"): the first extracts each report and stores its records
+in the cache, keeping only a small summary; the second makes one segment per fiscal year
+from those records, in parts of bounded size (segments.py, years.py: built in parallel,
+or read back from the cache when none of its reports changed) and streams the parts'
 tables, in order, to the table writers.
 """
 
@@ -314,7 +315,8 @@ def _plans(summaries: list[Summary], by_name: dict[str, InputFile],
 
 def _merge(segment: segments.Segment, sinks: dict[str, TableSink], lanes: _Lanes,
            result: RunResult) -> None:
-    """Stream one segment's tables to the writers and tally what the summary line says.
+    """Stream one part of a year's segment to the writers and tally what the summary line
+    says.
     The tables are written side by side: pyarrow encodes CSV and Parquet without holding
     the GIL, and events alone is about half the work, so it has a lane (one thread) of its
     own and every other table shares the second. Each lane writes its tables in segment

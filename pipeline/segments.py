@@ -2,14 +2,15 @@
 
 Event ids and the report-overlap warnings depend on the other reports of the same fiscal
 year (ids.py, duplicates.py) and on nothing else, so the outputs are made one fiscal year
-at a time. A segment is one fiscal year's tables, as Arrow IPC compressed with LZ4
-(8,000 reports: 63 MB of segments beside 223 MB of the reports' JSON; the events read back
-in 0.09 s against Parquet's 0.43 s), with what the
-manifest and the run's summary say of it, made from its reports' cached results. It is
-kept in the cache under a fingerprint of those reports, and every run, full or not,
-streams the segments' tables into the output files in order: a run that adds or changes
-one report builds one segment again and reads the others back, and its outputs are the
-bytes a full run writes (issue 15). Segments are independent, so --jobs builds them in
+at a time. A year's segment is its tables, as Arrow IPC compressed with LZ4 (8,000
+reports, measured when a year was one piece: 63 MB of segments beside 223 MB of the
+reports' JSON; the events read back in 0.09 s against Parquet's 0.43 s), with what the
+manifest and the run's summary say of it, made from its reports' cached results, in parts
+of bounded size (build: a large year costs no more memory than a small one). It is kept
+in the cache under a fingerprint of those reports, and every run, full or not, streams
+the parts' tables into the output files in order (years.py): a run that adds or changes
+one report builds one year again and reads the others back, and its outputs are the
+bytes a full run writes (issue 15). Years are independent, so --jobs builds them in
 parallel, each worker with its own connection to the cache.
 """
 
