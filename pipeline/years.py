@@ -7,6 +7,7 @@ stored in the cache as it comes.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import shutil
 import tempfile
@@ -16,6 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from pipeline import cache, segments
+from pipeline.commit import OutputError
 from pipeline.segments import Plan, Segment
 from pipeline.workers import Workers
 
@@ -61,50 +63,66 @@ def produce(plans: Sequence[Plan], store: cache.ReportCache, out_dir: Path,
     todo = {index for index, plan in enumerate(plans)
             if not (reusable(plan) and store.has_segment(plan.fingerprint))}
     pool = workers.pool() if workers.jobs > 1 and len(todo) > 1 else None
-    scratch = _scratch_folder(out_dir)
+    scratch = _scratch_folder(out_dir, needed=pool is not None)
     try:
         built = _build_all([plans[i] for i in sorted(todo)], store, out_dir, pool,
                            workers.jobs, scratch)
         for index, plan in enumerate(plans):
-            given = 0
+            given: list[bytes] = []  # the sha256 of each part given from the cache
             if index not in todo:
                 for segment in _cached(plan.fingerprint, store):
-                    given += 1
+                    given.append(hashlib.sha256(segment.payload).digest())
                     yield segment
                 if given and segment.last:
                     continue
             parts = next(built) if index in todo else segments.build(plan, store)
-            yield from _stored(parts, plan.fingerprint, store, skip=given)
+            yield from _stored(parts, plan, store, given)
     finally:
         workers.shutdown()  # no worker still writes into the scratch folder as it goes
-        shutil.rmtree(scratch, ignore_errors=True)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _scratch_folder(out_dir: Path) -> Path:
-    """A new folder beside the cache for the years the workers build, after removing the
-    ones runs killed outright left (the run holds the output folder's lock: no other run
-    is using them). On the output's disk, not in a /tmp that may be memory."""
+def _scratch_folder(out_dir: Path, needed: bool) -> Path | None:
+    """A new folder beside the cache for the years the workers build (when `needed`),
+    after removing the ones runs killed outright left (the run holds the output folder's
+    lock: no other run is using them). On the output's disk, not in a /tmp that may be
+    memory."""
     parent = out_dir / cache.CACHE_FILE.parent
     for stale in parent.glob(f"{_SCRATCH}*"):
         if stale.is_dir() and not stale.is_symlink():
             shutil.rmtree(stale, ignore_errors=True)
         else:
             stale.unlink(missing_ok=True)
-    return Path(tempfile.mkdtemp(prefix=_SCRATCH, dir=parent))
+    return Path(tempfile.mkdtemp(prefix=_SCRATCH, dir=parent)) if needed else None
 
 
-def _stored(parts: Iterator[Segment], fingerprint: str, store: cache.ReportCache,
-            skip: int) -> Iterator[Segment]:
-    """Store a year's parts as they come and give them, less the first `skip` (given from
-    the cache before a damaged part was found)."""
-    store.forget_segment(fingerprint)
+def _stored(parts: Iterator[Segment], plan: Plan, store: cache.ReportCache,
+            given: list[bytes]) -> Iterator[Segment]:
+    """Store a year's parts as they come and give them, less those already given from
+    the cache before a damaged part was found (`given`: their sha256). Those must come
+    out of the build as they were stored, or the rows written would mix two versions of
+    the year: then the run stops (OutputError) before any output is replaced."""
+    store.forget_segment(plan.fingerprint)
+    count = 0
     for segment in parts:
-        store.put_part(fingerprint, segment.part, segment.last, segment.payload)
+        count += 1
+        if (segment.part < len(given)
+                and hashlib.sha256(segment.payload).digest() != given[segment.part]):
+            year = "unknown" if plan.fiscal_year is None else plan.fiscal_year
+            raise OutputError(
+                f"fiscal year {year}: its stored tables were damaged, and building them "
+                "again from its reports gave other rows than the stored ones already "
+                "written (did a report change during the run?); run again")
+        store.put_part(plan.fingerprint, segment.part, segment.last, segment.payload)
         # now: workers still reading the cache never meet a long-held write lock
         store.commit()
         store.rejected.update(segment.rejected)
-        if segment.part >= skip:
+        if segment.part >= len(given):
             yield segment
+    if count < len(given):  # fewer parts than were given
+        raise OutputError(f"fiscal year {plan.fiscal_year}: building it again gave fewer "
+                          "parts than were stored; run again")
 
 
 def _cached(fingerprint: str, store: cache.ReportCache) -> Iterator[Segment]:
@@ -131,13 +149,14 @@ def _cached(fingerprint: str, store: cache.ReportCache) -> Iterator[Segment]:
 
 def _build_all(plans: list[Plan], store: cache.ReportCache, out_dir: Path,
                pool: ProcessPoolExecutor | None, jobs: int,
-               scratch: Path) -> Iterator[Iterator[Segment]]:
+               scratch: Path | None) -> Iterator[Iterator[Segment]]:
     """For each plan in order, its parts. With a pool not used before, its workers start
     here, before the caller's writing threads exist (a process forked beside running
     threads may inherit a held lock); each worker builds at most one year ahead of the
     merge, into a file, so years built and not yet written never pile up in memory."""
     if pool is None:
         return (segments.build(plan, store) for plan in plans)
+    assert scratch is not None  # made whenever there is a pool (produce)
     jobs_of = iter([(plan, out_dir, store.key, scratch) for plan in plans])
     ahead = deque(pool.submit(_build_in_worker, job)
                   for job in itertools.islice(jobs_of, jobs))

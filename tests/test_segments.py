@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -271,7 +272,9 @@ runner.run([sys.argv[1]], sys.argv[2], runner.RunOptions(jobs=2))
 """
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+@pytest.mark.skipif(not sys.platform.startswith("linux"),
+                    reason="the guarantee is made only on Linux: PR_SET_PDEATHSIG is a Linux "
+                    "prctl, and elsewhere workers end only when their pipes close")
 def test_the_workers_of_a_run_killed_outright_end_with_it(tmp_path: Path) -> None:
     """No clean-up runs after kill -9: the workers end because their parent did."""
     _folder(tmp_path / "in")
@@ -317,3 +320,45 @@ def test_the_workers_scratch_folders_go_with_the_run_and_a_killed_runs_with_the_
     run([tmp_path / "in"], out, RunOptions(jobs=2, force=True))
     assert not list(cache_folder.glob("years-*"))
     assert (kept / "mine.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_damaged_year_built_again_into_other_rows_stops_the_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parts given from the cache before a damaged one must come out of the build as
+    they were stored; if they do not (a report changed during the run), the run stops
+    with an error naming the year, and the previous outputs stay as they were."""
+    from pipeline.commit import OutputError
+
+    monkeypatch.setattr(segments, "PART_REPORTS", 1)
+    folder, out = tmp_path / "in", tmp_path / "out"
+    _folder(folder)
+    run([folder], out, RunOptions(jobs=1))
+    before = output_files(out)
+    with sqlite3.connect(out / ".cache" / "reports.sqlite3") as db:
+        db.execute("update segments set payload = cast(payload || x'00' as blob) "
+                   "where part = 1")
+    original = segments.build
+
+    def other_rows(plan: segments.Plan, store: object) -> Iterator[segments.Segment]:
+        for segment in original(plan, store):  # type: ignore[arg-type]
+            if segment.part == 0:
+                segment.payload += b" "  # what another version of a report would give
+            yield segment
+
+    monkeypatch.setattr(segments, "build", other_rows)
+    with pytest.raises(OutputError, match="fiscal year 2010: its stored tables"):
+        run([folder], out, RunOptions(jobs=1))
+    assert output_files(out) == before
+
+
+def test_a_run_without_workers_makes_no_scratch_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[str] = []
+    original = years.tempfile.mkdtemp
+    monkeypatch.setattr(years.tempfile, "mkdtemp",
+                        lambda **kw: made.append(kw.get("prefix", "")) or original(**kw))
+    _folder(tmp_path / "in")
+    run([tmp_path / "in"], tmp_path / "out", RunOptions(jobs=1))
+    assert "years-" not in made
+    run([tmp_path / "in"], tmp_path / "two", RunOptions(jobs=2))
+    assert "years-" in made
