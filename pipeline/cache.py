@@ -27,6 +27,7 @@ import secrets
 import sqlite3
 import stat
 import unicodedata
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -309,13 +310,19 @@ class ReportCache:
             return None
         return payload, bool(last)
 
-    def keep_only(self, keys: AbstractSet[str], segments: AbstractSet[str] = frozenset()) -> None:
-        """Drop entries no input of this run used, so the cache does not grow without end."""
+    def keep_only(self, keys: Iterable[str], segments: AbstractSet[str] = frozenset()) -> None:
+        """Drop entries no input of this run used, so the cache does not grow without end.
+        The keys kept go through a temporary table: a run need not hold them all."""
+        self._db.execute("create temp table if not exists kept (key text primary key) "
+                         "without rowid")
         for table, column, kept in (("reports", "key", keys),
                                     ("segments", "fingerprint", segments)):
-            stale = [(k,) for (k,) in self._db.execute(f"select distinct {column} from {table}")
-                     if k not in kept]
-            self._db.executemany(f"delete from {table} where {column} = ?", stale)
+            self._db.execute("delete from temp.kept")
+            self._db.executemany("insert or ignore into temp.kept values (?)",
+                                 ((key,) for key in kept))
+            self._db.execute(f"delete from {table} where {column} not in "
+                             "(select key from temp.kept)")
+        self._db.execute("delete from temp.kept")
 
     @property
     def key(self) -> bytes:

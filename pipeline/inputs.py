@@ -214,8 +214,15 @@ def _one_name_per_file(found: list[InputFile], notes: list[Issue]) -> list[Input
 
 
 def with_layout(files: list[InputFile], path: Path) -> tuple[list[InputFile], str]:
-    """The inputs to be read with a layout file's words, and the file's digest. Raises
-    InputError for a layout that cannot be used or names a header no input has."""
+    """The inputs to be read with a layout file's words, and the file's digest (see
+    layout_vocabulary)."""
+    vocabulary, digest = layout_vocabulary(files, path)
+    return [replace(item, vocabulary=vocabulary) for item in files], digest
+
+
+def layout_vocabulary(files: Sequence[InputFile], path: Path) -> tuple[Vocabulary, str]:
+    """The words to read the inputs with, given a layout file, and the file's digest.
+    Raises InputError for a layout that cannot be used or names a header no input has."""
     try:
         layout, digest = read_layout(path)
     except VocabularyError as error:
@@ -231,4 +238,4 @@ def with_layout(files: list[InputFile], path: Path) -> tuple[list[InputFile], st
         raise InputError(f"{path.name}: no input has a header row with {', '.join(unused)}; "
                          "check the spelling against the report (headers are compared "
                          "without spaces and brackets)")
-    return [replace(item, vocabulary=vocabulary) for item in files], digest
+    return vocabulary, digest

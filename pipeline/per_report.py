@@ -57,3 +57,8 @@ def extract_payload(item: InputFile) -> Payload:
     processes, and the main process stores it without decoding."""
     result = extract_file(item)
     return result.fiscal_year, result.manifest.get("sha256", ""), cache.dump(result)
+
+
+def extract_batch(items: list[InputFile]) -> list[Payload]:
+    """extract_payload over a batch: one task for a worker (workers.Workers.ordered_map)."""
+    return [extract_payload(item) for item in items]

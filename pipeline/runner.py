@@ -11,7 +11,6 @@ tables, in order, to the table writers.
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
@@ -22,20 +21,24 @@ from typing import Any
 
 from pipeline import cache, commit, segments, unchanged, years
 from pipeline.cache import code_version
-from pipeline.duplicates import Duplicate, drop_duplicates
+from pipeline.first_pass import Summary, run_first_pass
 from pipeline.inputs import (
     InputError,
-    InputFile,
     discover,
+    layout_vocabulary,
     refuse_empty_folders,
     refuse_output_folders,
-    with_layout,
 )
 from pipeline.issue_log import IssueLog
+from pipeline.ledger import InputLedger, YearPlans
 from pipeline.manifest import Spool, warning_item, write_descriptions
 from pipeline.model import Issue
 from pipeline.outputs import TableSink
-from pipeline.per_report import Mapper, Payload, extract_payload
+
+# The per-report stage, as the README names it (a Mapper runs it on another engine)
+from pipeline.per_report import Mapper
+from pipeline.per_report import Payload as Payload
+from pipeline.per_report import extract_payload as extract_payload
 from pipeline.schema import TABLES
 from pipeline.workers import Workers
 
@@ -53,16 +56,6 @@ class _Lanes:
         for done in self.pending:
             done.result()
         self.pending = []
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    """What the first pass keeps of a report: enough to order and find its records."""
-
-    name: str
-    fiscal_year: int | None
-    key: str
-    reused: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,43 +85,6 @@ class RunResult:
     inputs_with_table: int = 0
 
 
-def _first_pass(files: list[InputFile], shas: dict[str, str], store: cache.ReportCache,
-                options: RunOptions, version: str, mapper: Mapper | None,
-                workers: Workers) -> Iterator[Summary]:
-    """Find each report in the cache (by the sha256 of its bytes, `shas`), or extract it
-    (in worker processes) into the cache."""
-    todo: list[tuple[InputFile, str]] = []
-    for item in files:
-        sha = shas.get(item.name, "unreadable")  # unreadable: extract_file reports why
-        key = cache.cache_key(version, item.name, sha)
-        found, year = store.fiscal_year(key) if not options.force else (False, None)
-        if found and sha != "unreadable":
-            yield Summary(item.name, year, key, reused=True)
-        else:
-            todo.append((item, key))
-    items = [item for item, _ in todo]
-    if mapper is not None:
-        yield from _store(todo, iter(mapper(extract_payload, items)), store, version)
-    elif options.jobs <= 1 or len(items) < 2:
-        yield from _store(todo, map(extract_payload, items), store, version)
-    else:
-        chunk = max(1, min(64, len(items) // (options.jobs * 8)))
-        yield from _store(todo, workers.pool().map(extract_payload, items, chunksize=chunk),
-                          store, version)
-
-
-def _store(todo: list[tuple[InputFile, str]],
-           extracted: Iterator[Payload],
-           store: cache.ReportCache, version: str) -> Iterator[Summary]:
-    for (item, key), (year, sha, payload) in zip(todo, extracted, strict=True):
-        # Key the result by the bytes actually read, even if the file just changed; a file
-        # that could not be read at all by a key no readable file has, so that the error
-        # is never reused for the file once it can be read.
-        key = cache.cache_key(version, item.name, sha or "unreadable")
-        store.put(key, year, payload)
-        yield Summary(item.name, year, key, reused=False)
-
-
 def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions | None = None,
         progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None = None,
         notify: Callable[[str], None] | None = None, mapper: Mapper | None = None) -> RunResult:
@@ -145,61 +101,64 @@ def run(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions |
     found_warnings: list[Issue] = []
     found = discover(paths, skip=out_dir, warnings=found_warnings)
     refuse_empty_folders(paths, found, out_dir)
-    shas: dict[str, str] = {}
-    files, duplicates = drop_duplicates(found, shas)
-    version = code_version()
+    version, vocabulary = code_version(), None
     if options.layout is not None:
-        files, digest = with_layout(files, options.layout)
+        vocabulary, digest = layout_vocabulary(found, options.layout)
         version += f"+layout.{digest}"  # results read with another layout are not reused
-    commit.make_out_dir(out_dir)
-    with commit.output_lock(out_dir, wait=options.wait, notify=notify):
-        commit.refuse_links(out_dir, [*commit.owned_names(TABLES), str(cache.CACHE_FILE.parent),
-                                      str(cache.CACHE_FILE), f"{cache.CACHE_FILE}-journal",
-                                      str(unchanged.STATE_FILE)])
-        for done in commit.recover(out_dir, commit.owned_names(TABLES)):
-            if notify is not None:
-                notify(done)
-        store = cache.ReportCache(out_dir)
-        try:
-            return _run(files, shas, out_dir, options, store, progress, found_warnings,
-                        version, duplicates, mapper)
-        finally:
-            store.close()
+    ledger = InputLedger(vocabulary)
+    try:
+        ledger.add(found)
+        del found  # on disk now: what the run holds does not grow with the inputs
+        commit.make_out_dir(out_dir)
+        with commit.output_lock(out_dir, wait=options.wait, notify=notify):
+            commit.refuse_links(out_dir, [*commit.owned_names(TABLES),
+                                          str(cache.CACHE_FILE.parent), str(cache.CACHE_FILE),
+                                          f"{cache.CACHE_FILE}-journal",
+                                          str(unchanged.STATE_FILE)])
+            for done in commit.recover(out_dir, commit.owned_names(TABLES)):
+                if notify is not None:
+                    notify(done)
+            store = cache.ReportCache(out_dir)
+            try:
+                return _run(ledger, out_dir, options, store, progress, found_warnings, version,
+                            mapper)
+            finally:
+                store.close()
+    finally:
+        ledger.close()
 
 
-def _run(files: list[InputFile], shas: dict[str, str], out_dir: Path, options: RunOptions,
-         store: cache.ReportCache,
+def _run(ledger: InputLedger, out_dir: Path, options: RunOptions, store: cache.ReportCache,
          progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None,
-         found_warnings: list[Issue], version: str,
-         duplicates: Sequence[Duplicate] = (), mapper: Mapper | None = None) -> RunResult:
+         found_warnings: list[Issue], version: str, mapper: Mapper | None) -> RunResult:
     # one pool for the run: the workers that extracted the reports build the fiscal years
     workers = Workers(options.jobs)
     try:
-        return _extract_and_write(files, shas, out_dir, options, store, progress,
-                                  found_warnings, version, duplicates, mapper, workers)
+        return _extract_and_write(ledger, out_dir, options, store, progress, found_warnings,
+                                  version, mapper, workers)
     finally:
         workers.shutdown()  # also when the run stops early: no worker outlives it
 
 
-def _extract_and_write(files: list[InputFile], shas: dict[str, str], out_dir: Path,
-                       options: RunOptions, store: cache.ReportCache,
+def _extract_and_write(ledger: InputLedger, out_dir: Path, options: RunOptions,
+                       store: cache.ReportCache,
                        progress: Callable[[Iterator[Summary], int], Iterator[Summary]] | None,
-                       found_warnings: list[Issue], version: str,
-                       duplicates: Sequence[Duplicate], mapper: Mapper | None,
+                       found_warnings: list[Issue], version: str, mapper: Mapper | None,
                        workers: Workers) -> RunResult:
-    duplicates_of = _by_first(duplicates)
-    summaries_iter = _first_pass(files, shas, store, options, version, mapper, workers)
+    summaries = run_first_pass(ledger, store, force=options.force, version=version, mapper=mapper,
+                           workers=workers)
     if progress is not None:
-        summaries_iter = progress(summaries_iter, len(files))
-    summaries = sorted(summaries_iter, key=lambda s: (s.fiscal_year or 0, s.name))
-    shas.clear()  # the summaries' keys hold them now; a 32,000-input run keeps 3.5 MB less
+        summaries = progress(summaries, ledger.to_read)
+    all_reused = True
+    for summary in summaries:  # every one: the first pass stores as it goes
+        all_reused = all_reused and summary.reused
     store.commit()
-    by_name = {item.name: item for item in files}
+    ledger.finish()
 
-    result = RunResult(files=len(files) + len(duplicates), warnings=IssueLog(found_warnings))
-    print_ = _ordinary_fingerprint(summaries, store, options,
-                                   unusual=bool(duplicates or found_warnings))
-    if _outputs_in_place(out_dir, store, print_, len(summaries), result):
+    result = RunResult(files=ledger.count, warnings=IssueLog(found_warnings))
+    print_ = _ordinary_fingerprint(ledger, store, options, all_reused,
+                                   unusual=bool(ledger.copies or found_warnings))
+    if _outputs_in_place(out_dir, store, print_, ledger.to_read, result):
         return result  # nothing to read or write (unchanged.py)
     unchanged.forget(out_dir)
     staging = commit.new_staging(out_dir)  # laid out as the outputs; moved in at the end
@@ -208,9 +167,7 @@ def _extract_and_write(files: list[InputFile], shas: dict[str, str], out_dir: Pa
                              if name in ("events", "entries", "partners") else None)
              for name, columns in TABLES.items()}
     manifest_inputs, manifest_warnings = Spool(staging, "inputs"), Spool(staging, "warnings")
-    plans = _plans(summaries, by_name, duplicates_of)
-    reused = sum(s.reused for s in summaries)
-    del summaries, by_name  # the plans hold what is left of them (some 200 bytes an input)
+    plans = YearPlans(ledger)
     try:
         _write_all(plans, sinks, (manifest_inputs, manifest_warnings), found_warnings, store,
                    out_dir, workers, options, result)
@@ -221,8 +178,8 @@ def _extract_and_write(files: list[InputFile], shas: dict[str, str], out_dir: Pa
             sink.abort()
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    result.reused = reused - sum(m.reused and m.key in store.rejected  # extracted again
-                                 for plan in plans for m in plan.members)
+    # less those found in the cache whose result could not be served: extracted again
+    result.reused = ledger.reused() - ledger.reused(among=store.rejected)
     outputs: dict[str, Any] = {}
     with commit.interrupts_deferred():  # the renames below go together or not at all
         for sink in sinks.values():
@@ -234,13 +191,12 @@ def _extract_and_write(files: list[InputFile], shas: dict[str, str], out_dir: Pa
         # What the run made but an earlier run left (an Excel copy without --excel, a
         # single Parquet file beside a partitioned one) goes: it would no longer match.
         commit.publish(staging, out_dir, commit.owned_names(TABLES))
-    store.keep_only({m.key for plan in plans for m in plan.members},
-                    {plan.fingerprint for plan in plans})
+    store.keep_only(ledger.keys(), plans.fingerprints())
     _record(out_dir, store, print_, result)
     return result
 
 
-def _write_all(plans: list[segments.Plan], sinks: dict[str, TableSink],
+def _write_all(plans: YearPlans, sinks: dict[str, TableSink],
                spools: tuple[Spool, Spool], found_warnings: list[Issue],
                store: cache.ReportCache, out_dir: Path, workers: Workers,
                options: RunOptions, result: RunResult) -> None:
@@ -267,13 +223,13 @@ def _write_all(plans: list[segments.Plan], sinks: dict[str, TableSink],
         sink.close()
 
 
-def _ordinary_fingerprint(summaries: list[Summary], store: cache.ReportCache,
-                          options: RunOptions, unusual: bool) -> str:
+def _ordinary_fingerprint(ledger: InputLedger, store: cache.ReportCache,
+                          options: RunOptions, all_reused: bool, unusual: bool) -> str:
     """The fingerprint (unchanged.py) of a run with nothing out of the ordinary, every
     report reused; "" for any other run."""
-    if unusual or store.rejected or options.force or not all(s.reused for s in summaries):
+    if unusual or store.rejected or options.force or not all_reused:
         return ""
-    return unchanged.fingerprint([s.key for s in summaries], options)
+    return unchanged.fingerprint(ledger.keys(), options)
 
 
 def _outputs_in_place(out_dir: Path, store: cache.ReportCache, print_: str, reused: int,
@@ -290,27 +246,9 @@ def _record(out_dir: Path, store: cache.ReportCache, print_: str, result: RunRes
         unchanged.record(out_dir, store, print_, result)
 
 
-def _by_first(duplicates: Sequence[Duplicate]) -> dict[str, list[Duplicate]]:
-    duplicates_of: dict[str, list[Duplicate]] = {}
-    for duplicate in duplicates:
-        duplicates_of.setdefault(duplicate.first.name, []).append(duplicate)
-    return duplicates_of
-
-
 def cache_rejected(name: str) -> Issue:
     return Issue("cache-entry-rejected", f"{name}: its cached result was damaged or not made "
                  "by this user's pipeline (HMAC mismatch); extracted again", "warning", name, 0)
-
-
-def _plans(summaries: list[Summary], by_name: dict[str, InputFile],
-           duplicates_of: dict[str, list[Duplicate]]) -> list[segments.Plan]:
-    """One segment per fiscal year, its reports in output order (summaries' order)."""
-    plans: list[segments.Plan] = []
-    for year, group in itertools.groupby(summaries, key=lambda s: s.fiscal_year):
-        plans.append(segments.Plan(year, tuple(
-            segments.Member(by_name[s.name], s.key, s.reused,
-                            tuple(duplicates_of.get(s.name, ()))) for s in group)))
-    return plans
 
 
 def _merge(segment: segments.Segment, sinks: dict[str, TableSink], lanes: _Lanes,
@@ -340,9 +278,11 @@ def _merge(segment: segments.Segment, sinks: dict[str, TableSink], lanes: _Lanes
     result.warnings.extend(map(segments.issue_from_list, meta["warnings"]))
 
 
-def _cache_warnings(plans: list[segments.Plan], rejected: set[str]) -> Iterator[Issue]:
+def _cache_warnings(plans: YearPlans, rejected: set[str]) -> Iterator[Issue]:
     """What the cache held but did not serve (damaged, or not this user's pipeline's own),
     in output order; said last, after the reports' own warnings."""
+    if not rejected:
+        return  # the usual run: no year's list of reports need be read again
     for plan in plans:
         if plan.fingerprint in rejected:
             year = "unknown" if plan.fiscal_year is None else plan.fiscal_year

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,11 +30,17 @@ _LABEL = b"unchanged"
 _ISSUE = ("code", "message", "severity", "source_file", "source_line", "raw")
 
 
-def fingerprint(keys: list[str], options: RunOptions) -> str:
+def fingerprint(keys: Iterable[str], options: RunOptions) -> str:
     """What makes two runs' outputs the same: the cache keys in output order (names, bytes,
-    code version, layout) and the options that shape the files."""
-    return hashlib.sha256(json.dumps([keys, options.excel, options.partition_by],
-                                     ensure_ascii=False).encode()).hexdigest()
+    code version, layout) and the options that shape the files. The sha256 of
+    json.dumps([keys, excel, partition_by]), hashed as the keys come: a run need not
+    hold them all."""
+    digest = hashlib.sha256(b"[[")
+    for index, key in enumerate(keys):
+        digest.update(((", " if index else "") + json.dumps(key, ensure_ascii=False)).encode())
+    digest.update(("], " + json.dumps([options.excel, options.partition_by],
+                                      ensure_ascii=False)[1:]).encode())
+    return digest.hexdigest()
 
 
 def record(out_dir: Path, store: ReportCache, print_: str, result: RunResult) -> None:

@@ -5,11 +5,21 @@ reports and then builds the fiscal years (segments.py), and that ends with the r
 from __future__ import annotations
 
 import ctypes
+import itertools
 import multiprocessing
 import os
 import signal
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
+
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
+# Batches handed out beyond one a worker: enough that no worker waits for the next, few
+# enough that the results waiting to be stored stay small.
+_AHEAD = 2
 
 # Fork where there is fork: the workers inherit the run's settings (the Arrow memory pool),
 # start at the first task before the writing threads exist, and are the run's children,
@@ -54,6 +64,23 @@ class Workers:
         elif self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.jobs)
         return self._pool
+
+    def ordered_map(self, function: Callable[[list[_In]], list[_Out]], items: Iterable[_In],
+                    batch: int) -> Iterator[_Out]:
+        """`function` over batches of `items` in the workers, results in the items' order,
+        with at most a few batches a worker handed out at a time. Executor.map submits every
+        item at once: the run would hold every input, and every result not yet taken."""
+        pool = self.pool()
+        source = iter(items)
+        batches = iter(lambda: list(itertools.islice(source, batch)), [])
+        pending: deque[Future[list[_Out]]] = deque(
+            pool.submit(function, chunk)
+            for chunk in itertools.islice(batches, self.jobs * _AHEAD))
+        while pending:
+            results = pending.popleft().result()
+            for chunk in itertools.islice(batches, 1):
+                pending.append(pool.submit(function, chunk))
+            yield from results
 
     def shutdown(self) -> None:
         if self._pool is not None:

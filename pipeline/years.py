@@ -65,7 +65,7 @@ def produce(plans: Sequence[Plan], store: cache.ReportCache, out_dir: Path,
     pool = workers.pool() if workers.jobs > 1 and len(todo) > 1 else None
     scratch = _scratch_folder(out_dir, needed=pool is not None)
     try:
-        built = _build_all([plans[i] for i in sorted(todo)], store, out_dir, pool,
+        built = _build_all((plans[i] for i in sorted(todo)), store, out_dir, pool,
                            workers.jobs, scratch)
         for index, plan in enumerate(plans):
             given: list[bytes] = []  # the sha256 of each part given from the cache
@@ -147,31 +147,33 @@ def _cached(fingerprint: str, store: cache.ReportCache) -> Iterator[Segment]:
         index += 1
 
 
-def _build_all(plans: list[Plan], store: cache.ReportCache, out_dir: Path,
+def _build_all(plans: Iterator[Plan], store: cache.ReportCache, out_dir: Path,
                pool: ProcessPoolExecutor | None, jobs: int,
                scratch: Path | None) -> Iterator[Iterator[Segment]]:
     """For each plan in order, its parts. With a pool not used before, its workers start
     here, before the caller's writing threads exist (a process forked beside running
     threads may inherit a held lock); each worker builds at most one year ahead of the
-    merge, into a file, so years built and not yet written never pile up in memory."""
+    merge, into a file, so years built and not yet written never pile up in memory. The
+    plans are taken as the workers take them: a year's list of reports is held from its
+    hand-out to its result, not for the whole run."""
     if pool is None:
         return (segments.build(plan, store) for plan in plans)
     assert scratch is not None  # made whenever there is a pool (produce)
-    jobs_of = iter([(plan, out_dir, store.key, scratch) for plan in plans])
-    ahead = deque(pool.submit(_build_in_worker, job)
+    jobs_of = ((plan, out_dir, store.key, scratch) for plan in plans)
+    ahead = deque((job[0].fingerprint, pool.submit(_build_in_worker, job))
                   for job in itertools.islice(jobs_of, jobs))
-    return _in_order(plans, pool, jobs_of, ahead)
+    return _in_order(pool, jobs_of, ahead)
 
 
-def _in_order(plans: list[Plan], pool: ProcessPoolExecutor,
-              jobs_of: Iterator[tuple[Plan, Path, bytes, Path]],
-              ahead: deque[Future[tuple[list[str], str, list[tuple[int, int]]]]]
+def _in_order(pool: ProcessPoolExecutor, jobs_of: Iterator[tuple[Plan, Path, bytes, Path]],
+              ahead: deque[tuple[str, Future[tuple[list[str], str, list[tuple[int, int]]]]]]
               ) -> Iterator[Iterator[Segment]]:
-    for plan in plans:
-        rejected, name, places = ahead.popleft().result()
+    while ahead:
+        fingerprint, done = ahead.popleft()
+        rejected, name, places = done.result()
         for job in itertools.islice(jobs_of, 1):
-            ahead.append(pool.submit(_build_in_worker, job))
-        yield _read_parts(plan.fingerprint, Path(name), places, rejected)
+            ahead.append((job[0].fingerprint, pool.submit(_build_in_worker, job)))
+        yield _read_parts(fingerprint, Path(name), places, rejected)
 
 
 def _read_parts(fingerprint: str, path: Path, places: list[tuple[int, int]],

@@ -14,7 +14,7 @@ from pathlib import Path
 import distributed
 import pytest
 
-from pipeline import runner
+from pipeline import first_pass, runner
 from pipeline.inputs import InputFile
 from pipeline.runner import Payload, extract_payload
 from tests.conftest import ROOT
@@ -89,7 +89,7 @@ def test_the_readme_dask_snippet_writes_what_pipeline_run_writes(
     notes = tmp_path / "notes"
     notes.mkdir()
     # the function the run hands the mapper, so each call says where it ran
-    monkeypatch.setattr(runner, "extract_payload", functools.partial(noted_payload, notes))
+    monkeypatch.setattr(first_pass, "extract_payload", functools.partial(noted_payload, notes))
     monkeypatch.chdir(tmp_path)  # the snippet reads raw/ and writes output/
     namespace = {"__name__": "__main__"}
     exec(compile(readme_snippet(), "README.md (Beyond one machine)", "exec"), namespace)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import runner, segments, years
+from pipeline import per_report, segments, years
 from pipeline.commit import earlier_outputs
 from pipeline.inputs import InputFile
 from pipeline.per_report import Payload
@@ -100,7 +100,7 @@ def test_segments_built_in_worker_processes_give_the_same_bytes(tmp_path: Path) 
 
 
 _PIDS: list[Path] = []  # the file each worker notes its process id in (forked: inherited)
-_EXTRACT = runner.extract_payload
+_EXTRACT = per_report.extract_payload
 _BUILD = years._build_in_worker
 
 
@@ -123,7 +123,7 @@ def test_the_workers_that_extract_the_reports_build_the_years(
     _folder(tmp_path / "in")
     _PIDS.append(tmp_path / "pids.txt")
     try:
-        monkeypatch.setattr(runner, "extract_payload", _noting_extract)
+        monkeypatch.setattr(per_report, "extract_payload", _noting_extract)
         monkeypatch.setattr(years, "_build_in_worker", _noting_build)
         run([tmp_path / "in"], tmp_path / "out", RunOptions(jobs=2))
     finally:
@@ -258,16 +258,16 @@ def test_a_damaged_part_has_its_year_built_again_without_a_row_twice(
 
 _KILLED_MID_RUN = """
 import multiprocessing, os, signal, sys
-from pipeline import runner
-stored = runner._store
+from pipeline import first_pass, runner
+extract = first_pass._extract
 
-def store_then_die(*args):
-    for summary in stored(*args):
+def extract_then_die(*args):
+    for summary in extract(*args):
         print(*[child.pid for child in multiprocessing.active_children()], flush=True)
         os.kill(os.getpid(), signal.SIGKILL)
         yield summary
 
-runner._store = store_then_die
+first_pass._extract = extract_then_die
 runner.run([sys.argv[1]], sys.argv[2], runner.RunOptions(jobs=2))
 """
 
