@@ -27,8 +27,7 @@ import secrets
 import sqlite3
 import stat
 import unicodedata
-from collections.abc import Iterable
-from collections.abc import Set as AbstractSet
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -310,19 +309,14 @@ class ReportCache:
             return None
         return payload, bool(last)
 
-    def keep_only(self, keys: Iterable[str], segments: AbstractSet[str] = frozenset()) -> None:
+    def keep_only(self, keys: Container[str], segments: Container[str] = frozenset()) -> None:
         """Drop entries no input of this run used, so the cache does not grow without end.
-        The keys kept go through a temporary table: a run need not hold them all."""
-        self._db.execute("create temp table if not exists kept (key text primary key) "
-                         "without rowid")
+        `keys` may answer `in` from disk (the run's ledger.py): a run need not hold them."""
         for table, column, kept in (("reports", "key", keys),
                                     ("segments", "fingerprint", segments)):
-            self._db.execute("delete from temp.kept")
-            self._db.executemany("insert or ignore into temp.kept values (?)",
-                                 ((key,) for key in kept))
-            self._db.execute(f"delete from {table} where {column} not in "
-                             "(select key from temp.kept)")
-        self._db.execute("delete from temp.kept")
+            stale = [(k,) for (k,) in self._db.execute(f"select distinct {column} from {table}")
+                     if k not in kept]
+            self._db.executemany(f"delete from {table} where {column} = ?", stale)
 
     @property
     def key(self) -> bytes:

@@ -12,11 +12,14 @@ a time (`plan`) or a page at a time.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from typing import overload
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from typing import ParamSpec, TypeVar, overload
 
+from pipeline.commit import OutputError
 from pipeline.duplicates import Duplicate
 from pipeline.inputs import InputFile, read_input
 from pipeline.roles import Vocabulary
@@ -24,6 +27,32 @@ from pipeline.segments import Member, Plan
 
 _PAGE = 512  # rows read at a time: bounded memory, few round trips
 _COLUMNS = "seq, name, location, follow"  # what makes an InputFile (with the vocabulary)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+class LedgerError(OutputError):
+    """The run's list of inputs cannot be kept: its temporary folder is full or cannot be
+    written. Not the output folder's fault, yet as plain a stop (exit 2), said where."""
+
+
+@contextlib.contextmanager
+def _where_it_lives() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.OperationalError as error:  # "database or disk is full", an I/O error
+        raise LedgerError(
+            f"cannot keep the run's list of inputs in SQLite's temporary folder ({error}); it "
+            "is the first writable of SQLITE_TMPDIR, TMPDIR, /var/tmp, /usr/tmp and /tmp: "
+            "make room there, or set SQLITE_TMPDIR to a folder with room") from None
+
+
+def _said_where(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    @functools.wraps(method)
+    def guarded(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with _where_it_lives():
+            return method(*args, **kwargs)
+    return guarded
 
 
 class InputLedger:
@@ -40,6 +69,7 @@ class InputLedger:
         self.count = 0  # every input, byte copies included
         self.copies = 0  # inputs read as another input (its byte copy)
 
+    @_said_where
     def add(self, files: Iterable[InputFile]) -> None:
         """Record the inputs (in name order), reading each for its sha256: an input with
         the same bytes as an earlier one is a copy of it, read once, as the first (a
@@ -78,29 +108,38 @@ class InputLedger:
         a page at a time: (seq, input, sha256 or None for a file that could not be read).
         Paged so that the caller may record results between pages."""
         last = -1
-        while page := self._db.execute(
-                f"select {_COLUMNS}, sha from inputs where copy_of is null and seq > ? "
-                f"{'and key is null' if unread else ''} order by seq limit ?",
-                (last, _PAGE)).fetchall():
+        while True:
+            with _where_it_lives():
+                page = self._db.execute(
+                    f"select {_COLUMNS}, sha from inputs where copy_of is null and seq > ? "
+                    f"{'and key is null' if unread else ''} order by seq limit ?",
+                    (last, _PAGE)).fetchall()
+            if not page:
+                return
             yield [(row[0], self._item(row), row[4]) for row in page]
             last = page[-1][0]
 
+    @_said_where
     def record(self, results: Iterable[tuple[str, int | None, bool, int]]) -> None:
         """(cache key, fiscal year, reused, seq) of inputs read."""
         self._db.executemany("update inputs set key = ?, fiscal_year = ?, reused = ? "
                              "where seq = ?", results)
 
+    @_said_where
     def finish(self) -> None:
         """After the first pass: the years' lists are read by year, in name order."""
         self._db.execute("create index inputs_year on inputs (fiscal_year, name) "
                          "where copy_of is null")
+        self._db.execute("create index inputs_key on inputs (key)")
 
+    @_said_where
     def years(self) -> list[int | None]:
         """The fiscal years in output order: reports with none first."""
         return [row[0] for row in self._db.execute(
             "select distinct fiscal_year from inputs where copy_of is null "
             "order by fiscal_year is not null, fiscal_year")]
 
+    @_said_where
     def plan(self, year: int | None) -> Plan:
         """A fiscal year's reports in output order (name), each with its byte copies."""
         rows = self._db.execute(f"select {_COLUMNS}, key, reused from inputs where copy_of "
@@ -119,20 +158,30 @@ class InputLedger:
 
     def keys(self) -> Iterator[str]:
         """The cache keys of the inputs read, in output order."""
-        for (key,) in self._db.execute(
-                "select key from inputs where copy_of is null "
-                "order by fiscal_year is not null, fiscal_year, name"):
-            yield key
+        with _where_it_lives():
+            rows = self._db.execute("select key from inputs where copy_of is null "
+                                    "order by fiscal_year is not null, fiscal_year, name")
+        while True:
+            with _where_it_lives():
+                page = rows.fetchmany(_PAGE)
+            if not page:
+                return
+            yield from (key for (key,) in page)
 
-    def reused(self, among: Iterable[str] | None = None) -> int:
+    @_said_where
+    def reused(self, among: Container[str] | None = None) -> int:
         """How many inputs' results came from the cache (of those with a key in `among`)."""
         if among is None:
             return int(self._db.execute(
                 "select count(*) from inputs where copy_of is null and reused").fetchone()[0])
-        return sum(int(self._db.execute(
-            "select count(*) from inputs where copy_of is null and reused and key = ?",
-            (key,)).fetchone()[0]) for key in among)
+        return sum(key in among for (key,) in self._db.execute(
+            "select key from inputs where copy_of is null and reused"))
 
+    def kept_keys(self) -> Container[str]:
+        """The cache keys of the inputs read, answering `in` from disk (cache.keep_only)."""
+        return _Keys(self._db)
+
+    @_said_where
     def items(self) -> list[InputFile]:
         """Every input read, as objects: for an engine that takes a list (runner.Mapper)."""
         return [item for page in self.pages() for _, item, _ in page]
@@ -142,6 +191,16 @@ class InputLedger:
 
     def close(self) -> None:
         self._db.close()
+
+
+class _Keys(Container[str]):
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    @_said_where
+    def __contains__(self, key: object) -> bool:
+        return self._db.execute("select 1 from inputs where key = ? and copy_of is null",
+                                (key,)).fetchone() is not None
 
 
 class YearPlans(Sequence[Plan]):

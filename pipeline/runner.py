@@ -1,12 +1,13 @@
 """`run`: find the inputs, extract each (in parallel, reusing unchanged ones), and write
 one set of tables for all of them.
 
-Two passes keep what the run holds small however many reports there are (a few hundred
-bytes an input; README, "Scale"): the first extracts each report and stores its records
-in the cache, keeping only a small summary; the second makes one segment per fiscal year
-from those records, in parts of bounded size (segments.py, years.py: built in parallel,
-or read back from the cache when none of its reports changed) and streams the parts'
-tables, in order, to the table writers.
+Two passes keep what the run holds the same however many reports there are (README,
+"Scale"): the list of inputs is on disk (ledger.py); the first pass (first_pass.py)
+extracts each report and stores its records in the cache, writing its cache key and
+fiscal year to the ledger; the second makes one segment per fiscal year from those
+records, in parts of bounded size (segments.py, years.py: built in parallel, or read back
+from the cache when none of its reports changed) and streams the parts' tables, in
+order, to the table writers.
 """
 
 from __future__ import annotations
@@ -191,7 +192,7 @@ def _extract_and_write(ledger: InputLedger, out_dir: Path, options: RunOptions,
         # What the run made but an earlier run left (an Excel copy without --excel, a
         # single Parquet file beside a partitioned one) goes: it would no longer match.
         commit.publish(staging, out_dir, commit.owned_names(TABLES))
-    store.keep_only(ledger.keys(), plans.fingerprints())
+    store.keep_only(ledger.kept_keys(), plans.fingerprints())
     _record(out_dir, store, print_, result)
     return result
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import sqlite3
 import string
 import tempfile
 from collections.abc import Iterator
@@ -20,6 +21,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import cache, runner, workers
+from pipeline import ledger as ledger_module
+from pipeline.cli import main
+from pipeline.cli_common import EXIT_USAGE
 from pipeline.duplicates import drop_duplicates
 from pipeline.inputs import InputFile, discover
 from pipeline.ledger import InputLedger, YearPlans
@@ -106,14 +110,66 @@ def test_streamed_fingerprint_is_the_json_formula(keys: list[str], excel: bool,
     assert fingerprint(iter(keys), options) == expected
 
 
-def test_keep_only_takes_the_keys_as_a_stream(tmp_path: Path) -> None:
-    store = cache.ReportCache(tmp_path)
-    for key in ("a", "b", "c"):
+def test_keep_only_asks_the_ledger_which_keys_a_run_used(tmp_path: Path) -> None:
+    found = _folder(tmp_path / "in", {"a": b"a", "c": b"c"})
+    ledger = InputLedger()
+    ledger.add(found)
+    ledger.record((f"key-{item.name}", 2012, False, seq) for page in ledger.pages()
+                  for seq, item, _ in page)
+    ledger.finish()
+    store = cache.ReportCache(tmp_path / "out")
+    for key in ("key-a.txt", "key-b.txt", "key-c.txt"):
         store.put(key, 2012, b"{}")
-    store.keep_only(key for key in ("a", "c", "z"))
+    for year in ("year-kept", "year-gone"):
+        store.put_part(year, 0, True, b"part")
+    store.keep_only(ledger.kept_keys(), {"year-kept"})
     store.commit()
-    assert [store.fiscal_year(key)[0] for key in ("a", "b", "c")] == [True, False, True]
+    assert [store.fiscal_year(f"key-{n}.txt")[0] for n in "abc"] == [True, False, True]
+    assert store.has_segment("year-kept") and not store.has_segment("year-gone")
     store.close()
+    ledger.close()
+
+
+def test_reused_among_counts_only_inputs_reused(tmp_path: Path) -> None:
+    found = _folder(tmp_path / "in", {name: name.encode() for name in "abcd"})
+    ledger = InputLedger()
+    ledger.add(found)
+    ledger.record((f"key-{item.name}", 2012, item.name in ("a.txt", "b.txt"), seq)
+                  for page in ledger.pages() for seq, item, _ in page)
+    ledger.finish()
+    assert ledger.reused() == 2
+    # c was extracted, not reused; z is no input's: neither counts
+    assert ledger.reused(among={"key-a.txt", "key-c.txt", "key-z"}) == 1
+    ledger.close()
+
+
+_CONNECT = sqlite3.connect  # the real one, for the stand-in below (the test patches it)
+
+
+class _FullDisk:
+    """A connection whose temporary file cannot grow: SQLite's error on a full disk."""
+
+    def __init__(self) -> None:
+        self._db = _CONNECT("")
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        if sql.startswith("insert"):
+            raise sqlite3.OperationalError("database or disk is full")
+        return self._db.execute(sql, *args)
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def test_a_full_temporary_folder_stops_the_run_saying_where(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    _folder(tmp_path / "in", {"a": b"a"})
+    monkeypatch.setattr(ledger_module.sqlite3, "connect", lambda _: _FullDisk())
+    assert main(["run", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == EXIT_USAGE
+    said = capsys.readouterr().err
+    assert "database or disk is full" in said and "SQLITE_TMPDIR" in said
+    assert "internal error" not in said and "Traceback" not in said
 
 
 _DRAWN: list[int] = []
