@@ -211,6 +211,7 @@ class YearPlans(Sequence[Plan]):
         self._ledger = ledger
         self._years = ledger.years()
         self._fingerprints: dict[int, str] = {}
+        self._all_reused: dict[int, bool] = {}
 
     def __len__(self) -> int:
         return len(self._years)
@@ -226,10 +227,17 @@ class YearPlans(Sequence[Plan]):
         return self._ledger.plan(self._years[index])
 
     def fingerprint(self, index: int) -> str:
-        """Plan.fingerprint, kept: small, and asked for again at the end of a run."""
+        """Plan.fingerprint, kept (small) with whether every report of the year was
+        reused: a year read back from the cache needs no more of its plan than these."""
         if index not in self._fingerprints:
-            self._fingerprints[index] = self[index].fingerprint
+            plan = self[index]
+            self._fingerprints[index] = plan.fingerprint
+            self._all_reused[index] = all(member.reused for member in plan.members)
         return self._fingerprints[index]
+
+    def all_reused(self, index: int) -> bool:
+        self.fingerprint(index)
+        return self._all_reused[index]
 
     def fingerprints(self) -> set[str]:
         return {self.fingerprint(index) for index in range(len(self))}

@@ -12,12 +12,13 @@ import itertools
 import shutil
 import tempfile
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from pipeline import cache, segments
 from pipeline.commit import OutputError
+from pipeline.ledger import YearPlans
 from pipeline.segments import Plan, Segment
 from pipeline.workers import Workers
 
@@ -47,7 +48,7 @@ def _build_in_worker(job: tuple[Plan, Path, bytes, Path]) -> tuple[list[str], st
     return rejected, file.name, places
 
 
-def produce(plans: Sequence[Plan], store: cache.ReportCache, out_dir: Path,
+def produce(plans: YearPlans, store: cache.ReportCache, out_dir: Path,
             workers: Workers, *, force: bool) -> Iterator[Segment]:
     """Each plan's parts, in order: from the cache when every report of it was reused
     and the cache holds the whole year, else built (in the workers' processes with
@@ -55,26 +56,26 @@ def produce(plans: Sequence[Plan], store: cache.ReportCache, out_dir: Path,
     mismatch) or cannot be read has the year built again, its parts already given
     skipped (a build gives the same bytes), and the fingerprint left in store.rejected for
     the run to warn about. A part is held at a time (and the years the workers have built
-    ahead are in files). The workers are shut down when it ends."""
-    def reusable(plan: Plan) -> bool:
-        return not force and all(member.reused for member in plan.members)
-
+    ahead are in files), and a year's list of reports only while it is built. The
+    workers are shut down when it ends."""
     # which to build is known before any is read: a stored part is rarely found bad
-    todo = {index for index, plan in enumerate(plans)
-            if not (reusable(plan) and store.has_segment(plan.fingerprint))}
+    todo = {index for index in range(len(plans))
+            if force or not plans.all_reused(index)
+            or not store.has_segment(plans.fingerprint(index))}
     pool = workers.pool() if workers.jobs > 1 and len(todo) > 1 else None
     scratch = _scratch_folder(out_dir, needed=pool is not None)
     try:
         built = _build_all((plans[i] for i in sorted(todo)), store, out_dir, pool,
                            workers.jobs, scratch)
-        for index, plan in enumerate(plans):
+        for index in range(len(plans)):
             given: list[bytes] = []  # the sha256 of each part given from the cache
             if index not in todo:
-                for segment in _cached(plan.fingerprint, store):
+                for segment in _cached(plans.fingerprint(index), store):
                     given.append(hashlib.sha256(segment.payload).digest())
                     yield segment
                 if given and segment.last:
                     continue
+            plan = plans[index]
             parts = next(built) if index in todo else segments.build(plan, store)
             yield from _stored(parts, plan, store, given)
     finally:
