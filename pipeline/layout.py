@@ -105,6 +105,8 @@ class _Walk:
     # Set after a period line naming another fiscal year than the report's: why the table
     # rows under it are rejected, until a period line names the report's year again.
     other_year: str | None = None
+    header_line: int = 0  # the table's header line, and the lines rejected before it
+    rejected_before: int = 0  # (_say_if_empty)
 
 
 def document_to_layout(doc: SourceDocument, vocabulary: Vocabulary | None = None) -> Layout:
@@ -152,6 +154,7 @@ def document_to_layout(doc: SourceDocument, vocabulary: Vocabulary | None = None
                 walk.notes.append((row.line, text))
         else:
             _table_row(walk, row)
+    _say_if_empty(walk)
     fiscal_year = _fiscal_year_fallbacks(walk, title, fiscal_year)
     return Layout(source_file=doc.name, title=title, period_text=period_text,
                   fiscal_year=fiscal_year, rows=tuple(walk.rows), notes=tuple(walk.notes),
@@ -194,7 +197,9 @@ def _start_table(walk: _Walk, columns: Columns, row: RawRow, counted: bool = Tru
     role took (their cells go to extras) and which role two columns seemed to share."""
     if counted:
         walk.kinds["header"] += row.line_span
+    _say_if_empty(walk)
     walk.columns, walk.table_no, walk.row_no, walk.carried = columns, walk.table_no + 1, 0, None
+    walk.header_line, walk.rejected_before = row.line, walk.kinds["rejected"]
     walk.above = {}
     where = f"{walk.name}:{row.line}"
     for doubt in columns.doubts:
@@ -208,6 +213,18 @@ def _start_table(walk: _Walk, columns: Columns, row: RawRow, counted: bool = Tru
                 "column-unmapped", f"{where}: no role for the column {header!r}; its cells "
                 "go to the extras table (map it with --layout to read it as a role)",
                 "warning", walk.name, row.line))
+
+
+def _say_if_empty(walk: _Walk) -> None:
+    """A header with neither a row read nor one rejected under it is said: a PDF whose
+    page stream was cut keeps its header, loses its rows, and nothing else tells."""
+    if (walk.columns is None or walk.row_no
+            or walk.kinds["rejected"] != walk.rejected_before):
+        return
+    walk.issues.append(Issue(
+        "table-empty", f"{walk.name}:{walk.header_line}: a header row with no rows under it; "
+        "nothing was read from this table (if the report has rows here, the file may be "
+        "damaged or cut short)", "warning", walk.name, walk.header_line))
 
 
 def _table_row(walk: _Walk, row: RawRow) -> None:

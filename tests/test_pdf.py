@@ -407,3 +407,33 @@ def test_mutated_pdf_never_raises(small_pdf: bytes, data: st.DataObject) -> None
         assert result.severity == "error" and result.message.startswith("m.pdf: ")
     elif not result.events:
         assert result.issues
+
+
+def test_a_page_stream_cut_anywhere_loses_its_event_only_with_an_issue(small_pdf: bytes) -> None:
+    """37 bytes cut from the page's content stream at every place (Hypothesis found a
+    cut that kept the header row and lost the row below it, with no word: table-empty)."""
+    start = small_pdf.index(b"stream\n", small_pdf.index(b"8 0 obj")) + len(b"stream\n")
+    end = small_pdf.index(b"endstream", start)
+    said_empty = 0
+    for offset in range(end - start):
+        cut = small_pdf[: start + offset] + small_pdf[start + offset + 37 :]
+        result = extract_bytes(cut, "m.pdf")
+        if isinstance(result, Issue):
+            assert result.severity == "error" and result.message.startswith("m.pdf: ")
+            continue
+        assert result.events or result.issues, offset
+        said_empty += "table-empty" in [issue.code for issue in result.issues]
+    assert said_empty  # some cut keeps the header and loses the row: the case in question
+
+
+def test_a_header_row_with_nothing_under_it_is_said() -> None:
+    text = "姉妹都市との交流\n平成24年度実績\n提携都市名\t内容・実績\t所管局\n"
+    result = extract_bytes(text.encode("utf-8"), "header_only.txt")
+    assert not isinstance(result, Issue) and not result.events
+    [issue] = result.issues
+    assert (issue.code, issue.severity, issue.source_line) == ("table-empty", "warning", 3)
+    # a table whose only row is rejected says so already: no second word for it
+    rejected = extract_bytes((text + "\tパリ市との交流\t知事本局\n").encode("utf-8"), "r.txt")
+    assert not isinstance(rejected, Issue)
+    assert [i.code for i in rejected.issues if i.code == "table-empty"] == []
+    assert [i.severity for i in rejected.issues] == ["reject"]
