@@ -32,11 +32,10 @@ class Duplicate:
     size: int
 
 
-def drop_duplicates(files: Sequence[InputFile], shas: dict[str, str] | None = None
-                    ) -> tuple[list[InputFile], list[Duplicate]]:
+def drop_duplicates(files: Sequence[InputFile]) -> tuple[list[InputFile], list[Duplicate]]:
     """Inputs with the same bytes as an earlier one (by name) are read once: a report saved
-    twice under two names would otherwise count every event twice. `shas`, if given, is
-    filled with each readable input's sha256 (the run keys its cache with them)."""
+    twice under two names would otherwise count every event twice. (A run finds them as it
+    lists its inputs on disk: ledger.InputLedger.add.)"""
     first_of: dict[str, InputFile] = {}
     kept: list[InputFile] = []
     duplicates: list[Duplicate] = []
@@ -47,8 +46,6 @@ def drop_duplicates(files: Sequence[InputFile], shas: dict[str, str] | None = No
             kept.append(item)
             continue
         sha = hashlib.sha256(data).hexdigest()
-        if shas is not None:
-            shas[item.name] = sha
         if sha in first_of:
             duplicates.append(Duplicate(item, first_of[sha], sha, len(data)))
         else:

@@ -6,8 +6,10 @@ SQLite's private temporary database, which spills to a file SQLite makes and del
 itself (in SQLITE_TMPDIR, TMPDIR or /var/tmp: not in the output folder, and gone even when
 the run is killed). Held as objects, this list was the part of a run's memory that grew
 with the number of inputs: some 1 KB an input with what freeing it left scattered (32,000
-inputs: 30 of the 157 MiB peak; README, "Scale"). The run reads it back a fiscal year at
-a time (`plan`) or a page at a time.
+inputs, `pipeline run --jobs 1`: a peak of 160 MiB as objects, 147 with this table;
+README, "Scale"). The run reads it back a fiscal year at a time (`plan`) or a page at a
+time. The same rule for byte copies as duplicates.drop_duplicates (the audit's, which
+holds its inputs anyway); tests/test_ledger.py checks the two agree.
 """
 
 from __future__ import annotations
@@ -180,11 +182,6 @@ class InputLedger:
     def kept_keys(self) -> Container[str]:
         """The cache keys of the inputs read, answering `in` from disk (cache.keep_only)."""
         return _Keys(self._db)
-
-    @_said_where
-    def items(self) -> list[InputFile]:
-        """Every input read, as objects: for an engine that takes a list (runner.Mapper)."""
-        return [item for page in self.pages() for _, item, _ in page]
 
     def _item(self, row: Sequence[object]) -> InputFile:
         return InputFile(str(row[2]), str(row[1]), self.vocabulary, bool(row[3]))
