@@ -49,6 +49,7 @@ KEY_FILE = "cache-key"
 _TABLE_NAMES = ("entries", "events", "periods", "rejects", "extras")
 _COLUMNS = ["key", "fiscal_year", "year_mac", "mac", "payload"]  # the reports table's
 _SEGMENT_COLUMNS = ["fingerprint", "part", "last", "mac", "payload"]
+_OUTPUT_COLUMNS = ["fingerprint", "name", "mac", "record"]
 
 
 @dataclass(slots=True)
@@ -210,6 +211,12 @@ class ReportCache:
             db.execute("create table segments (fingerprint text not null, part integer not "
                        "null, last integer not null, mac text not null, payload blob not "
                        "null, primary key (fingerprint, part))")
+        # what a fiscal year's segment wrote to a partitioned table, as JSON (carry.py)
+        if [row[1] for row in db.execute("pragma table_info(outputs)")] != _OUTPUT_COLUMNS:
+            db.execute("drop table if exists outputs")
+            db.execute("create table outputs (fingerprint text not null, name text not null, "
+                       "mac text not null, record text not null, "
+                       "primary key (fingerprint, name))")
         db.execute("select count(*) from reports").fetchone()
         return db
 
@@ -309,11 +316,32 @@ class ReportCache:
             return None
         return payload, bool(last)
 
+    def put_output(self, fingerprint: str, name: str, record: dict[str, Any]) -> None:
+        text = json.dumps(record, sort_keys=True)
+        self._db.execute("insert or replace into outputs values (?, ?, ?, ?)",
+                         (fingerprint, name, self._output_mac(fingerprint, name, text), text))
+
+    def get_output(self, fingerprint: str, name: str) -> dict[str, Any] | None:
+        """put_output's record, or None when there is none or its HMAC does not match."""
+        row = self._db.execute("select mac, record from outputs where fingerprint = ? and "
+                               "name = ?", (fingerprint, name)).fetchone()
+        if row is None or not all(isinstance(value, str) for value in row):
+            return None
+        mac, text = row
+        if not hmac.compare_digest(mac, self._output_mac(fingerprint, name, text)):
+            return None
+        record = json.loads(text)
+        return record if isinstance(record, dict) else None
+
+    def _output_mac(self, fingerprint: str, name: str, text: str) -> str:
+        return self._mac(b"output", fingerprint.encode(), name.encode(), text.encode())
+
     def keep_only(self, keys: Container[str], segments: Container[str] = frozenset()) -> None:
         """Drop entries no input of this run used, so the cache does not grow without end.
         `keys` may answer `in` from disk (the run's ledger.py): a run need not hold them."""
         for table, column, kept in (("reports", "key", keys),
-                                    ("segments", "fingerprint", segments)):
+                                    ("segments", "fingerprint", segments),
+                                    ("outputs", "fingerprint", segments)):
             stale = [(k,) for (k,) in self._db.execute(f"select distinct {column} from {table}")
                      if k not in kept]
             self._db.executemany(f"delete from {table} where {column} = ?", stale)

@@ -14,9 +14,9 @@ from typing import Any
 from pipeline import __version__
 from pipeline.datapackage import datapackage
 from pipeline.events import report_government
+from pipeline.files import json_bytes, write_atomic
 from pipeline.model import Extraction, Issue
 from pipeline.months import months_by_event
-from pipeline.outputs import json_bytes, write_atomic
 
 
 def manifest_entry(name: str, data: bytes, extraction: Extraction | Issue) -> dict[str, Any]:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import hashlib
-import json
 import os
 import shutil
 import sys
@@ -21,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from pipeline.files import HashingFile, file_digest, replace_dir, temporary_file
 from pipeline.formats import csv_value
 from pipeline.schema import Column, arrow_type
 
@@ -114,30 +113,6 @@ def arrow_schema(columns: Sequence[Column], drop: str | None = None) -> Any:
                       for name, kind, _ in columns if name != drop])
 
 
-def file_digest(path: Path) -> dict[str, Any]:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return {"sha256": digest.hexdigest(), "bytes": path.stat().st_size}
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_umask()  # what open() would have given; mkstemp's 0600 is too tight
-
-
-def _temporary(out_dir: Path, name: str) -> Path:
-    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
-    os.fchmod(handle, _FILE_MODE)
-    os.close(handle)
-    return Path(temporary)
-
-
 class TableSink:
     """One output table written incrementally: rows are buffered and every BATCH_ROWS of
     them go out as one Arrow batch, to the CSV and to Parquet alike."""
@@ -155,8 +130,11 @@ class TableSink:
         self._pq = pq
         self._schema = arrow_schema(columns)
         self._temporaries: dict[str, Path] = {}  # final relative name -> temporary path
-        self._csv = pa_csv.CSVWriter(str(self._claim(f"{name}.csv")), self._schema,
-                                     write_options=pa_csv.WriteOptions(quoting_style="needed"))
+        self._csv_file = HashingFile(self._claim(f"{name}.csv"))
+        # rows made a batch at a time go to the file as one write: fewer of its calls
+        # back into Python (HashingFile.write) wait for the GIL; the bytes are the same
+        options = pa_csv.WriteOptions(quoting_style="needed", batch_size=BATCH_ROWS)
+        self._csv = pa_csv.CSVWriter(self._csv_file, self._schema, write_options=options)
         self._excel_stream: IO[str] | None = None
         if excel:
             (out_dir / "excel").mkdir(exist_ok=True)
@@ -171,6 +149,11 @@ class TableSink:
         self._gathered_rows = 0
         self._partition_value: Any = object()
         self._partition_dir: Path | None = None
+        # carry.py: the segment being written, the segments each partition's rows came
+        # from, and whether the open partition's file was carried over from an earlier run
+        self._source = ""
+        self.sources: dict[Any, set[str]] = {}
+        self._carrying = False
         if partition_by is None:
             self._parquet_path = self._claim(f"{name}.parquet")
         else:
@@ -178,7 +161,7 @@ class TableSink:
                                                         dir=out_dir))
 
     def _claim(self, relative: str) -> Path:
-        path = _temporary(self.out_dir / Path(relative).parent, Path(relative).name)
+        path = temporary_file(self.out_dir / Path(relative).parent, Path(relative).name)
         self._temporaries[relative] = path
         return path
 
@@ -196,18 +179,32 @@ class TableSink:
             self._flush()
 
     def write_batch(self, batch: Any) -> None:
-        """Append an Arrow record batch of this table's schema: to the CSV and the Excel
-        copy at once; to Parquet in row groups of BATCH_ROWS rows (or what a partition
-        holds), gathered from the batches as Arrow, compact beside Python objects."""
-        if not batch.num_rows:
+        """Append an Arrow record batch of this table's schema (see write_table)."""
+        import pyarrow as pa  # lazy: see arrow_without_pandas
+
+        self.write_table(pa.Table.from_batches([batch]))
+
+    def write_table(self, table: Any) -> None:
+        """Append an Arrow table of this table's schema: to the CSV in one call (a call a
+        batch had the writing thread wait for the GIL after each: 8,000 reports' tables
+        spent longer waiting than writing), and to the Excel copy; to Parquet in row
+        groups of BATCH_ROWS rows (or what a partition holds), gathered from the table's
+        batches as Arrow, compact beside Python objects."""
+        if not table.num_rows:
             return
-        self.rows += batch.num_rows
+        self.rows += table.num_rows
+        batches = table.to_batches()
         if self._excel_stream is not None:
-            self._write_excel(batch)
-        self._csv.write_batch(batch)
-        if self.partition_by is None:
-            self._gather(batch)
-            return
+            for batch in batches:
+                self._write_excel(batch)
+        self._csv.write_table(table)
+        for batch in batches:
+            if self.partition_by is None:
+                self._gather(batch)
+            else:
+                self._to_partitions(batch)
+
+    def _to_partitions(self, batch: Any) -> None:
         values = batch.column(self._partition_index).to_pylist()
         start = 0
         for end in [*(i for i in range(1, len(values)) if values[i] != values[i - 1]),
@@ -215,8 +212,23 @@ class TableSink:
             if values[start] != self._partition_value:
                 self._write_gathered()
                 self._open_partition(values[start])
-            self._gather(batch.slice(start, end - start).drop_columns([self.partition_by]))
+            self.sources[values[start]].add(self._source)
+            if not self._carrying:  # a carried file holds these rows already
+                self._gather(batch.slice(start, end - start).drop_columns([self.partition_by]))
             start = end
+
+    def from_segment(self, fingerprint: str) -> None:
+        """The batches that follow are the segment `fingerprint`'s (carry.py)."""
+        self._source = fingerprint
+
+    def carry(self, value: Any, content: bytes) -> None:
+        """Partition `value`'s Parquet file is `content`, a file an earlier run wrote from
+        the segment that follows (carry.py): its rows still go to the CSV, not to Parquet."""
+        self._write_gathered()
+        self._close_partition()
+        (self._partition_folder(value) / "part-0.parquet").write_bytes(content)
+        self._partition_value, self._carrying = value, True
+        self.sources[value] = set()
 
     def _gather(self, batch: Any) -> None:
         self._gathered.append(batch)
@@ -239,17 +251,27 @@ class TableSink:
         columns = [column.to_pylist() for column in batch.columns]  # dates as datetime.date
         self._excel.writerows([excel_value(v) for v in row] for row in zip(*columns, strict=True))
 
-    def _open_partition(self, value: Any) -> None:
+    def _close_partition(self) -> None:
         if self._writer is not None:
             self._writer.close()
-        assert self._partition_dir is not None and self.partition_by is not None
-        label = "__HIVE_DEFAULT_PARTITION__" if value is None else str(value)
-        folder = self._partition_dir / f"{self.partition_by}={label}"
+            self._writer = None
+
+    def _partition_folder(self, value: Any) -> Path:
+        """A new folder for partition `value` (FileExistsError if the rows were not
+        sorted by it: a partition is one file, written once)."""
+        assert self._partition_dir is not None
+        folder = self._partition_dir / partition_file(self.name, self.partition_by or "",
+                                                      value).split("/")[1]
         folder.mkdir()
+        return folder
+
+    def _open_partition(self, value: Any) -> None:
+        self._close_partition()
         self._writer = self._pq.ParquetWriter(
-            folder / "part-0.parquet", arrow_schema(self.columns, self.partition_by),
-            compression="zstd")
-        self._partition_value = value
+            self._partition_folder(value) / "part-0.parquet",
+            arrow_schema(self.columns, self.partition_by), compression="zstd")
+        self._partition_value, self._carrying = value, False
+        self.sources[value] = set()
 
     def _flush(self) -> None:
         if not self._pending_rows:
@@ -270,12 +292,14 @@ class TableSink:
         if self._writer is not None:
             self._writer.close()
         self._csv.close()
+        self._csv_file.close()
         if self._excel_stream is not None:
             self._excel_stream.close()
 
     def abort(self) -> None:
         with contextlib.suppress(Exception):
             self._csv.close()
+        self._csv_file.close()
         if self._excel_stream is not None and not self._excel_stream.closed:
             self._excel_stream.close()
         for path in self._temporaries.values():
@@ -289,10 +313,12 @@ class TableSink:
         for relative, temporary in self._temporaries.items():
             final = self.out_dir / relative
             os.replace(temporary, final)
-            described[relative] = {**file_digest(final), "rows": self.rows}
+            digest = (self._csv_file.digest() if relative == f"{self.name}.csv"
+                      else file_digest(final))
+            described[relative] = {**digest, "rows": self.rows}
         if self._partition_dir is not None:
             final_dir = self.out_dir / self.name
-            _replace_dir(self._partition_dir, final_dir)
+            replace_dir(self._partition_dir, final_dir)
             (self.out_dir / f"{self.name}.parquet").unlink(missing_ok=True)
             for path in sorted(final_dir.rglob("*.parquet")):
                 relative = path.relative_to(self.out_dir).as_posix()
@@ -304,28 +330,7 @@ class TableSink:
         return described
 
 
-def _replace_dir(new: Path, final: Path) -> None:
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old.tmp")
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(final, old)
-    os.replace(new, final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def write_atomic(path: Path, payload: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = _temporary(path.parent, path.name)
-    try:
-        temporary.write_bytes(payload)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def json_bytes(document: dict[str, Any]) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+def partition_file(table: str, column: str, value: Any) -> str:
+    """The relative name of a partition's file: Hive's `column=value` folders."""
+    label = "__HIVE_DEFAULT_PARTITION__" if value is None else str(value)
+    return f"{table}/{column}={label}/part-0.parquet"

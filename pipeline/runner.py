@@ -12,6 +12,7 @@ order, to the table writers.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
@@ -22,6 +23,7 @@ from typing import Any
 
 from pipeline import cache, commit, segments, unchanged, years
 from pipeline.cache import code_version
+from pipeline.carry import Carrier
 from pipeline.first_pass import Summary, run_first_pass
 from pipeline.inputs import (
     InputError,
@@ -169,9 +171,10 @@ def _extract_and_write(ledger: InputLedger, out_dir: Path, options: RunOptions,
              for name, columns in TABLES.items()}
     manifest_inputs, manifest_warnings = Spool(staging, "inputs"), Spool(staging, "warnings")
     plans = YearPlans(ledger)
+    carrier = Carrier(store, out_dir, sinks.values())
     try:
         _write_all(plans, sinks, (manifest_inputs, manifest_warnings), found_warnings, store,
-                   out_dir, workers, options, result)
+                   carrier, workers, options, result)
     except BaseException:
         manifest_inputs.remove()
         manifest_warnings.remove()
@@ -185,6 +188,7 @@ def _extract_and_write(ledger: InputLedger, out_dir: Path, options: RunOptions,
     with commit.interrupts_deferred():  # the renames below go together or not at all
         for sink in sinks.values():
             outputs.update(sink.commit())
+        carrier.record(outputs)
         result.manifest = write_descriptions(staging, outputs, manifest_inputs,
                                              manifest_warnings)
         result.inputs_listed = manifest_inputs.count
@@ -199,16 +203,21 @@ def _extract_and_write(ledger: InputLedger, out_dir: Path, options: RunOptions,
 
 def _write_all(plans: YearPlans, sinks: dict[str, TableSink],
                spools: tuple[Spool, Spool], found_warnings: list[Issue],
-               store: cache.ReportCache, out_dir: Path, workers: Workers,
+               store: cache.ReportCache, carrier: Carrier, workers: Workers,
                options: RunOptions, result: RunResult) -> None:
-    """Every fiscal year's parts into the table writers and the manifest's lists."""
+    """Every fiscal year's parts into the table writers and the manifest's lists; with
+    --partition-by, a year read back from the cache has its Parquet files carried over
+    (carry.py)."""
     manifest_inputs, manifest_warnings = spools
     for warning in found_warnings:
         manifest_warnings.append(warning_item(warning))
-    with ThreadPoolExecutor(1) as first, ThreadPoolExecutor(1) as second:
-        lanes = _Lanes((first, second))
-        for segment in years.produce(plans, store, out_dir, workers, force=options.force):
-            _merge(segment, sinks, lanes, result)
+    with contextlib.ExitStack() as stack:
+        lanes = _Lanes(tuple(stack.enter_context(ThreadPoolExecutor(1)) for _ in _LANES))
+        for segment in years.produce(plans, store, carrier.out_dir, workers,
+                                     force=options.force):
+            carried = (carrier.for_segment(segment.fingerprint)
+                       if segment.cached and segment.part == 0 else {})
+            _merge(segment, sinks, lanes, result, carried)
             manifest_inputs.append_fragment(segment.meta["inputs"],
                                             segment.meta["inputs_count"],
                                             segment.meta["inputs_with_table"])
@@ -253,17 +262,20 @@ def cache_rejected(name: str) -> Issue:
 
 
 def _merge(segment: segments.Segment, sinks: dict[str, TableSink], lanes: _Lanes,
-           result: RunResult) -> None:
+           result: RunResult, carried: dict[str, tuple[Any, bytes]]) -> None:
     """Stream one part of a year's segment to the writers and tally what the summary line
     says.
     The tables are written side by side: pyarrow encodes CSV and Parquet without holding
     the GIL, and events alone is about half the work, so it has a lane (one thread) of its
     own and every other table shares the second. Each lane writes its tables in segment
-    order; a lane may run one segment ahead of the other, not more."""
+    order; a lane may run one segment ahead of the other, not more. `carried`: the
+    Parquet files of the segment's partitions that an earlier run wrote (carry.py)."""
     def write(names: tuple[str, ...]) -> None:
         for name in names:
-            for batch in segment.batches(name):
-                sinks[name].write_batch(batch)
+            sinks[name].from_segment(segment.fingerprint)
+            if name in carried:
+                sinks[name].carry(*carried[name])
+            sinks[name].write_table(segment.table(name))
 
     submitted = [lane.submit(write, names) for lane, names in zip(lanes.threads, _LANES,
                                                                      strict=True)]

@@ -90,11 +90,17 @@ class Segment:
     rejected: list[str] = field(default_factory=list)  # cache keys not served while building
     part: int = 0  # its place among the year's parts
     last: bool = True  # the year's final part (it holds the year's partners table)
+    cached: bool = False  # read back from the cache, not built by this run
 
-    def batches(self, table: str) -> Iterator[Any]:
+    def table(self, name: str) -> Any:
+        """One of its tables, as an Arrow table of the batches it was built in. Read whole
+        (a part is of bounded size) in the calling thread: read a batch at a time, with
+        Arrow's threads decompressing, the writing threads waited on the GIL and on
+        those threads after every batch."""
         import pyarrow as pa  # lazy: see outputs.arrow_without_pandas
 
-        yield from pa.ipc.open_stream(pa.py_buffer(self.tables[table]))
+        options = pa.ipc.IpcReadOptions(use_threads=False)
+        return pa.ipc.open_stream(pa.py_buffer(self.tables[name]), options=options).read_all()
 
 
 def encode(meta: dict[str, Any], tables: dict[str, Any]) -> bytes:

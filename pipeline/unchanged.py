@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.cache import CACHE_FILE, ReportCache
+from pipeline.files import file_digest, write_atomic
 from pipeline.issue_log import IssueLog
 from pipeline.model import Issue
-from pipeline.outputs import file_digest, write_atomic
 
 if TYPE_CHECKING:  # only for annotations: runner imports this module
     from pipeline.runner import RunOptions, RunResult

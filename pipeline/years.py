@@ -141,7 +141,7 @@ def _cached(fingerprint: str, store: cache.ReportCache) -> Iterator[Segment]:
         except (ValueError, KeyError, TypeError, IndexError):  # our own, yet unreadable
             store.rejected.add(fingerprint)
             return
-        segment.part, segment.last = index, last
+        segment.part, segment.last, segment.cached = index, last, True
         yield segment
         if last:
             return

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.files import json_bytes
 from pipeline.issue_log import IssueLog
 from pipeline.model import Issue
-from pipeline.outputs import json_bytes
 from pipeline.runner import RunOptions, RunResult, run
 from tests.conftest import REPORT
 
@@ -93,7 +93,7 @@ def test_a_run_with_nothing_changed_reads_and_writes_nothing(
     second = run([tmp_path / "in"], out)  # reuses every report: records the outputs
     before = _files(out)
     calls: list[str] = []
-    monkeypatch.setattr(runner.TableSink, "write_batch",
+    monkeypatch.setattr(runner.TableSink, "write_table",
                         lambda *a, **k: calls.append("write"))
     third = run([tmp_path / "in"], out)
     assert not calls and _files(out) == before
