@@ -20,16 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from pipeline.cache import ReportCache, code_version
 from pipeline.outputs import TableSink, partition_file
-
-# What a carried file is a copy of: a partition holds tens of kilobytes, a few megabytes
-# at most; larger is not one of ours.
-_LARGEST = 1 << 30
 
 
 def writer_version() -> str:
@@ -68,11 +66,17 @@ class Carrier:
                       ) -> bytes | None:
         path = self.out_dir / partition_file(sink.name, sink.partition_by or "", value)
         try:
-            with path.open("rb") as stream:
-                content = stream.read(_LARGEST)
+            # not through a link; a FIFO planted there is opened without waiting for it
+            handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+            with os.fdopen(handle, "rb") as stream:
+                info = os.fstat(stream.fileno())
+                size = info.st_size
+                if size != record.get("bytes") or not stat.S_ISREG(info.st_mode):
+                    return None  # not the file the segment wrote: not read
+                content = stream.read(size + 1)
         except OSError:  # gone, or a folder: encoded again
             return None
-        if (len(content) != record.get("bytes")
+        if (len(content) != size
                 or hashlib.sha256(content).hexdigest() != record.get("sha256")):
             return None  # not the file the segment wrote
         return content

@@ -199,6 +199,8 @@ class TableSink:
                 self._write_excel(batch)
         self._csv.write_table(table)
         for batch in batches:
+            if not batch.num_rows:
+                continue
             if self.partition_by is None:
                 self._gather(batch)
             else:

@@ -5,6 +5,7 @@ they are still the bytes that year wrote, and the outputs stay a full run's byte
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,8 @@ def _forge(out: Path, path: Path) -> None:
                                                fingerprint))
 
 
-@pytest.mark.parametrize("change", ["edited", "removed", "forged", "another pyarrow"])
+@pytest.mark.parametrize("change", ["edited", "removed", "forged", "a FIFO", "a link",
+                                    "another pyarrow"])
 def test_a_partition_file_not_as_recorded_is_encoded_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
     folder, grown = tmp_path / "in", tmp_path / "grown"
@@ -108,6 +110,12 @@ def test_a_partition_file_not_as_recorded_is_encoded_again(
         target.unlink()
     elif change == "forged":
         _forge(grown, target)
+    elif change == "a FIFO":  # read, it would wait for a writer: the run would hang
+        target.unlink()
+        os.mkfifo(target)
+    elif change == "a link":  # to the very bytes recorded: still not read through it
+        target.rename(tmp_path / "elsewhere.parquet")
+        target.symlink_to(tmp_path / "elsewhere.parquet")
     else:
         monkeypatch.setattr(carry, "writer_version", lambda: "pipeline+pyarrow.0.0")
     _add_one(folder, 2012)
