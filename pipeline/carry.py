@@ -19,7 +19,6 @@ encoding the Parquet files of the years nothing had changed (README, "Scale").
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import os
 import stat
 from collections.abc import Iterable
@@ -33,7 +32,9 @@ from pipeline.outputs import TableSink, partition_file
 def writer_version() -> str:
     """What a Parquet file's bytes depend on beside its rows: our code (the writer's
     options live in it) and pyarrow, whose version Parquet files name."""
-    return f"{code_version()}+pyarrow.{importlib.metadata.version('pyarrow')}"
+    import pyarrow  # lazy: see outputs.arrow_without_pandas
+
+    return f"{code_version()}+pyarrow.{pyarrow.__version__}"
 
 
 class Carrier:
@@ -52,7 +53,8 @@ class Carrier:
         carried = {}
         for sink in self.sinks:
             record = self.store.get_output(fingerprint, sink.name)
-            if record is None or record.get("writer") != self.writer:
+            if (record is None or record.get("writer") != self.writer
+                    or record.get("column") != sink.partition_by):
                 continue
             value = record.get("value")
             if value is not None and not isinstance(value, int):
@@ -64,17 +66,15 @@ class Carrier:
 
     def _earlier_file(self, sink: TableSink, value: Any, record: dict[str, Any]
                       ) -> bytes | None:
-        path = self.out_dir / partition_file(sink.name, sink.partition_by or "", value)
+        relative = partition_file(sink.name, sink.partition_by or "", value)
         try:
-            # not through a link; a FIFO planted there is opened without waiting for it
-            handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
-            with os.fdopen(handle, "rb") as stream:
+            with os.fdopen(_open_beneath(self.out_dir, relative), "rb") as stream:
                 info = os.fstat(stream.fileno())
                 size = info.st_size
                 if size != record.get("bytes") or not stat.S_ISREG(info.st_mode):
                     return None  # not the file the segment wrote: not read
                 content = stream.read(size + 1)
-        except OSError:  # gone, or a folder: encoded again
+        except OSError:  # gone, or through a link: encoded again
             return None
         if (len(content) != size
                 or hashlib.sha256(content).hexdigest() != record.get("sha256")):
@@ -90,5 +90,22 @@ class Carrier:
                     continue  # rows of several segments, or of none named: not carried
                 digest = described[partition_file(sink.name, sink.partition_by or "", value)]
                 self.store.put_output(next(iter(sources)), sink.name, {
-                    "writer": self.writer, "value": value, "sha256": digest["sha256"],
-                    "bytes": digest["bytes"]})
+                    "writer": self.writer, "column": sink.partition_by, "value": value,
+                    "sha256": digest["sha256"], "bytes": digest["bytes"]})
+
+
+def _open_beneath(folder: Path, relative: str) -> int:
+    """A file descriptor of `relative` in `folder`, read-only, opened a folder at a time
+    without following a link at any step (OSError then), and without waiting on a FIFO
+    planted there. A file found through a planted link would be checked against its
+    record all the same; it is refused so that the run reads nothing outside the folder."""
+    parts = relative.split("/")
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for part in parts[:-1]:
+            inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=handle)
+            os.close(handle)
+            handle = inner
+        return os.open(parts[-1], os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW, dir_fd=handle)
+    finally:
+        os.close(handle)

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from pipeline.commit import OutputError
 from pipeline.files import HashingFile, file_digest, replace_dir, temporary_file
 from pipeline.formats import csv_value
 from pipeline.schema import Column, arrow_type
@@ -151,9 +152,10 @@ class TableSink:
         self._partition_dir: Path | None = None
         # carry.py: the segment being written, the segments each partition's rows came
         # from, and whether the open partition's file was carried over from an earlier run
-        self._source = ""
+        self._source, self._source_cached = "", False
         self.sources: dict[Any, set[str]] = {}
         self._carrying = False
+        self._carried: list[Any] = []
         if partition_by is None:
             self._parquet_path = self._claim(f"{name}.parquet")
         else:
@@ -214,14 +216,21 @@ class TableSink:
             if values[start] != self._partition_value:
                 self._write_gathered()
                 self._open_partition(values[start])
+            if self._carrying and not self._source_cached:
+                raise OutputError(
+                    f"{self.name}, fiscal year {values[start]}: its Parquet file was "
+                    "carried over from the previous output, then part of the year's stored "
+                    "tables was found damaged and built again, which the carried file may "
+                    "not match; run again")
             self.sources[values[start]].add(self._source)
             if not self._carrying:  # a carried file holds these rows already
                 self._gather(batch.slice(start, end - start).drop_columns([self.partition_by]))
             start = end
 
-    def from_segment(self, fingerprint: str) -> None:
-        """The batches that follow are the segment `fingerprint`'s (carry.py)."""
-        self._source = fingerprint
+    def from_segment(self, fingerprint: str, cached: bool) -> None:
+        """The batches that follow are the segment `fingerprint`'s, read from the cache
+        or built by this run (carry.py)."""
+        self._source, self._source_cached = fingerprint, cached
 
     def carry(self, value: Any, content: bytes) -> None:
         """Partition `value`'s Parquet file is `content`, a file an earlier run wrote from
@@ -231,6 +240,7 @@ class TableSink:
         (self._partition_folder(value) / "part-0.parquet").write_bytes(content)
         self._partition_value, self._carrying = value, True
         self.sources[value] = set()
+        self._carried.append(value)
 
     def _gather(self, batch: Any) -> None:
         self._gathered.append(batch)
@@ -262,8 +272,7 @@ class TableSink:
         """A new folder for partition `value` (FileExistsError if the rows were not
         sorted by it: a partition is one file, written once)."""
         assert self._partition_dir is not None
-        folder = self._partition_dir / partition_file(self.name, self.partition_by or "",
-                                                      value).split("/")[1]
+        folder = self._partition_dir / partition_folder(self.partition_by or "", value)
         folder.mkdir()
         return folder
 
@@ -293,6 +302,10 @@ class TableSink:
             self._writer = self._open_single()  # an empty table is still a valid file
         if self._writer is not None:
             self._writer.close()
+        if empty := [value for value in self._carried if not self.sources[value]]:
+            # a carried file is one segment's rows: that segment gives them again
+            raise OutputError(f"{self.name}, fiscal year {empty[0]}: a Parquet file was "
+                              "carried over but no rows came for it; run again with --force")
         self._csv.close()
         self._csv_file.close()
         if self._excel_stream is not None:
@@ -301,7 +314,8 @@ class TableSink:
     def abort(self) -> None:
         with contextlib.suppress(Exception):
             self._csv.close()
-        self._csv_file.close()
+        with contextlib.suppress(OSError):  # a full disk: the cleanup below goes on
+            self._csv_file.close()
         if self._excel_stream is not None and not self._excel_stream.closed:
             self._excel_stream.close()
         for path in self._temporaries.values():
@@ -332,7 +346,11 @@ class TableSink:
         return described
 
 
+def partition_folder(column: str, value: Any) -> str:
+    """A partition's folder name, as Hive names it."""
+    return f"{column}={'__HIVE_DEFAULT_PARTITION__' if value is None else value}"
+
+
 def partition_file(table: str, column: str, value: Any) -> str:
-    """The relative name of a partition's file: Hive's `column=value` folders."""
-    label = "__HIVE_DEFAULT_PARTITION__" if value is None else str(value)
-    return f"{table}/{column}={label}/part-0.parquet"
+    """The relative name of a partition's file."""
+    return f"{table}/{partition_folder(column, value)}/part-0.parquet"

@@ -272,7 +272,7 @@ def _merge(segment: segments.Segment, sinks: dict[str, TableSink], lanes: _Lanes
     Parquet files of the segment's partitions that an earlier run wrote (carry.py)."""
     def write(names: tuple[str, ...]) -> None:
         for name in names:
-            sinks[name].from_segment(segment.fingerprint)
+            sinks[name].from_segment(segment.fingerprint, segment.cached)
             if name in carried:
                 sinks[name].carry(*carried[name])
             sinks[name].write_table(segment.table(name))

@@ -4,6 +4,7 @@ they are still the bytes that year wrote, and the outputs stay a full run's byte
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -12,8 +13,10 @@ from typing import Any
 
 import pytest
 
-from pipeline import carry, outputs
+from pipeline import carry, outputs, segments
 from pipeline.cache import ReportCache
+from pipeline.commit import OutputError
+from pipeline.files import HashingFile, file_digest
 from pipeline.runner import RunOptions, run
 from pipeline.schema import TABLES
 from tests.reports import output_files, report_for_year
@@ -83,8 +86,6 @@ def _forge(out: Path, path: Path) -> None:
     this user's key: the record's HMAC no longer matches."""
     planted = (out / "events" / "fiscal_year=2009" / "part-0.parquet").read_bytes()
     path.write_bytes(planted)
-    import hashlib
-
     with sqlite3.connect(out / ".cache" / "reports.sqlite3") as db:
         rows = db.execute("select fingerprint, record from outputs where name = 'events'")
         for fingerprint, text in rows.fetchall():
@@ -136,10 +137,10 @@ def test_a_partition_holding_rows_of_two_segments_is_not_recorded(tmp_path: Path
     names = [name for name, _, _ in TABLES["events"]]
     row = tuple(2010 if name == "fiscal_year" else None for name in names)
     for fingerprint in ("first", "second"):
-        sink.from_segment(fingerprint)
+        sink.from_segment(fingerprint, cached=False)
         sink.write([row])
         sink._flush()
-    sink.from_segment("third")
+    sink.from_segment("third", cached=False)
     sink.write([tuple(2011 if name == "fiscal_year" else None for name in names)])
     sink.close()
     carrier.record(sink.commit())
@@ -148,3 +149,62 @@ def test_a_partition_holding_rows_of_two_segments_is_not_recorded(tmp_path: Path
     recorded = store.get_output("third", "events")
     assert recorded is not None and recorded["value"] == 2011
     store.close()
+
+
+def test_a_carried_year_whose_later_part_is_built_again_stops_the_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file was carried when the year's first part came from the cache; a later part
+    found damaged is built again, and its rows may not be the carried file's: the run
+    stops before any output is replaced, and the next run is whole."""
+    monkeypatch.setattr(segments, "PART_REPORTS", 1)  # a part a report
+    folder, grown = tmp_path / "in", tmp_path / "grown"
+    _folder(folder)
+    _add_one(folder, 2010)  # 2010 in two parts
+    run([folder], grown, OPTIONS)
+    before = output_files(grown)
+    with sqlite3.connect(grown / ".cache" / "reports.sqlite3") as db:
+        assert db.execute("update segments set mac = 'damaged' where part = 1").rowcount == 1
+    _add_one(folder, 2012)
+    with pytest.raises(OutputError, match=r"2010.*run again"):
+        run([folder], grown, OPTIONS)
+    assert output_files(grown) == before
+    run([folder], grown, OPTIONS)
+    assert output_files(grown) == _full_run(folder, tmp_path / "full")
+
+
+def test_an_earlier_file_is_read_only_beneath_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "out" / "events" / "fiscal_year=2010").mkdir(parents=True)
+    (tmp_path / "out" / "events" / "fiscal_year=2010" / "part-0.parquet").write_bytes(b"ok")
+    relative = "events/fiscal_year=2010/part-0.parquet"
+    handle = carry._open_beneath(tmp_path / "out", relative)
+    assert os.read(handle, 10) == b"ok"
+    os.close(handle)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "out" / "events").rename(tmp_path / "elsewhere" / "events")
+    (tmp_path / "out" / "events").symlink_to(tmp_path / "elsewhere" / "events")
+    with pytest.raises(OSError):  # a linked folder on the way
+        carry._open_beneath(tmp_path / "out", relative)
+    (tmp_path / "out" / "events").unlink()
+    (tmp_path / "out" / "events").mkdir()
+    (tmp_path / "out" / "events" / "fiscal_year=2010").symlink_to(
+        tmp_path / "elsewhere" / "events" / "fiscal_year=2010")
+    with pytest.raises(OSError):
+        carry._open_beneath(tmp_path / "out", relative)
+
+
+def test_the_csvs_digest_is_taken_as_written(tmp_path: Path) -> None:
+    names = [name for name, _, _ in TABLES["entries"]]
+    rows = [tuple(f"行{n}" if kind == "string" else None for _, kind, _ in TABLES["entries"])
+            for n in range(3 * outputs.BATCH_ROWS + 5)]
+    sink = outputs.TableSink(tmp_path, "entries", TABLES["entries"])
+    sink.write(rows)
+    sink.close()
+    described = sink.commit()["entries.csv"]
+    assert {k: described[k] for k in ("sha256", "bytes")} == file_digest(
+        tmp_path / "entries.csv")
+    assert described["bytes"] > 3 * outputs.BATCH_ROWS and len(names) > 1
+    stream = HashingFile(tmp_path / "x.bin")
+    for chunk in (b"a" * 5000, memoryview(b"bc"), bytearray(b"d")):
+        stream.write(chunk)
+    stream.close()
+    assert stream.digest() == file_digest(tmp_path / "x.bin")
