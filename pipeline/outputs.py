@@ -156,6 +156,9 @@ class TableSink:
         self.sources: dict[Any, set[str]] = {}
         self._carrying = False
         self._carried: list[Any] = []
+        # {relative name: sha256 and bytes} of the files whose digest is known as written:
+        # the CSV (HashingFile) and the carried partitions; the rest are read back
+        self._digests: dict[str, dict[str, Any]] = {}
         if partition_by is None:
             self._parquet_path = self._claim(f"{name}.parquet")
         else:
@@ -232,12 +235,15 @@ class TableSink:
         or built by this run (carry.py)."""
         self._source, self._source_cached = fingerprint, cached
 
-    def carry(self, value: Any, content: bytes) -> None:
-        """Partition `value`'s Parquet file is `content`, a file an earlier run wrote from
-        the segment that follows (carry.py): its rows still go to the CSV, not to Parquet."""
+    def carry(self, value: Any, content: bytes, sha256: str) -> None:
+        """Partition `value`'s Parquet file is `content` (of digest `sha256`), a file an
+        earlier run wrote from the segment that follows (carry.py): its rows still go to
+        the CSV, not to Parquet."""
         self._write_gathered()
         self._close_partition()
         (self._partition_folder(value) / "part-0.parquet").write_bytes(content)
+        self._digests[partition_file(self.name, self.partition_by or "", value)] = {
+            "sha256": sha256, "bytes": len(content)}
         self._partition_value, self._carrying = value, True
         self.sources[value] = set()
         self._carried.append(value)
@@ -308,6 +314,7 @@ class TableSink:
                               "carried over but no rows came for it; run again with --force")
         self._csv.close()
         self._csv_file.close()
+        self._digests[f"{self.name}.csv"] = self._csv_file.digest()
         if self._excel_stream is not None:
             self._excel_stream.close()
 
@@ -329,22 +336,23 @@ class TableSink:
         for relative, temporary in self._temporaries.items():
             final = self.out_dir / relative
             os.replace(temporary, final)
-            digest = (self._csv_file.digest() if relative == f"{self.name}.csv"
-                      else file_digest(final))
-            described[relative] = {**digest, "rows": self.rows}
+            described[relative] = {**self._digest(relative, final), "rows": self.rows}
         if self._partition_dir is not None:
             final_dir = self.out_dir / self.name
             replace_dir(self._partition_dir, final_dir)
             (self.out_dir / f"{self.name}.parquet").unlink(missing_ok=True)
             for path in sorted(final_dir.rglob("*.parquet")):
                 relative = path.relative_to(self.out_dir).as_posix()
-                described[relative] = file_digest(path)
+                described[relative] = self._digest(relative, path)
         else:
             stale = self.out_dir / self.name
             if stale.is_dir():
                 shutil.rmtree(stale)
         return described
 
+
+    def _digest(self, relative: str, path: Path) -> dict[str, Any]:
+        return self._digests.get(relative) or file_digest(path)
 
 def partition_folder(column: str, value: Any) -> str:
     """A partition's folder name, as Hive names it."""

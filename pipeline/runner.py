@@ -262,7 +262,7 @@ def cache_rejected(name: str) -> Issue:
 
 
 def _merge(segment: segments.Segment, sinks: dict[str, TableSink], lanes: _Lanes,
-           result: RunResult, carried: dict[str, tuple[Any, bytes]]) -> None:
+           result: RunResult, carried: dict[str, tuple[Any, bytes, str]]) -> None:
     """Stream one part of a year's segment to the writers and tally what the summary line
     says.
     The tables are written side by side: pyarrow encodes CSV and Parquet without holding
